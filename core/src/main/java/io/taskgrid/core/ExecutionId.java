@@ -1,0 +1,54 @@
+package io.taskgrid.core;
+
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.UUID;
+
+/**
+ * The id of one execution: a lower-case UUID. Generated ids are version 7 (time-ordered), so ids
+ * sort roughly by submission time and spread evenly over Kafka partitions.
+ */
+public record ExecutionId(String value) {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  public ExecutionId {
+    if (value == null || value.isEmpty()) {
+      throw new InvalidArgumentException("execution_id", "must not be empty");
+    }
+    if (value.length() != 36) {
+      throw new InvalidArgumentException("execution_id", "must be a UUID, got " + InvalidArgumentException.quote(value));
+    }
+    try {
+      UUID parsed = UUID.fromString(value);
+      if (!parsed.toString().equals(value)) {
+        throw new InvalidArgumentException("execution_id", "must be a lower-case UUID, got " + InvalidArgumentException.quote(value));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("execution_id", "must be a UUID, got " + InvalidArgumentException.quote(value));
+    }
+  }
+
+  /** Parses an id given by a user, naming {@code field} when it is malformed. */
+  public static ExecutionId parse(String field, String value) {
+    try {
+      return new ExecutionId(value);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException(field, e.getMessage().substring("execution_id: ".length()));
+    }
+  }
+
+  /** A new version-7 UUID: 48 bits of milliseconds from {@code clock}, then random bits. */
+  public static ExecutionId generate(InstantSource clock) {
+    long millis = clock.millis();
+    long randA = RANDOM.nextLong();
+    long randB = RANDOM.nextLong();
+    long msb = (millis << 16) | 0x7000L | (randA & 0x0FFFL);
+    long lsb = (randB & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new ExecutionId(new UUID(msb, lsb).toString());
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,37 @@
+package io.taskgrid.core;
+
+import java.time.Instant;
+
+/** How one attempt of an execution ended. */
+public sealed interface Outcome {
+  Instant startedAt();
+
+  Instant finishedAt();
+
+  /** The terminal status this outcome gives an execution. */
+  default ExecutionStatus status() {
+    return switch (this) {
+      case Succeeded s -> ExecutionStatus.SUCCEEDED;
+      case Failed f -> ExecutionStatus.FAILED;
+      case TimedOut t -> ExecutionStatus.TIMEOUT;
+    };
+  }
+
+  /** The handler returned {@code result}. */
+  record Succeeded(Instant startedAt, Instant finishedAt, Payload result) implements Outcome {}
+
+  /** The handler threw, or could not be run; {@code errorType} is a stable kind. */
+  record Failed(Instant startedAt, Instant finishedAt, String errorType, String message) implements Outcome {
+    public static final String UNKNOWN_HANDLER = "taskgrid.UnknownHandler";
+    public static final String INVALID_PAYLOAD = "taskgrid.InvalidPayload";
+  }
+
+  /** The handler ran past its deadline and was interrupted. */
+  record TimedOut(Instant startedAt, Instant finishedAt, java.time.Duration timeout) implements Outcome {
+    public static final String ERROR_TYPE = "taskgrid.Timeout";
+
+    public String message() {
+      return "handler did not finish within its timeout of " + Durations.format(timeout);
+    }
+  }
+}
