@@ -1,0 +1,145 @@
+package io.taskgrid.coordinator;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.taskgrid.coordinator.internal.api.GrpcErrors;
+import io.taskgrid.coordinator.internal.api.ResultServiceImpl;
+import io.taskgrid.coordinator.internal.api.TaskServiceImpl;
+import io.taskgrid.coordinator.internal.queue.KafkaTaskQueue;
+import io.taskgrid.coordinator.internal.store.RedisExecutionStore;
+import io.taskgrid.coordinator.internal.watch.WatchHub;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A coordinator process: serves the public {@code TaskService}, the workers' {@code
+ * ResultService} and the standard gRPC health service. Any number may run against the same Kafka
+ * and Redis; each answers for every execution.
+ *
+ * <p>Lifecycle: {@link #start()} connects to Redis and Kafka, makes sure the tasks topic exists,
+ * and opens the port; {@link #close()} stops intake, lets calls in flight finish (up to a
+ * deadline), then closes Kafka and Redis. Both are safe to call more than once.
+ */
+public final class Coordinator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+
+  /** Lifecycle of a coordinator. */
+  public enum State { NEW, RUNNING, STOPPED }
+
+  private final CoordinatorConfig config;
+  private final ServerBuilder<?> serverBuilder;
+  private final Clock clock;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private RedissonClient redisson;
+  private KafkaTaskQueue queue;
+  private WatchHub hub;
+  private Server server;
+  private HealthStatusManager health;
+
+  /** A coordinator listening on {@code config.grpcPort()}. */
+  public Coordinator(CoordinatorConfig config) {
+    this(config, Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), Clock.systemUTC());
+  }
+
+  /** A coordinator served by {@code serverBuilder} (tests pass an in-process one). */
+  public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock) {
+    this.config = config;
+    this.serverBuilder = serverBuilder;
+    this.clock = clock;
+  }
+
+  public Coordinator start() {
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException("coordinator already started");
+    }
+    try {
+      Config rc = new Config();
+      rc.setCodec(StringCodec.INSTANCE);
+      rc.useSingleServer().setAddress(config.redisUrl()).setClientName("taskgrid-" + config.coordinatorId())
+          .setConnectionMinimumIdleSize(4).setConnectionPoolSize(32).setRetryAttempts(3);
+      redisson = Redisson.create(rc);
+      KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), config.tasksTopic(), config.tasksTopicPartitions(),
+          config.tasksTopicReplication(), config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
+      queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.tasksTopic(), "taskgrid-" + config.coordinatorId(),
+          config.limits().maxPayloadBytes());
+      RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention());
+      hub = new WatchHub(store, Duration.ofSeconds(2));
+      health = new HealthStatusManager();
+      GrpcErrors errors = new GrpcErrors();
+      // a batch may carry many payloads; each is checked against the payload limit
+      int maxMessage = Math.max(16 * 1024 * 1024, config.limits().maxPayloadBytes() * 4);
+      server = serverBuilder
+          .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, hub, config.limits(), clock), errors))
+          .addService(ServerInterceptors.intercept(new ResultServiceImpl(store), errors))
+          .addService(health.getHealthService())
+          .maxInboundMessageSize(maxMessage)
+          .build()
+          .start();
+      health.setStatus("", ServingStatus.SERVING);
+      log.info("Coordinator {} serving on port {} (Kafka {}, topic {}, Redis {}, namespace {})", config.coordinatorId(),
+          server.getPort(), config.kafkaBootstrap(), config.tasksTopic(), config.redisUrl(), config.namespace());
+      return this;
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("cannot open gRPC port " + config.grpcPort(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The port the API listens on (useful when configured with 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  public String id() {
+    return config.coordinatorId();
+  }
+
+  public State state() {
+    return state.get();
+  }
+
+  /** Stops intake, drains calls in flight for up to 10 s, then releases Kafka and Redis. */
+  @Override
+  public void close() {
+    State previous = state.getAndSet(State.STOPPED);
+    if (previous == State.STOPPED) return;
+    if (health != null) health.enterTerminalState();
+    if (server != null) {
+      server.shutdown();
+      try {
+        if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
+      } catch (InterruptedException e) {
+        server.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (hub != null) hub.close();
+    if (queue != null) queue.close();
+    if (redisson != null) redisson.shutdown(0, 5, TimeUnit.SECONDS);
+    log.info("Coordinator {} stopped", config.coordinatorId());
+  }
+
+  /** Stops at once, without draining: for tests that simulate a crash of this process. */
+  public void halt() {
+    if (server != null) server.shutdownNow();
+    close();
+  }
+}

@@ -1,0 +1,134 @@
+package io.taskgrid.coordinator;
+
+import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.config.Setting;
+import io.taskgrid.core.keyspace.Keyspace;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Everything a coordinator needs to run. Built from environment variables by {@link
+ * #fromEnvironment(Map)} or in code with the {@code with*} methods; every value is checked when
+ * the record is made.
+ *
+ * @param coordinatorId this process's id, in logs and health
+ * @param grpcPort port of the gRPC API; 0 picks a free one
+ * @param kafkaBootstrap Kafka bootstrap servers
+ * @param redisUrl Redis URL, e.g. {@code redis://127.0.0.1:6379}
+ * @param namespace prefix of every Redis key, so clusters sharing a Redis stay apart
+ * @param tasksTopic Kafka topic of task messages
+ * @param tasksTopicPartitions partitions when the coordinator creates the topic
+ * @param tasksTopicReplication replication factor when the coordinator creates the topic
+ * @param limits what submissions may contain
+ * @param executionRetention how long a finished execution is kept
+ * @param idempotencyRetention how long an idempotency key is remembered
+ */
+public record CoordinatorConfig(
+    String coordinatorId,
+    int grpcPort,
+    String kafkaBootstrap,
+    String redisUrl,
+    String namespace,
+    String tasksTopic,
+    int tasksTopicPartitions,
+    short tasksTopicReplication,
+    SubmissionLimits limits,
+    Duration executionRetention,
+    Duration idempotencyRetention) {
+
+  public static final Setting<String> COORDINATOR_ID =
+      new Setting<>("TASKGRID_COORDINATOR_ID", "", "Id of this coordinator in logs; generated when empty.", s -> s);
+  public static final Setting<Integer> GRPC_PORT =
+      new Setting<>("TASKGRID_GRPC_PORT", "7233", "Port of the gRPC API (TaskService, ResultService, health).", Integer::parseInt);
+  public static final Setting<String> KAFKA_BOOTSTRAP =
+      new Setting<>("TASKGRID_KAFKA_BOOTSTRAP", "127.0.0.1:9092", "Kafka bootstrap servers.", s -> s);
+  public static final Setting<String> REDIS_URL =
+      new Setting<>("TASKGRID_REDIS_URL", "redis://127.0.0.1:6379", "Redis URL.", s -> s);
+  public static final Setting<String> NAMESPACE =
+      new Setting<>("TASKGRID_NAMESPACE", "taskgrid", "Prefix of every Redis key; clusters sharing one Redis need different namespaces.", s -> s);
+  public static final Setting<String> TASKS_TOPIC =
+      new Setting<>("TASKGRID_TASKS_TOPIC", "taskgrid.tasks", "Kafka topic of task messages.", s -> s);
+  public static final Setting<Integer> TASKS_TOPIC_PARTITIONS =
+      new Setting<>("TASKGRID_TASKS_TOPIC_PARTITIONS", "12", "Partitions of the tasks topic when the coordinator creates it; the most workers that share the load.", Setting::positiveInt);
+  public static final Setting<Integer> TASKS_TOPIC_REPLICATION =
+      new Setting<>("TASKGRID_TASKS_TOPIC_REPLICATION", "1", "Replication factor of the tasks topic when the coordinator creates it (3 in production).", Setting::positiveInt);
+  public static final Setting<Integer> MAX_PAYLOAD_BYTES =
+      new Setting<>("TASKGRID_MAX_PAYLOAD_BYTES", "1048576", "Largest payload accepted, in bytes.", Setting::positiveInt);
+  public static final Setting<Duration> DEFAULT_TIMEOUT =
+      new Setting<>("TASKGRID_DEFAULT_TIMEOUT", "5m", "Time limit of an attempt when a submission gives none.", Setting::duration);
+  public static final Setting<Duration> MAX_TIMEOUT =
+      new Setting<>("TASKGRID_MAX_TIMEOUT", "24h", "Largest time limit a submission may ask for.", Setting::duration);
+  public static final Setting<Duration> EXECUTION_RETENTION =
+      new Setting<>("TASKGRID_EXECUTION_RETENTION", "7d", "How long an execution's record is kept.", Setting::duration);
+  public static final Setting<Duration> IDEMPOTENCY_RETENTION =
+      new Setting<>("TASKGRID_IDEMPOTENCY_RETENTION", "24h", "How long an idempotency key is remembered.", Setting::duration);
+
+  /** Every setting, in README order. */
+  public static final List<Setting<?>> SETTINGS =
+      List.of(COORDINATOR_ID, GRPC_PORT, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE, TASKS_TOPIC, TASKS_TOPIC_PARTITIONS,
+          TASKS_TOPIC_REPLICATION, MAX_PAYLOAD_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, EXECUTION_RETENTION, IDEMPOTENCY_RETENTION);
+
+  public CoordinatorConfig {
+    coordinatorId = coordinatorId == null || coordinatorId.isEmpty()
+        ? "c-" + UUID.randomUUID().toString().substring(0, 8) : coordinatorId;
+    if (grpcPort < 0 || grpcPort > 65535) throw new IllegalArgumentException("grpcPort out of range: " + grpcPort);
+    if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) throw new IllegalArgumentException("kafkaBootstrap is required");
+    if (redisUrl == null || !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
+      throw new IllegalArgumentException("redisUrl must start with redis:// or rediss://, got " + redisUrl);
+    }
+    new Keyspace(namespace);
+    if (tasksTopic == null || !tasksTopic.matches("[A-Za-z0-9._-]{1,249}")) throw new IllegalArgumentException("bad tasksTopic: " + tasksTopic);
+    if (tasksTopicPartitions < 1) throw new IllegalArgumentException("tasksTopicPartitions must be positive");
+    if (tasksTopicReplication < 1) throw new IllegalArgumentException("tasksTopicReplication must be positive");
+    if (limits == null) throw new IllegalArgumentException("limits is required");
+    if (executionRetention == null || executionRetention.toSeconds() < 1) throw new IllegalArgumentException("executionRetention must be at least 1s");
+    if (idempotencyRetention == null || idempotencyRetention.toSeconds() < 1) throw new IllegalArgumentException("idempotencyRetention must be at least 1s");
+  }
+
+  /** A config for the given infrastructure with every other value at its default. */
+  public static CoordinatorConfig defaults(String kafkaBootstrap, String redisUrl) {
+    return fromEnvironment(Map.of(KAFKA_BOOTSTRAP.name(), kafkaBootstrap, REDIS_URL.name(), redisUrl));
+  }
+
+  /** Reads every setting from {@code env} (usually {@code System.getenv()}). */
+  public static CoordinatorConfig fromEnvironment(Map<String, String> env) {
+    return new CoordinatorConfig(
+        COORDINATOR_ID.read(env),
+        GRPC_PORT.read(env),
+        KAFKA_BOOTSTRAP.read(env),
+        REDIS_URL.read(env),
+        NAMESPACE.read(env),
+        TASKS_TOPIC.read(env),
+        TASKS_TOPIC_PARTITIONS.read(env),
+        TASKS_TOPIC_REPLICATION.read(env).shortValue(),
+        new SubmissionLimits(MAX_PAYLOAD_BYTES.read(env), DEFAULT_TIMEOUT.read(env), MAX_TIMEOUT.read(env), 1000),
+        EXECUTION_RETENTION.read(env),
+        IDEMPOTENCY_RETENTION.read(env));
+  }
+
+  public Keyspace keyspace() {
+    return new Keyspace(namespace);
+  }
+
+  public CoordinatorConfig withGrpcPort(int port) {
+    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention);
+  }
+
+  public CoordinatorConfig withCoordinatorId(String id) {
+    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention);
+  }
+
+  public CoordinatorConfig withNamespace(String ns) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention);
+  }
+
+  public CoordinatorConfig withTasksTopic(String topic, int partitions) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention);
+  }
+
+  public CoordinatorConfig withLimits(SubmissionLimits l) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention);
+  }
+}

@@ -1,0 +1,120 @@
+package io.taskgrid.coordinator.internal.api;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.taskgrid.coordinator.internal.store.ExecutionRecord;
+import io.taskgrid.core.ExecutionStatus;
+import io.taskgrid.core.InvalidArgumentException;
+import io.taskgrid.core.Outcome;
+import io.taskgrid.core.Payload;
+import io.taskgrid.core.Priority;
+import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.TaskSpec;
+import io.taskgrid.proto.v1.ErrorInfo;
+import io.taskgrid.proto.v1.Execution;
+import io.taskgrid.proto.v1.SubmitTaskRequest;
+import java.time.Instant;
+
+/** Converts between the wire types of taskgrid.v1 and the domain. Protobuf stops here. */
+public final class ProtoMapping {
+  private ProtoMapping() {}
+
+  public static TaskSpec toSpec(SubmitTaskRequest r, SubmissionLimits limits) {
+    Payload payload = r.hasPayload() ? new Payload(r.getPayload().getData().toByteArray(), r.getPayload().getContentType()) : Payload.EMPTY;
+    java.time.Duration timeout = null;
+    if (r.hasTimeout()) {
+      Duration d = r.getTimeout();
+      if (d.getNanos() < -999_999_999 || d.getNanos() > 999_999_999) {
+        throw new InvalidArgumentException("timeout", "nanos out of range: " + d.getNanos());
+      }
+      timeout = java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+    }
+    return TaskSpec.validate(r.getHandler(), payload, timeout, toPriority(r.getPriorityValue()), r.getLabelsMap(), r.getIdempotencyKey(), limits);
+  }
+
+  static Priority toPriority(int value) {
+    return switch (value) {
+      case 0, 3 -> Priority.MEDIUM;
+      case 1 -> Priority.CRITICAL;
+      case 2 -> Priority.HIGH;
+      case 4 -> Priority.LOW;
+      case 5 -> Priority.BACKGROUND;
+      default -> throw new InvalidArgumentException("priority", "unknown priority " + value);
+    };
+  }
+
+  public static io.taskgrid.proto.v1.Priority toProto(Priority p) {
+    return switch (p) {
+      case CRITICAL -> io.taskgrid.proto.v1.Priority.PRIORITY_CRITICAL;
+      case HIGH -> io.taskgrid.proto.v1.Priority.PRIORITY_HIGH;
+      case MEDIUM -> io.taskgrid.proto.v1.Priority.PRIORITY_MEDIUM;
+      case LOW -> io.taskgrid.proto.v1.Priority.PRIORITY_LOW;
+      case BACKGROUND -> io.taskgrid.proto.v1.Priority.PRIORITY_BACKGROUND;
+    };
+  }
+
+  public static io.taskgrid.proto.v1.ExecutionStatus toProto(ExecutionStatus s) {
+    return switch (s) {
+      case PENDING -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_PENDING;
+      case RUNNING -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_RUNNING;
+      case SUCCEEDED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_SUCCEEDED;
+      case FAILED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_FAILED;
+      case TIMEOUT -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_TIMEOUT;
+    };
+  }
+
+  public static Timestamp toProto(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+
+  public static Instant toInstant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  public static Duration toProto(java.time.Duration d) {
+    return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+  }
+
+  public static io.taskgrid.proto.v1.Payload toProto(Payload p) {
+    return io.taskgrid.proto.v1.Payload.newBuilder()
+        .setData(ByteString.copyFrom(p.unsafeData()))
+        .setContentType(p.contentType())
+        .build();
+  }
+
+  public static Execution toProto(ExecutionRecord r) {
+    Execution.Builder b = Execution.newBuilder()
+        .setExecutionId(r.executionId())
+        .setHandler(r.handler())
+        .setStatus(toProto(r.status()))
+        .setAttempt(r.attempt())
+        .setPriority(toProto(r.priority()))
+        .putAllLabels(r.labels())
+        .setTimeout(toProto(r.timeout()))
+        .setIdempotencyKey(r.idempotencyKey())
+        .setSubmittedAt(toProto(r.submittedAt()))
+        .setWorkerId(r.workerId());
+    r.startedAt().ifPresent(t -> b.setStartedAt(toProto(t)));
+    r.finishedAt().ifPresent(t -> b.setFinishedAt(toProto(t)));
+    r.result().ifPresent(p -> b.setResult(toProto(p)));
+    if (r.errorType().isPresent() || r.errorMessage().isPresent()) {
+      b.setError(ErrorInfo.newBuilder().setType(r.errorType().orElse("")).setMessage(r.errorMessage().orElse("")));
+    }
+    return b.build();
+  }
+
+  /** The domain outcome of a reported one; {@code field} prefixes messages about bad values. */
+  public static Outcome toOutcome(io.taskgrid.proto.v1.Outcome o, String field) {
+    Instant started = toInstant(o.getStartedAt());
+    Instant finished = toInstant(o.getFinishedAt());
+    return switch (o.getStatus()) {
+      case EXECUTION_STATUS_SUCCEEDED -> new Outcome.Succeeded(started, finished,
+          new Payload(o.getResult().getData().toByteArray(), o.getResult().getContentType()));
+      case EXECUTION_STATUS_FAILED -> new Outcome.Failed(started, finished, o.getError().getType(), o.getError().getMessage());
+      case EXECUTION_STATUS_TIMEOUT -> new Outcome.TimedOut(started, finished,
+          java.time.Duration.between(started, finished));
+      default -> throw new InvalidArgumentException(field + ".status", "must be SUCCEEDED, FAILED or TIMEOUT, got " + o.getStatus());
+    };
+  }
+}

@@ -1,0 +1,264 @@
+package io.taskgrid.coordinator.internal.api;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.queue.TaskQueue;
+import io.taskgrid.coordinator.internal.store.ExecutionRecord;
+import io.taskgrid.coordinator.internal.store.ExecutionStore;
+import io.taskgrid.coordinator.internal.store.ExecutionStore.Insert;
+import io.taskgrid.coordinator.internal.store.ExecutionStore.NewExecution;
+import io.taskgrid.coordinator.internal.watch.WatchHub;
+import io.taskgrid.core.ExecutionId;
+import io.taskgrid.core.ExecutionStatus;
+import io.taskgrid.core.InvalidArgumentException;
+import io.taskgrid.core.NotFoundException;
+import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.TaskSpec;
+import io.taskgrid.proto.v1.Execution;
+import io.taskgrid.proto.v1.ExecutionUpdate;
+import io.taskgrid.proto.v1.GetExecutionRequest;
+import io.taskgrid.proto.v1.SubmitTaskRequest;
+import io.taskgrid.proto.v1.SubmitTaskResponse;
+import io.taskgrid.proto.v1.SubmitTasksRequest;
+import io.taskgrid.proto.v1.SubmitTasksResponse;
+import io.taskgrid.proto.v1.TaskMessage;
+import io.taskgrid.proto.v1.TaskServiceGrpc;
+import io.taskgrid.proto.v1.WatchExecutionRequest;
+import io.taskgrid.proto.v1.WatchExecutionsRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The public API. A submission is validated whole, recorded as PENDING in the store, written to
+ * the queue, and answered only once the queue acknowledged it; if the queue refuses, the records
+ * are removed again so nothing half-written remains.
+ */
+public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
+  private final ExecutionStore store;
+  private final TaskQueue queue;
+  private final WatchHub hub;
+  private final SubmissionLimits limits;
+  private final Clock clock;
+
+  public TaskServiceImpl(ExecutionStore store, TaskQueue queue, WatchHub hub, SubmissionLimits limits, Clock clock) {
+    this.store = store;
+    this.queue = queue;
+    this.hub = hub;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  @Override
+  public void submitTask(SubmitTaskRequest request, StreamObserver<SubmitTaskResponse> out) {
+    TaskSpec spec = ProtoMapping.toSpec(request, limits);
+    respond(submit(List.of(spec)).thenApply(r -> r.get(0)), out);
+  }
+
+  @Override
+  public void submitTasks(SubmitTasksRequest request, StreamObserver<SubmitTasksResponse> out) {
+    int n = request.getTasksCount();
+    if (n == 0) {
+      throw new InvalidArgumentException("tasks", "must contain at least one task");
+    }
+    if (n > limits.maxBatchSize()) {
+      throw new InvalidArgumentException("tasks", "at most " + limits.maxBatchSize() + " tasks per batch, got " + n);
+    }
+    List<TaskSpec> specs = new ArrayList<>(n);
+    long totalBytes = 0;
+    for (int i = 0; i < n; i++) {
+      try {
+        TaskSpec spec = ProtoMapping.toSpec(request.getTasks(i), limits);
+        totalBytes += spec.payload().size();
+        specs.add(spec);
+      } catch (InvalidArgumentException e) {
+        throw e.under("tasks[" + i + "]");
+      }
+    }
+    respond(submit(specs).thenApply(r -> SubmitTasksResponse.newBuilder().addAllResults(r).build()), out);
+  }
+
+  private CompletionStage<List<SubmitTaskResponse>> submit(List<TaskSpec> specs) {
+    Instant now = clock.instant();
+    List<NewExecution> executions = new ArrayList<>(specs.size());
+    for (TaskSpec spec : specs) {
+      executions.add(new NewExecution(ExecutionId.generate(clock).value(), spec, now));
+    }
+    return store.insert(executions).thenCompose(inserts -> {
+      List<NewExecution> created = new ArrayList<>();
+      List<TaskMessage> messages = new ArrayList<>();
+      List<SubmitTaskResponse> responses = new ArrayList<>(inserts.size());
+      for (int i = 0; i < inserts.size(); i++) {
+        switch (inserts.get(i)) {
+          case Insert.Created c -> {
+            created.add(executions.get(i));
+            messages.add(toMessage(executions.get(i)));
+            responses.add(SubmitTaskResponse.newBuilder().setExecutionId(c.executionId()).build());
+          }
+          case Insert.Duplicate d -> responses.add(SubmitTaskResponse.newBuilder().setExecutionId(d.existingId()).setDuplicate(true).build());
+        }
+      }
+      return queue.enqueue(messages).handle((ok, error) -> error).thenCompose(error -> {
+        if (error == null) return CompletableFuture.completedFuture(responses);
+        return store.remove(created).handle((r, e) -> {
+          throw GrpcErrors.toStatus(error);
+        });
+      });
+    });
+  }
+
+  private static TaskMessage toMessage(NewExecution e) {
+    TaskSpec s = e.spec();
+    return TaskMessage.newBuilder()
+        .setExecutionId(e.executionId())
+        .setHandler(s.handler().value())
+        .setPayload(ProtoMapping.toProto(s.payload()))
+        .setAttempt(1)
+        .setTimeout(ProtoMapping.toProto(s.timeout()))
+        .setEnqueuedAt(ProtoMapping.toProto(e.submittedAt()))
+        .setPriority(ProtoMapping.toProto(s.priority()))
+        .putAllLabels(s.labels().values())
+        .setIdempotencyKey(s.idempotencyKey().map(k -> k.value()).orElse(""))
+        .build();
+  }
+
+  @Override
+  public void getExecution(GetExecutionRequest request, StreamObserver<Execution> out) {
+    String id = ExecutionId.parse("execution_id", request.getExecutionId()).value();
+    respond(store.get(id).thenApply(r -> ProtoMapping.toProto(r.orElseThrow(() -> notFound(id)))), out);
+  }
+
+  private static NotFoundException notFound(String id) {
+    return new NotFoundException("execution_id: no execution \"" + id + "\" is known");
+  }
+
+  @Override
+  public void watchExecution(WatchExecutionRequest request, StreamObserver<ExecutionUpdate> responseObserver) {
+    String id = ExecutionId.parse("execution_id", request.getExecutionId()).value();
+    ServerCallStreamObserver<ExecutionUpdate> out = (ServerCallStreamObserver<ExecutionUpdate>) responseObserver;
+    WatchHub.Watcher watcher = new WatchHub.Watcher() {
+      private ExecutionStatus last;
+
+      @Override
+      public synchronized boolean onState(ExecutionRecord record) {
+        if (out.isCancelled()) return true;
+        if (record.status() != last) {
+          last = record.status();
+          out.onNext(ExecutionUpdate.newBuilder().setExecution(ProtoMapping.toProto(record)).build());
+        }
+        if (record.status().isTerminal()) {
+          out.onCompleted();
+          return true;
+        }
+        return false;
+      }
+
+      @Override
+      public synchronized void onNotFound(String executionId) {
+        out.onError(GrpcErrors.toStatus(notFound(executionId)));
+      }
+    };
+    out.setOnCancelHandler(() -> hub.unwatch(id, watcher));
+    hub.watch(id, watcher);
+  }
+
+  @Override
+  public StreamObserver<WatchExecutionsRequest> watchExecutions(StreamObserver<ExecutionUpdate> responseObserver) {
+    ServerCallStreamObserver<ExecutionUpdate> out = (ServerCallStreamObserver<ExecutionUpdate>) responseObserver;
+    MultiWatch watch = new MultiWatch(out);
+    out.setOnCancelHandler(watch::unwatchAll);
+    return watch;
+  }
+
+  /** One WatchExecutions stream: many ids, one response stream. */
+  private final class MultiWatch implements StreamObserver<WatchExecutionsRequest> {
+    private final ServerCallStreamObserver<ExecutionUpdate> out;
+    private final Map<String, WatchHub.Watcher> watched = new ConcurrentHashMap<>();
+    private boolean finished;
+
+    MultiWatch(ServerCallStreamObserver<ExecutionUpdate> out) {
+      this.out = out;
+    }
+
+    @Override
+    public void onNext(WatchExecutionsRequest request) {
+      List<String> ids = new ArrayList<>(request.getExecutionIdsCount());
+      for (int i = 0; i < request.getExecutionIdsCount(); i++) {
+        try {
+          ids.add(ExecutionId.parse("execution_ids[" + i + "]", request.getExecutionIds(i)).value());
+        } catch (InvalidArgumentException e) {
+          send(ExecutionUpdate.newBuilder().setNotFound(true).setExecution(Execution.newBuilder().setExecutionId(request.getExecutionIds(i))).build());
+        }
+      }
+      boolean terminalOnly = request.getTerminalOnly();
+      for (String id : ids) {
+        WatchHub.Watcher w = new WatchHub.Watcher() {
+          private ExecutionStatus last;
+
+          @Override
+          public boolean onState(ExecutionRecord record) {
+            synchronized (this) {
+              if (record.status() == last) return false;
+              last = record.status();
+            }
+            boolean terminal = record.status().isTerminal();
+            if (terminal || !terminalOnly) {
+              send(ExecutionUpdate.newBuilder().setExecution(ProtoMapping.toProto(record)).build());
+            }
+            if (terminal) watched.remove(id, this);
+            return terminal;
+          }
+
+          @Override
+          public void onNotFound(String executionId) {
+            watched.remove(executionId, this);
+            send(ExecutionUpdate.newBuilder().setNotFound(true).setExecution(Execution.newBuilder().setExecutionId(executionId)).build());
+          }
+        };
+        watched.put(id, w);
+        hub.watch(id, w);
+      }
+    }
+
+    private synchronized void send(ExecutionUpdate update) {
+      if (!finished && !out.isCancelled()) out.onNext(update);
+    }
+
+    void unwatchAll() {
+      watched.forEach(hub::unwatch);
+      watched.clear();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      unwatchAll();
+    }
+
+    @Override
+    public synchronized void onCompleted() {
+      unwatchAll();
+      if (!finished) {
+        finished = true;
+        out.onCompleted();
+      }
+    }
+  }
+
+  static <T> void respond(CompletionStage<T> result, StreamObserver<T> out) {
+    result.whenComplete((value, error) -> {
+      if (error != null) {
+        out.onError(GrpcErrors.toStatus(error));
+      } else {
+        out.onNext(value);
+        out.onCompleted();
+      }
+    });
+  }
+
+}

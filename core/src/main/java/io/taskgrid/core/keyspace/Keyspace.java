@@ -1,0 +1,64 @@
+package io.taskgrid.core.keyspace;
+
+/**
+ * Where Taskgrid keeps an execution in Redis, shared by coordinator and worker so both read and
+ * write the same record. Every key starts with {@code tg:<namespace>:}, so several clusters (or
+ * tests) share one Redis without seeing each other.
+ *
+ * <p>An execution is a hash at {@link #execution}; field names are in {@link Fields}. A worker's
+ * claim on it is a string key at {@link #claim} holding the worker id, with an expiry (the lease)
+ * that the worker renews while it runs the execution.
+ */
+public record Keyspace(String namespace) {
+  public Keyspace {
+    if (namespace == null || !namespace.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new IllegalArgumentException("namespace must be 1 to 64 letters, digits or . _ -, got " + namespace);
+    }
+  }
+
+  public String execution(String executionId) {
+    return "tg:" + namespace + ":exec:" + executionId;
+  }
+
+  public String claim(String executionId) {
+    return "tg:" + namespace + ":claim:" + executionId;
+  }
+
+  public String idempotency(String key) {
+    return "tg:" + namespace + ":idem:" + key;
+  }
+
+  /** Pub/sub channel: every status change is published as {@code <executionId>|<STATUS>}. */
+  public String changes() {
+    return "tg:" + namespace + ":changes";
+  }
+
+  /** Field names of the execution hash. Short, because there are millions of these hashes. */
+  public static final class Fields {
+    public static final String ID = "id";
+    public static final String HANDLER = "h";
+    public static final String STATUS = "s";
+    public static final String ATTEMPT = "a";
+    public static final String PRIORITY = "p";
+    public static final String TIMEOUT_MS = "t";
+    public static final String IDEMPOTENCY_KEY = "k";
+    public static final String SUBMITTED_AT_MS = "sub";
+    public static final String STARTED_AT_MS = "st";
+    public static final String FINISHED_AT_MS = "fin";
+    public static final String WORKER = "w";
+    /** Result bytes, base64. */
+    public static final String RESULT = "r";
+    public static final String RESULT_CONTENT_TYPE = "rc";
+    public static final String ERROR_TYPE = "et";
+    public static final String ERROR_MESSAGE = "em";
+    /** Prefix of label fields: {@code l:<key>} holds the label's value. */
+    public static final String LABEL_PREFIX = "l:";
+
+    private Fields() {}
+  }
+
+  /** Formats a change message for {@link #changes()}. */
+  public static String changeMessage(String executionId, String status) {
+    return executionId + "|" + status;
+  }
+}
