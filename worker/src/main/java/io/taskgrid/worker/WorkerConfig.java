@@ -1,0 +1,139 @@
+package io.taskgrid.worker;
+
+import io.taskgrid.core.config.Setting;
+import io.taskgrid.core.keyspace.Keyspace;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Everything a worker needs to run. Built from environment variables by {@link
+ * #fromEnvironment(Map)} or in code with {@link #defaults} and the {@code with*} methods; checked
+ * when made.
+ *
+ * @param workerId this process's id, recorded on the executions it runs; unique per process start
+ * @param coordinators gRPC addresses ({@code host:port}) that outcomes are reported to, in order of
+ *     preference; the next one is used when one is down
+ * @param kafkaBootstrap Kafka bootstrap servers
+ * @param redisUrl Redis URL
+ * @param namespace prefix of Redis keys; the same as the coordinators'
+ * @param tasksTopic Kafka topic of task messages
+ * @param group Kafka consumer group; workers of one group share the tasks
+ * @param concurrency handlers running at once in this worker
+ * @param claimLease how long a claim on an execution outlives a silent worker; renewed every
+ *     third of it while the execution runs
+ * @param sessionTimeout Kafka group session timeout: how soon a dead worker's partitions move
+ * @param drainTimeout how long {@link Worker#close()} waits for running handlers
+ */
+public record WorkerConfig(
+    String workerId,
+    List<String> coordinators,
+    String kafkaBootstrap,
+    String redisUrl,
+    String namespace,
+    String tasksTopic,
+    String group,
+    int concurrency,
+    Duration claimLease,
+    Duration sessionTimeout,
+    Duration drainTimeout) {
+
+  public static final Setting<String> WORKER_ID =
+      new Setting<>("TASKGRID_WORKER_ID", "", "Id of this worker; generated (host, pid, random) when empty.", s -> s);
+  public static final Setting<List<String>> COORDINATORS =
+      new Setting<>("TASKGRID_COORDINATORS", "127.0.0.1:7233", "Comma-separated coordinator addresses that workers report outcomes to.",
+          s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList());
+  public static final Setting<String> KAFKA_BOOTSTRAP =
+      new Setting<>("TASKGRID_KAFKA_BOOTSTRAP", "127.0.0.1:9092", "Kafka bootstrap servers.", s -> s);
+  public static final Setting<String> REDIS_URL =
+      new Setting<>("TASKGRID_REDIS_URL", "redis://127.0.0.1:6379", "Redis URL.", s -> s);
+  public static final Setting<String> NAMESPACE =
+      new Setting<>("TASKGRID_NAMESPACE", "taskgrid", "Prefix of every Redis key; the same on coordinators and workers.", s -> s);
+  public static final Setting<String> TASKS_TOPIC =
+      new Setting<>("TASKGRID_TASKS_TOPIC", "taskgrid.tasks", "Kafka topic of task messages.", s -> s);
+  public static final Setting<String> GROUP =
+      new Setting<>("TASKGRID_WORKER_GROUP", "taskgrid-workers", "Kafka consumer group of the workers.", s -> s);
+  public static final Setting<Integer> CONCURRENCY =
+      new Setting<>("TASKGRID_WORKER_CONCURRENCY", "64", "Handlers one worker runs at once (virtual threads; may exceed the partition count).", Setting::positiveInt);
+  public static final Setting<Duration> CLAIM_LEASE =
+      new Setting<>("TASKGRID_CLAIM_LEASE", "10s", "How long a dead worker's claim on an execution blocks another worker from restarting it.", Setting::duration);
+  public static final Setting<Duration> SESSION_TIMEOUT =
+      new Setting<>("TASKGRID_SESSION_TIMEOUT", "10s", "Kafka session timeout: how soon the partitions of a dead worker move to others.", Setting::duration);
+  public static final Setting<Duration> DRAIN_TIMEOUT =
+      new Setting<>("TASKGRID_DRAIN_TIMEOUT", "30s", "How long a stopping worker waits for running handlers.", Setting::duration);
+
+  /** Every worker setting, in README order. */
+  public static final List<Setting<?>> SETTINGS = List.of(WORKER_ID, COORDINATORS, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE,
+      TASKS_TOPIC, GROUP, CONCURRENCY, CLAIM_LEASE, SESSION_TIMEOUT, DRAIN_TIMEOUT);
+
+  public WorkerConfig {
+    workerId = workerId == null || workerId.isEmpty() ? generatedId() : workerId;
+    coordinators = List.copyOf(coordinators);
+    if (coordinators.isEmpty()) throw new IllegalArgumentException("at least one coordinator address is required");
+    for (String c : coordinators) {
+      if (!c.matches("[^:\\s]+:\\d{1,5}")) throw new IllegalArgumentException("coordinator address must be host:port, got " + c);
+    }
+    if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) throw new IllegalArgumentException("kafkaBootstrap is required");
+    if (redisUrl == null || !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
+      throw new IllegalArgumentException("redisUrl must start with redis:// or rediss://, got " + redisUrl);
+    }
+    new Keyspace(namespace);
+    if (group == null || group.isBlank()) throw new IllegalArgumentException("group is required");
+    if (concurrency < 1) throw new IllegalArgumentException("concurrency must be positive, got " + concurrency);
+    if (claimLease.toMillis() < 1000) throw new IllegalArgumentException("claimLease must be at least 1s, got " + claimLease);
+    if (sessionTimeout.toMillis() < 1000) throw new IllegalArgumentException("sessionTimeout must be at least 1s");
+    if (drainTimeout.isNegative()) throw new IllegalArgumentException("drainTimeout must not be negative");
+  }
+
+  private static String generatedId() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "host");
+    return "w-" + host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-" + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  public static WorkerConfig fromEnvironment(Map<String, String> env) {
+    return new WorkerConfig(WORKER_ID.read(env), COORDINATORS.read(env), KAFKA_BOOTSTRAP.read(env), REDIS_URL.read(env),
+        NAMESPACE.read(env), TASKS_TOPIC.read(env), GROUP.read(env), CONCURRENCY.read(env), CLAIM_LEASE.read(env),
+        SESSION_TIMEOUT.read(env), DRAIN_TIMEOUT.read(env));
+  }
+
+  /** Defaults for the given infrastructure and coordinators. */
+  public static WorkerConfig defaults(String kafkaBootstrap, String redisUrl, String... coordinators) {
+    return fromEnvironment(Map.of(KAFKA_BOOTSTRAP.name(), kafkaBootstrap, REDIS_URL.name(), redisUrl,
+        COORDINATORS.name(), String.join(",", coordinators)));
+  }
+
+  public Keyspace keyspace() {
+    return new Keyspace(namespace);
+  }
+
+  public WorkerConfig withWorkerId(String id) {
+    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout);
+  }
+
+  public WorkerConfig withNamespace(String ns) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout);
+  }
+
+  public WorkerConfig withTopicAndGroup(String topic, String g) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout);
+  }
+
+  public WorkerConfig withConcurrency(int n) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout);
+  }
+
+  public WorkerConfig withClaimLease(Duration lease) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout);
+  }
+
+  public WorkerConfig withSessionTimeout(Duration timeout) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout);
+  }
+
+  public WorkerConfig withCoordinators(List<String> addresses) {
+    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout);
+  }
+}

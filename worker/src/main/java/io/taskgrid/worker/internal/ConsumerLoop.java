@@ -1,0 +1,192 @@
+package io.taskgrid.worker.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.taskgrid.proto.v1.TaskMessage;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the worker's {@link KafkaConsumer}: polls task messages, hands them
+ * on, pauses the partitions while too many are in flight, and commits offsets that {@link
+ * OffsetTracker} says are safe. On a revoke it commits what is done for those partitions first.
+ */
+public final class ConsumerLoop implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
+  private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final String topic;
+  private final InFlight inFlight;
+  private final Consumer<Delivery> sink;
+  private final int maxInFlight;
+  private final Thread thread;
+  private volatile boolean draining;
+  private volatile boolean stopped;
+  private volatile boolean abandon;
+  private boolean paused;
+  private long lastCommit;
+
+  public ConsumerLoop(String bootstrap, String topic, String group, String clientId, Duration sessionTimeout, InFlight inFlight,
+      Consumer<Delivery> sink, int maxInFlight) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(300, sessionTimeout.toMillis() / 4));
+    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    this.topic = topic;
+    this.inFlight = inFlight;
+    this.sink = sink;
+    this.maxInFlight = maxInFlight;
+    this.thread = Thread.ofPlatform().name("tg-worker-consumer").unstarted(this::loop);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private void loop() {
+    consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (abandon) return;
+        commitSync(inFlight.offsets().committable(partitions));
+        inFlight.offsets().remove(partitions);
+      }
+
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) log.info("Assigned {}", partitions);
+        if (paused || draining) consumer.pause(partitions);
+      }
+
+      @Override
+      public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        inFlight.offsets().remove(partitions);
+      }
+    });
+    try {
+      while (!stopped) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          accept(record);
+        }
+        applyBackpressure();
+        commitIfDue();
+      }
+    } catch (WakeupException e) {
+      // close() asked us to stop
+    } catch (RuntimeException e) {
+      log.error("Consumer loop failed; this worker stops consuming", e);
+    } finally {
+      try {
+        if (!abandon) commitSync(inFlight.offsets().committable(null));
+      } finally {
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+      }
+    }
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    TaskMessage message;
+    try {
+      message = TaskMessage.parseFrom(record.value());
+    } catch (InvalidProtocolBufferException | NullPointerException e) {
+      // a record that is not a task message can never run; holding its offset would stall the partition
+      log.error("Skipping record {}@{}: not a TaskMessage ({})", tp, record.offset(), e.toString());
+      inFlight.offsets().started(tp, record.offset());
+      inFlight.offsets().done(tp, record.offset());
+      return;
+    }
+    Delivery d = new Delivery(tp, record.offset(), message);
+    inFlight.started(d);
+    sink.accept(d);
+  }
+
+  private void applyBackpressure() {
+    boolean wantPaused = draining || inFlight.count() >= maxInFlight;
+    if (wantPaused && !paused) {
+      consumer.pause(consumer.assignment());
+      paused = true;
+    } else if (!wantPaused && paused && inFlight.count() < maxInFlight / 2) {
+      consumer.resume(consumer.assignment());
+      paused = false;
+    }
+  }
+
+  private void commitIfDue() {
+    long now = System.nanoTime();
+    if (now - lastCommit < COMMIT_INTERVAL.toNanos()) return;
+    lastCommit = now;
+    Map<TopicPartition, OffsetAndMetadata> offsets = inFlight.offsets().committable(null);
+    if (offsets.isEmpty()) return;
+    consumer.commitAsync(offsets, (committed, error) -> {
+      if (error == null) {
+        inFlight.offsets().committed(committed);
+      } else {
+        log.debug("Commit failed (will retry): {}", error.toString());
+      }
+    });
+  }
+
+  private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (offsets.isEmpty()) return;
+    try {
+      consumer.commitSync(offsets, Duration.ofSeconds(5));
+      inFlight.offsets().committed(offsets);
+    } catch (RuntimeException e) {
+      log.warn("Could not commit {}: {}", offsets.keySet(), e.toString());
+    }
+  }
+
+  /** Stops fetching new records; the loop keeps committing what completes. */
+  public void drain() {
+    draining = true;
+  }
+
+  /** Stops without committing anything more, as a crash would. */
+  public void drainAndAbandon() {
+    stopped = true;
+    abandon = true;
+    consumer.wakeup();
+    try {
+      thread.join(15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Commits what is done, leaves the group and stops the thread. */
+  @Override
+  public void close() {
+    if (stopped) return;
+    stopped = true;
+    consumer.wakeup();
+    try {
+      thread.join(15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.taskgrid.worker.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskgrid.worker.InvalidPayloadException;
+import io.taskgrid.worker.TaskContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+/** The {@link TaskContext} of one run. */
+final class Context implements TaskContext {
+  private final Run run;
+  private final byte[] payload;
+  private final ObjectMapper json;
+
+  Context(Run run, ObjectMapper json) {
+    this.run = run;
+    this.payload = run.message().getPayload().getData().toByteArray();
+    this.json = json;
+  }
+
+  @Override
+  public String executionId() {
+    return run.executionId();
+  }
+
+  @Override
+  public String handler() {
+    return run.message().getHandler();
+  }
+
+  @Override
+  public int attempt() {
+    return run.attempt();
+  }
+
+  @Override
+  public Instant deadline() {
+    return run.deadline();
+  }
+
+  @Override
+  public Map<String, String> labels() {
+    return run.message().getLabelsMap();
+  }
+
+  @Override
+  public String contentType() {
+    String ct = run.message().getPayload().getContentType();
+    return ct.isEmpty() ? io.taskgrid.core.Payload.OCTET_STREAM : ct;
+  }
+
+  @Override
+  public byte[] payload() {
+    return payload.clone();
+  }
+
+  @Override
+  public String payloadText() {
+    return new String(payload, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public JsonNode payloadJson() throws InvalidPayloadException {
+    try {
+      return json.readTree(payload);
+    } catch (IOException e) {
+      throw new InvalidPayloadException("payload is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public <T> T payloadAs(Class<T> type) throws InvalidPayloadException {
+    try {
+      return json.readValue(payload, type);
+    } catch (IOException e) {
+      throw new InvalidPayloadException("payload is not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return run.isFinished();
+  }
+}

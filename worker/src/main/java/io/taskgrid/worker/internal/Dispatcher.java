@@ -1,0 +1,156 @@
+package io.taskgrid.worker.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns deliveries into runs. Takes a handler slot first, then claims the execution in Redis (in
+ * batches), so an execution is RUNNING only while a handler really runs it. A delivery whose
+ * execution is finished is done at once; one whose execution another live worker holds is tried
+ * again later, because that worker may die before finishing it.
+ */
+public final class Dispatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final int MAX_CLAIM_BATCH = 256;
+
+  private final RedisClaims claims;
+  private final HandlerRunner runner;
+  private final InFlight inFlight;
+  private final Clock clock;
+  private final Duration retryDelay;
+  private final LinkedBlockingDeque<Delivery> inbox = new LinkedBlockingDeque<>();
+  private final Map<String, Run> running = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-claim-retry").daemon().unstarted(r));
+  private final Thread thread;
+  private volatile boolean stopped;
+
+  public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay) {
+    this.claims = claims;
+    this.runner = runner;
+    this.inFlight = inFlight;
+    this.clock = clock;
+    this.retryDelay = retryDelay;
+    this.thread = Thread.ofPlatform().name("tg-worker-dispatch").daemon().unstarted(this::loop);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  public void offer(Delivery d) {
+    inbox.add(d);
+  }
+
+  /** Runs whose outcome is not yet acknowledged, by execution id. */
+  public Map<String, Run> running() {
+    return running;
+  }
+
+  /** A coordinator recorded the outcome of {@code run}: its deliveries are done. */
+  public void acknowledged(Run run) {
+    running.remove(run.executionId(), run);
+    run.acknowledge().forEach(inFlight::done);
+  }
+
+  private void loop() {
+    Semaphore permits = runner.permits();
+    List<Delivery> batch = new ArrayList<>(MAX_CLAIM_BATCH);
+    while (!stopped) {
+      try {
+        Delivery first = inbox.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) continue;
+        permits.acquire();
+        if (stopped) {
+          permits.release();
+          return;
+        }
+        batch.add(first);
+        while (batch.size() < MAX_CLAIM_BATCH && permits.tryAcquire()) {
+          Delivery next = inbox.poll();
+          if (next == null) {
+            permits.release();
+            break;
+          }
+          batch.add(next);
+        }
+        claimAndStart(batch, permits);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.error("Dispatch failed; retrying its deliveries", e);
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void claimAndStart(List<Delivery> batch, Semaphore permits) {
+    List<ClaimResult> results;
+    try {
+      results = claims.claim(batch);
+    } catch (RuntimeException e) {
+      log.warn("Cannot claim {} executions ({}); retrying in {}", batch.size(), e.toString(), retryDelay);
+      permits.release(batch.size());
+      batch.forEach(this::retryLater);
+      return;
+    }
+    Instant now = clock.instant();
+    for (int i = 0; i < batch.size(); i++) {
+      Delivery d = batch.get(i);
+      switch (results.get(i)) {
+        case ClaimResult.Claimed c -> {
+          var timeout = d.message().getTimeout();
+          Instant deadline = now.plusSeconds(timeout.getSeconds()).plusNanos(timeout.getNanos());
+          Run run = new Run(d, c.attempt(), now, deadline);
+          running.put(d.executionId(), run);
+          runner.start(run);
+        }
+        case ClaimResult.AlreadyMine m -> {
+          permits.release();
+          Run existing = running.get(d.executionId());
+          if (existing == null || !existing.attach(d)) retryLater(d);
+        }
+        case ClaimResult.Finished f -> {
+          permits.release();
+          inFlight.done(d);
+        }
+        case ClaimResult.HeldBy h -> {
+          permits.release();
+          retryLater(d);
+        }
+      }
+    }
+  }
+
+  private void retryLater(Delivery d) {
+    if (stopped) return;
+    retries.schedule(() -> inbox.add(d), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops claiming; deliveries not yet claimed stay uncommitted and will be redelivered. */
+  @Override
+  public void close() {
+    stopped = true;
+    retries.shutdownNow();
+    thread.interrupt();
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    inbox.clear();
+  }
+}

@@ -1,0 +1,126 @@
+package io.taskgrid.worker.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskgrid.core.Outcome;
+import io.taskgrid.core.Payload;
+import io.taskgrid.worker.InvalidPayloadException;
+import io.taskgrid.worker.TaskHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs handlers on virtual threads, at most {@code concurrency} at once, each under its deadline:
+ * when the deadline passes the outcome is TIMEOUT and the handler's thread is interrupted. The
+ * first of (return, throw, deadline) decides the outcome; later ones are ignored.
+ */
+public final class HandlerRunner implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HandlerRunner.class);
+
+  private final HandlerRegistry handlers;
+  private final String workerId;
+  private final Clock clock;
+  private final ObjectMapper json;
+  private final Semaphore permits;
+  private final int concurrency;
+  private final Consumer<Run> onFinished;
+  private final ExecutorService executor =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tg-worker-handler-", 0).factory());
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-timeouts").daemon().unstarted(r));
+
+  public HandlerRunner(HandlerRegistry handlers, String workerId, int concurrency, Clock clock, ObjectMapper json, Consumer<Run> onFinished) {
+    this.handlers = handlers;
+    this.workerId = workerId;
+    this.concurrency = concurrency;
+    this.permits = new Semaphore(concurrency);
+    this.clock = clock;
+    this.json = json;
+    this.onFinished = onFinished;
+  }
+
+  /** Slots for handlers; the dispatcher takes one before claiming an execution. */
+  public Semaphore permits() {
+    return permits;
+  }
+
+  /** Starts {@code run}, whose permit the caller holds. */
+  public void start(Run run) {
+    Optional<TaskHandler> handler = handlers.find(run.message().getHandler());
+    if (handler.isEmpty()) {
+      finish(run, new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.UNKNOWN_HANDLER,
+          "no handler \"" + run.message().getHandler() + "\" is registered on worker " + workerId
+              + " (registered: " + handlers.names() + ")"));
+      return;
+    }
+    Duration timeout = Duration.between(run.startedAt(), run.deadline());
+    run.future(executor.submit(() -> invoke(run, handler.get())));
+    timer.schedule(() -> {
+      if (finish(run, new Outcome.TimedOut(run.startedAt(), clock.instant(), timeout))) {
+        run.interrupt();
+      }
+    }, Math.max(0, Duration.between(clock.instant(), run.deadline()).toMillis()), TimeUnit.MILLISECONDS);
+  }
+
+  private void invoke(Run run, TaskHandler handler) {
+    Outcome outcome;
+    try {
+      Object result = handler.handle(new Context(run, json));
+      outcome = new Outcome.Succeeded(run.startedAt(), clock.instant(), encode(result));
+    } catch (InvalidPayloadException e) {
+      outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.INVALID_PAYLOAD, e.getMessage());
+    } catch (Throwable e) {
+      if (run.isFinished()) return; // the deadline passed and interrupted us; TIMEOUT already decided
+      outcome = new Outcome.Failed(run.startedAt(), clock.instant(), e.getClass().getName(), String.valueOf(e.getMessage()));
+    }
+    finish(run, outcome);
+  }
+
+  private boolean finish(Run run, Outcome outcome) {
+    if (!run.finish(outcome)) return false;
+    permits.release();
+    onFinished.accept(run);
+    return true;
+  }
+
+  private Payload encode(Object result) throws Exception {
+    return switch (result) {
+      case null -> Payload.EMPTY;
+      case Payload p -> p;
+      case byte[] b -> new Payload(b, Payload.OCTET_STREAM);
+      case String s -> new Payload(s.getBytes(StandardCharsets.UTF_8), Payload.TEXT);
+      default -> new Payload(json.writeValueAsBytes(result), Payload.JSON);
+    };
+  }
+
+  /** Handlers running now. */
+  public int running() {
+    return concurrency - permits.availablePermits();
+  }
+
+  /** Waits until no handler runs, up to {@code timeout}; true when idle. */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    if (permits.tryAcquire(concurrency, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      permits.release(concurrency);
+      return true;
+    }
+    log.warn("{} handlers still running after {}", running(), timeout);
+    return false;
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,149 @@
+package io.taskgrid.worker.internal;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.taskgrid.core.Outcome;
+import io.taskgrid.proto.v1.ErrorInfo;
+import io.taskgrid.proto.v1.ExecutionStatus;
+import io.taskgrid.proto.v1.Payload;
+import io.taskgrid.proto.v1.ReportOutcomesRequest;
+import io.taskgrid.proto.v1.ResultServiceGrpc;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends outcomes to a coordinator in batches, and tells {@code onAcknowledged} once a coordinator
+ * recorded them. A batch that fails goes, unchanged, to the next coordinator in the list, again
+ * and again until one records it: an outcome is never dropped while the worker lives. (Recording
+ * is idempotent, so resending a batch that was in fact recorded is harmless.)
+ */
+public final class OutcomeReporter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OutcomeReporter.class);
+  private static final int MAX_BATCH = 1000;
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+
+  private final String workerId;
+  private final List<ManagedChannel> channels;
+  private final List<String> addresses;
+  private final Consumer<Run> onAcknowledged;
+  private final LinkedBlockingQueue<Run> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean stopping;
+  private volatile boolean abandoned;
+  private int current;
+
+  public OutcomeReporter(String workerId, List<String> addresses, List<ManagedChannel> channels, Consumer<Run> onAcknowledged) {
+    this.workerId = workerId;
+    this.addresses = addresses;
+    this.channels = channels;
+    this.onAcknowledged = onAcknowledged;
+    this.thread = Thread.ofPlatform().name("tg-worker-reporter").daemon().unstarted(this::loop);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  public void report(Run run) {
+    queue.add(run);
+  }
+
+  public int backlog() {
+    return queue.size();
+  }
+
+  private void loop() {
+    List<Run> batch = new ArrayList<>();
+    long backoffMs = 50;
+    while (!abandoned) {
+      try {
+        if (batch.isEmpty()) {
+          Run first = queue.poll(100, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            if (stopping) return;
+            continue;
+          }
+          batch.add(first);
+          queue.drainTo(batch, MAX_BATCH - 1);
+        }
+        if (send(batch)) {
+          batch.forEach(onAcknowledged);
+          batch.clear();
+          backoffMs = 50;
+        } else {
+          current = (current + 1) % channels.size();
+          Thread.sleep(backoffMs); // pacing between retries of a coordinator that is down
+          backoffMs = Math.min(2000, backoffMs * 2);
+        }
+      } catch (InterruptedException e) {
+        if (abandoned) return;
+      } catch (RuntimeException e) {
+        log.error("Unexpected error reporting outcomes; retrying", e);
+      }
+    }
+  }
+
+  private boolean send(List<Run> batch) {
+    ReportOutcomesRequest.Builder request = ReportOutcomesRequest.newBuilder().setWorkerId(workerId);
+    for (Run r : batch) request.addOutcomes(toProto(r));
+    try {
+      ResultServiceGrpc.newBlockingStub(channels.get(current))
+          .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          .reportOutcomes(request.build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      log.warn("Coordinator {} did not record {} outcomes ({}); trying the next one", addresses.get(current), batch.size(), e.getStatus());
+      return false;
+    }
+  }
+
+  private io.taskgrid.proto.v1.Outcome toProto(Run run) {
+    Outcome o = run.outcome();
+    io.taskgrid.proto.v1.Outcome.Builder b = io.taskgrid.proto.v1.Outcome.newBuilder()
+        .setExecutionId(run.executionId())
+        .setAttempt(run.attempt())
+        .setHandler(run.message().getHandler())
+        .setStartedAt(ts(o.startedAt()))
+        .setFinishedAt(ts(o.finishedAt()));
+    switch (o) {
+      case Outcome.Succeeded s -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED)
+          .setResult(Payload.newBuilder().setData(ByteString.copyFrom(s.result().unsafeData())).setContentType(s.result().contentType()));
+      case Outcome.Failed f -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_FAILED)
+          .setError(ErrorInfo.newBuilder().setType(f.errorType()).setMessage(f.message() == null ? "" : f.message()));
+      case Outcome.TimedOut t -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_TIMEOUT)
+          .setError(ErrorInfo.newBuilder().setType(Outcome.TimedOut.ERROR_TYPE).setMessage(t.message()));
+    }
+    return b.build();
+  }
+
+  private static Timestamp ts(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+
+  /** Reports what is queued (up to {@code timeout}), then stops. */
+  public void drain(Duration timeout) {
+    stopping = true;
+    try {
+      thread.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
+  }
+
+  /** Stops at once; unreported outcomes are left for redelivery. */
+  @Override
+  public void close() {
+    abandoned = true;
+    thread.interrupt();
+  }
+}

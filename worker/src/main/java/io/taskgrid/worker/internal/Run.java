@@ -1,0 +1,89 @@
+package io.taskgrid.worker.internal;
+
+import io.taskgrid.core.Outcome;
+import io.taskgrid.proto.v1.TaskMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One attempt of an execution on this worker: from claim until a coordinator acknowledged its
+ * outcome. Every delivery of the execution that arrives meanwhile is attached, and all of them
+ * are done when the outcome is acknowledged.
+ */
+public final class Run {
+  private final TaskMessage message;
+  private final int attempt;
+  private final Instant startedAt;
+  private final Instant deadline;
+  private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+  private final List<Delivery> deliveries = new ArrayList<>();
+  private boolean acknowledged;
+  private volatile Future<?> future;
+
+  Run(Delivery first, int attempt, Instant startedAt, Instant deadline) {
+    this.message = first.message();
+    this.attempt = attempt;
+    this.startedAt = startedAt;
+    this.deadline = deadline;
+    deliveries.add(first);
+  }
+
+  public String executionId() {
+    return message.getExecutionId();
+  }
+
+  public TaskMessage message() {
+    return message;
+  }
+
+  public int attempt() {
+    return attempt;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public Instant deadline() {
+    return deadline;
+  }
+
+  void future(Future<?> f) {
+    this.future = f;
+  }
+
+  /** Sets the outcome if none is set yet; true when this call set it. */
+  boolean finish(Outcome o) {
+    return outcome.compareAndSet(null, o);
+  }
+
+  public Outcome outcome() {
+    return outcome.get();
+  }
+
+  boolean isFinished() {
+    return outcome.get() != null;
+  }
+
+  /** Interrupts the handler's thread. */
+  void interrupt() {
+    Future<?> f = future;
+    if (f != null) f.cancel(true);
+  }
+
+  /** Adds a redelivery of this execution; false when the outcome is already acknowledged. */
+  synchronized boolean attach(Delivery d) {
+    if (acknowledged) return false;
+    deliveries.add(d);
+    return true;
+  }
+
+  /** Marks the outcome acknowledged and returns every delivery it settles. */
+  synchronized List<Delivery> acknowledge() {
+    acknowledged = true;
+    return new ArrayList<>(deliveries);
+  }
+}
