@@ -23,7 +23,12 @@ public final class OffsetTracker {
 
   /** A record was handed out and is not done yet. */
   public synchronized void started(TopicPartition tp, long offset) {
-    PartitionState s = partitions.computeIfAbsent(tp, k -> new PartitionState());
+    PartitionState s = partitions.computeIfAbsent(tp, k -> {
+      PartitionState fresh = new PartitionState();
+      // consumption starts at the committed offset (or the reset position): nothing before it to commit
+      fresh.lastCommitted = offset;
+      return fresh;
+    });
     s.pending.add(offset);
     s.highestSeen = Math.max(s.highestSeen, offset);
   }
@@ -40,7 +45,7 @@ public final class OffsetTracker {
     partitions.forEach((tp, s) -> {
       if (among != null && !among.contains(tp)) return;
       long next = s.pending.isEmpty() ? s.highestSeen + 1 : s.pending.first();
-      if (next > s.lastCommitted && next > 0) out.put(tp, new OffsetAndMetadata(next));
+      if (next > s.lastCommitted) out.put(tp, new OffsetAndMetadata(next));
     });
     return out;
   }
