@@ -1,0 +1,188 @@
+package io.taskgrid.embedded;
+
+import io.taskgrid.embedded.internal.FreePorts;
+import io.taskgrid.embedded.internal.TempDirs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real {@code redis-server} as a child process on a free loopback port: the one on the PATH if
+ * there is one, otherwise the binary shipped in the {@code com.github.codemonstur:embedded-redis}
+ * jar. Can be killed with SIGKILL and restarted on the same port, for failure tests. {@link
+ * #close()} stops it and removes its temporary directory.
+ */
+public final class RedisProcess implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RedisProcess.class);
+
+  private final Path dir;
+  private final Path binary;
+  private final int port;
+  private final boolean appendOnly;
+  private Process process;
+  private boolean closed;
+
+  private RedisProcess(Path dir, Path binary, int port, boolean appendOnly) {
+    this.dir = dir;
+    this.binary = binary;
+    this.port = port;
+    this.appendOnly = appendOnly;
+  }
+
+  /** Starts a Redis without persistence. */
+  public static RedisProcess start() {
+    return start(false);
+  }
+
+  /** Starts a Redis; with {@code appendOnly} its data survives {@link #kill()} and {@link #restart()}. */
+  public static RedisProcess start(boolean appendOnly) {
+    Path dir = TempDirs.create("taskgrid-redis-");
+    try {
+      RedisProcess redis = new RedisProcess(dir, binary(dir), FreePorts.next(), appendOnly);
+      redis.launch();
+      log.info("redis-server ({}) ready at {}", redis.binary, redis.redisUrl());
+      return redis;
+    } catch (RuntimeException e) {
+      TempDirs.delete(dir);
+      throw e;
+    }
+  }
+
+  private static Path binary(Path dir) {
+    for (String p : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(p, "redis-server");
+      if (Files.isExecutable(candidate)) return candidate;
+    }
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+    String resource;
+    if (os.contains("linux")) {
+      resource = arch.contains("aarch64") || arch.contains("arm64") ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
+    } else if (os.contains("mac")) {
+      resource = arch.contains("aarch64") ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
+    } else {
+      throw new IllegalStateException("no redis-server on the PATH and no bundled binary for " + os + "/" + arch);
+    }
+    try (InputStream in = RedisProcess.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) throw new IllegalStateException("resource " + resource + " missing: is embedded-redis on the classpath?");
+      Path target = dir.resolve("redis-server");
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      if (!target.toFile().setExecutable(true)) throw new IllegalStateException("cannot make " + target + " executable");
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void launch() {
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--dir", dir.toString(), "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--protected-mode", "no",
+        "--daemonize", "no"));
+    try {
+      process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + binary, e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "tg-redis-reaper"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) throw new IllegalStateException("redis-server exited at start: " + readLog());
+      if ("+PONG".equals(command("PING"))) return;
+      try {
+        Thread.sleep(50); // polling a server that is starting
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("redis-server not ready within 30s: " + readLog());
+  }
+
+  private String readLog() {
+    try {
+      return Files.readString(dir.resolve("redis.log"));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  /** Sends one inline command; returns the first reply line, or null when Redis does not answer. */
+  private String command(String inline) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      s.setSoTimeout(2000);
+      OutputStream out = s.getOutputStream();
+      out.write((inline + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = in.read()) != -1 && c != '\r') line.append((char) c);
+      return line.toString();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  public String redisUrl() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Deletes every key. */
+  public void flushAll() {
+    String reply = command("FLUSHALL");
+    if (!"+OK".equals(reply)) throw new IllegalStateException("FLUSHALL failed: " + reply);
+  }
+
+  /** SIGKILL, as a crash would. */
+  public synchronized void kill() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Starts again on the same port (after {@link #kill()}); data survives only with append-only persistence. */
+  public synchronized void restart() {
+    kill();
+    launch();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(5, TimeUnit.SECONDS)) kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        kill();
+      }
+    }
+    TempDirs.delete(dir);
+  }
+}
