@@ -1,0 +1,15 @@
+package io.taskgrid.client;
+
+/** How urgent a task is; under backlog, higher priorities run first. */
+public enum Priority {
+  /** Most urgent. */
+  CRITICAL,
+  /** More urgent than usual. */
+  HIGH,
+  /** The default. */
+  MEDIUM,
+  /** Less urgent than usual. */
+  LOW,
+  /** Runs when nothing else waits. */
+  BACKGROUND
+}
