@@ -40,9 +40,10 @@ class CoordinatorRestartIT {
   void noOutcomeIsLostWhenTheOnlyCoordinatorRestartsWhileWorkersReport() throws Exception {
     int port = freePort();
     Coordinator first = new Coordinator(cluster.coordinatorConfig(port)).start();
-    cluster.worker(List.of("127.0.0.1:" + port), w -> w.handler("slow", ctx -> {
+    // two at a time, 50 ms each: the 300 tasks take several seconds, so the crash lands mid-way
+    cluster.worker(cluster.workerConfig(List.of("127.0.0.1:" + port)).withConcurrency(2), w -> w.handler("slow", ctx -> {
       runs.computeIfAbsent(ctx.executionId(), k -> new AtomicInteger()).incrementAndGet();
-      Thread.sleep(20);
+      Thread.sleep(50);
       return ctx.payloadText();
     }));
     List<String> ids = new ArrayList<>();

@@ -18,6 +18,12 @@ final class Containers {
 
   /** True when a Docker engine answers; never throws, and gives up after a few seconds. */
   static boolean dockerAvailable() {
+    String host = System.getenv("DOCKER_HOST");
+    boolean socket = java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+        || java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
+    if ((host == null || host.isBlank()) && !socket) {
+      return false; // nothing to ask; spares Testcontainers' long error report
+    }
     ExecutorService probe = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("tg-docker-probe").daemon().unstarted(r));
     try {
       Future<Boolean> answer = probe.submit(() -> DockerClientFactory.instance().isDockerAvailable());
