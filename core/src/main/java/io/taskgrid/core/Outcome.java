@@ -26,12 +26,13 @@ public sealed interface Outcome {
     public static final String INVALID_PAYLOAD = "taskgrid.InvalidPayload";
   }
 
-  /** The handler ran past its deadline and was interrupted. */
-  record TimedOut(Instant startedAt, Instant finishedAt, java.time.Duration timeout) implements Outcome {
+  /** The handler ran past its deadline and was interrupted; {@code message} says which limit it broke. */
+  record TimedOut(Instant startedAt, Instant finishedAt, String message) implements Outcome {
     public static final String ERROR_TYPE = "taskgrid.Timeout";
 
-    public String message() {
-      return "handler did not finish within its timeout of " + Durations.format(timeout);
+    /** The outcome of a handler stopped at {@code finishedAt} for exceeding {@code timeout}. */
+    public static TimedOut after(Instant startedAt, Instant finishedAt, java.time.Duration timeout) {
+      return new TimedOut(startedAt, finishedAt, "handler did not finish within its timeout of " + Durations.format(timeout));
     }
   }
 }

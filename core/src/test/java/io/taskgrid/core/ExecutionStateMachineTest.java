@@ -15,7 +15,7 @@ class ExecutionStateMachineTest {
   private static final Event CLAIM = new Event.Claimed();
   private static final Event OK = new Event.Finished(new Outcome.Succeeded(T, T, Payload.EMPTY));
   private static final Event FAIL = new Event.Finished(new Outcome.Failed(T, T, "x", "y"));
-  private static final Event TIMEOUT = new Event.Finished(new Outcome.TimedOut(T, T, Duration.ofSeconds(1)));
+  private static final Event TIMEOUT = new Event.Finished(Outcome.TimedOut.after(T, T, Duration.ofSeconds(1)));
 
   static Stream<Arguments> cases() {
     return Stream.of(

@@ -66,7 +66,7 @@ public final class HandlerRunner implements AutoCloseable {
     Duration timeout = Duration.between(run.startedAt(), run.deadline());
     run.future(executor.submit(() -> invoke(run, handler.get())));
     timer.schedule(() -> {
-      if (finish(run, new Outcome.TimedOut(run.startedAt(), clock.instant(), timeout))) {
+      if (finish(run, Outcome.TimedOut.after(run.startedAt(), clock.instant(), timeout))) {
         run.interrupt();
       }
     }, Math.max(0, Duration.between(clock.instant(), run.deadline()).toMillis()), TimeUnit.MILLISECONDS);

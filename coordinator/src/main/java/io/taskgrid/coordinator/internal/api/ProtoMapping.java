@@ -112,8 +112,7 @@ public final class ProtoMapping {
       case EXECUTION_STATUS_SUCCEEDED -> new Outcome.Succeeded(started, finished,
           new Payload(o.getResult().getData().toByteArray(), o.getResult().getContentType()));
       case EXECUTION_STATUS_FAILED -> new Outcome.Failed(started, finished, o.getError().getType(), o.getError().getMessage());
-      case EXECUTION_STATUS_TIMEOUT -> new Outcome.TimedOut(started, finished,
-          java.time.Duration.between(started, finished));
+      case EXECUTION_STATUS_TIMEOUT -> new Outcome.TimedOut(started, finished, o.getError().getMessage());
       default -> throw new InvalidArgumentException(field + ".status", "must be SUCCEEDED, FAILED or TIMEOUT, got " + o.getStatus());
     };
   }

@@ -1,0 +1,168 @@
+package io.taskgrid.benchmark;
+
+import io.taskgrid.client.ExecutionStatus;
+import io.taskgrid.client.TaskHandle;
+import io.taskgrid.client.TaskRequest;
+import io.taskgrid.client.TaskgridClient;
+import io.taskgrid.coordinator.Coordinator;
+import io.taskgrid.coordinator.CoordinatorConfig;
+import io.taskgrid.embedded.Infrastructure;
+import io.taskgrid.worker.Worker;
+import io.taskgrid.worker.WorkerConfig;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Drives a whole Taskgrid (embedded Kafka and Redis, one coordinator, one worker, the SDK) in one
+ * JVM and reports: end-to-end throughput of no-op tasks (submit to result recorded and delivered),
+ * submit-to-handler-start latency at a steady rate, and peak heap. Sizes come from environment
+ * variables: {@code BENCH_TASKS} (throughput run, default 50000), {@code BENCH_RATE} (default
+ * 200/s), {@code BENCH_SECONDS} (latency run, default 30).
+ */
+public final class Benchmark {
+  private static final int BATCH = 1000;
+
+  public static void main(String[] args) throws Exception {
+    Path report = Path.of(args.length > 0 ? args[0] : "benchmark-report.md");
+    int tasks = Integer.parseInt(System.getenv().getOrDefault("BENCH_TASKS", "50000"));
+    int rate = Integer.parseInt(System.getenv().getOrDefault("BENCH_RATE", "200"));
+    int seconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_SECONDS", "30"));
+
+    try (Infrastructure infra = Infrastructure.start()) {
+      Map<String, String> env = Map.of(CoordinatorConfig.KAFKA_BOOTSTRAP.name(), infra.kafkaBootstrap(),
+          CoordinatorConfig.REDIS_URL.name(), infra.redisUrl(), CoordinatorConfig.GRPC_PORT.name(), "0",
+          CoordinatorConfig.NAMESPACE.name(), "bench", CoordinatorConfig.TASKS_TOPIC.name(), "bench.tasks");
+      try (Coordinator coordinator = new Coordinator(CoordinatorConfig.fromEnvironment(env)).start()) {
+        String address = "127.0.0.1:" + coordinator.port();
+        WorkerConfig wc = WorkerConfig.defaults(infra.kafkaBootstrap(), infra.redisUrl(), address)
+            .withNamespace("bench").withTopicAndGroup("bench.tasks", "bench-workers").withConcurrency(256);
+        AtomicLongArray handlerStart = new AtomicLongArray(rate * seconds + 1);
+        try (Worker worker = Worker.builder(wc)
+            .handler("noop", ctx -> null)
+            .handler("probe", ctx -> {
+              handlerStart.set(Integer.parseInt(ctx.payloadText()), System.nanoTime());
+              return null;
+            })
+            .build().start();
+             TaskgridClient client = TaskgridClient.builder().coordinators(address).build()) {
+          resetPeakHeap();
+          System.out.println("Warm-up: 10000 no-op tasks");
+          throughput(client, 10_000);
+
+          System.out.printf("Throughput: %d no-op tasks, submitted in batches of %d%n", tasks, BATCH);
+          resetPeakHeap();
+          double perSecond = throughput(client, tasks);
+          long heapAfterThroughput = peakHeap();
+
+          System.out.printf("Latency: %d tasks/s for %d s, one SubmitTask each%n", rate, seconds);
+          resetPeakHeap();
+          long[] latencies = latency(client, rate, seconds, handlerStart);
+          long heapAfterLatency = peakHeap();
+
+          String text = render(perSecond, tasks, rate, seconds, latencies, heapAfterThroughput, heapAfterLatency, infra.description());
+          System.out.println(text);
+          Files.writeString(report, text);
+          System.out.println("Report written to " + report);
+        }
+      }
+    }
+    System.exit(0);
+  }
+
+  private static double throughput(TaskgridClient client, int tasks) {
+    List<TaskRequest> batch = new ArrayList<>(BATCH);
+    for (int i = 0; i < BATCH; i++) batch.add(TaskRequest.builder("noop").build());
+    long t0 = System.nanoTime();
+    List<CompletableFuture<?>> results = new ArrayList<>(tasks);
+    // a few submitters in flight at once, as many clients would be
+    List<CompletableFuture<List<TaskHandle>>> inflight = new ArrayList<>();
+    for (int sent = 0; sent < tasks; sent += BATCH) {
+      inflight.add(CompletableFuture.supplyAsync(() -> client.submitAll(batch)));
+      if (inflight.size() == 4) {
+        inflight.remove(0).join().forEach(h -> results.add(h.result()));
+      }
+    }
+    inflight.forEach(f -> f.join().forEach(h -> results.add(h.result())));
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).orTimeout(10, TimeUnit.MINUTES).join();
+    long failed = results.stream().filter(f -> ((io.taskgrid.client.ExecutionInfo) f.join()).status() != ExecutionStatus.SUCCEEDED).count();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double perSecond = results.size() / seconds;
+    System.out.printf(Locale.ROOT, "  %d tasks in %.2f s = %.0f tasks/s (%d not SUCCEEDED)%n", results.size(), seconds, perSecond, failed);
+    return perSecond;
+  }
+
+  private static long[] latency(TaskgridClient client, int rate, int seconds, AtomicLongArray handlerStart) throws Exception {
+    int n = rate * seconds;
+    long[] submitted = new long[n];
+    List<CompletableFuture<?>> results = new ArrayList<>(n);
+    long interval = 1_000_000_000L / rate;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      long due = t0 + i * interval;
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        if (wait > 200_000) Thread.sleep(0, (int) Math.min(wait - 100_000, 999_999)); else Thread.onSpinWait();
+      }
+      submitted[i] = System.nanoTime();
+      results.add(client.submitAsync(TaskRequest.builder("probe").payloadText(Integer.toString(i)).build()).thenCompose(TaskHandle::result));
+    }
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).orTimeout(5, TimeUnit.MINUTES).join();
+    long[] latencies = new long[n];
+    for (int i = 0; i < n; i++) latencies[i] = handlerStart.get(i) - submitted[i];
+    Arrays.sort(latencies);
+    return latencies;
+  }
+
+  private static void resetPeakHeap() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) pool.resetPeakUsage();
+    }
+  }
+
+  private static long peakHeap() {
+    long total = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) total += pool.getPeakUsage().getUsed();
+    }
+    return total;
+  }
+
+  private static double pct(long[] sorted, double p) {
+    int i = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
+    return sorted[Math.max(0, i)] / 1e6;
+  }
+
+  private static String render(double perSecond, int tasks, int rate, int seconds, long[] lat, long heapT, long heapL, String infra) {
+    Runtime rt = Runtime.getRuntime();
+    return String.format(Locale.ROOT, """
+        ## Benchmark report
+
+        Machine: %d CPUs, max heap %d MiB, Java %s, %s %s. Everything in one JVM: %s, one coordinator, one worker (concurrency 256), the SDK.
+
+        | measure | value |
+        |---|---|
+        | end-to-end throughput, no-op tasks (%d tasks, submit to result delivered) | %.0f tasks/s |
+        | submit-to-handler-start latency at %d tasks/s for %d s: p50 | %.2f ms |
+        | p95 | %.2f ms |
+        | p99 | %.2f ms |
+        | max | %.2f ms |
+        | peak heap, throughput run | %d MiB |
+        | peak heap, latency run | %d MiB |
+        """, rt.availableProcessors(), rt.maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("os.name"),
+        System.getProperty("os.arch"), infra, tasks, perSecond, rate, seconds, pct(lat, 50), pct(lat, 95), pct(lat, 99),
+        lat[lat.length - 1] / 1e6, heapT >> 20, heapL >> 20);
+  }
+}
