@@ -64,7 +64,7 @@ public final class KafkaProcess implements AutoCloseable {
 
   private synchronized void launch() {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+    List<String> cmd = List.of(java, "-Xmx768m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-cp", System.getProperty("java.class.path"),
         "kafka.Kafka", properties.toString());
     try {
       process = new ProcessBuilder(cmd).redirectErrorStream(true)

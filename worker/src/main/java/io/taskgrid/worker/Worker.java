@@ -115,8 +115,8 @@ public final class Worker implements AutoCloseable {
     try {
       Set<String> lost = claims.renew(dispatcher.running().keySet());
       if (!lost.isEmpty()) {
-        log.warn("Claims on {} executions are no longer held: their outcome was recorded by a report whose answer was lost, "
-            + "or the lease expired and another worker may run them too", lost.size());
+        log.warn("Lost the claim on {} unfinished executions (lease expired while Redis or this worker stalled); "
+            + "another worker may run them too", lost.size());
       }
     } catch (RuntimeException e) {
       log.warn("Cannot renew claims: {}", e.toString());

@@ -48,10 +48,12 @@ public final class RedisClaims {
       return 'OK:' .. attempt
       """;
 
-  /** KEYS: claim. ARGV: worker leaseMs. */
+  /** KEYS: claim, exec. ARGV: worker leaseMs. 1 = renewed, 2 = already finished, 0 = lost. */
   private static final String RENEW =
       """
       if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+      local s = redis.call('HGET', KEYS[2], 's')
+      if s == 'SUCCEEDED' or s == 'FAILED' or s == 'TIMEOUT' then return 2 end
       return 0
       """;
 
@@ -102,7 +104,10 @@ public final class RedisClaims {
     return out;
   }
 
-  /** Extends the leases of the given executions; returns the ids whose claim this worker no longer holds. */
+  /**
+   * Extends the leases of the given executions; returns the ids whose claim this worker lost
+   * before their outcome was recorded (an outcome recorded but not yet acknowledged is not lost).
+   */
   public Set<String> renew(Collection<String> executionIds) {
     if (executionIds.isEmpty()) return Set.of();
     RBatch batch = redisson.createBatch(BatchOptions.defaults());
@@ -110,7 +115,7 @@ public final class RedisClaims {
     List<String> ids = List.copyOf(executionIds);
     List<RFuture<Long>> replies = new ArrayList<>(ids.size());
     for (String id : ids) {
-      replies.add(script.evalAsync(RScript.Mode.READ_WRITE, RENEW, RScript.ReturnType.LONG, List.of(keys.claim(id)),
+      replies.add(script.evalAsync(RScript.Mode.READ_WRITE, RENEW, RScript.ReturnType.LONG, List.of(keys.claim(id), keys.execution(id)),
           workerId, Long.toString(lease.toMillis())));
     }
     batch.execute();

@@ -202,6 +202,11 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
           private ExecutionStatus last;
 
           @Override
+          public boolean terminalOnly() {
+            return terminalOnly;
+          }
+
+          @Override
           public boolean onState(ExecutionRecord record) {
             synchronized (this) {
               if (record.status() == last) return false;

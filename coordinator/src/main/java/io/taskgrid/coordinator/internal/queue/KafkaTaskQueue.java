@@ -43,8 +43,9 @@ public final class KafkaTaskQueue implements TaskQueue {
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    // small batches: latency matters at low rates, and batching happens by itself under load
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    // no lingering: latency matters at low rates, and batching happens by itself under load
+    // (records accumulate while the previous request is in flight)
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxPayloadBytes + ENVELOPE_BYTES);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /** Where executions are recorded. The coordinator's only view of Redis. */
 public interface ExecutionStore extends AutoCloseable {
@@ -47,10 +47,10 @@ public interface ExecutionStore extends AutoCloseable {
 
   /**
    * Calls {@code listener} with the id of every execution whose status changes anywhere in the
-   * cluster. Delivery is best effort (a dropped connection loses messages), so watchers also
-   * re-read what they watch now and then.
+   * cluster, and whether the new status is terminal. Delivery is best effort (a dropped connection
+   * loses messages), so watchers also re-read what they watch now and then.
    */
-  void onChange(Consumer<String> listener);
+  void onChange(BiConsumer<String, Boolean> listener);
 
   /** True when the store answers now. */
   boolean isReachable();

@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
@@ -209,10 +209,12 @@ public final class RedisExecutionStore implements ExecutionStore {
   }
 
   @Override
-  public void onChange(Consumer<String> listener) {
+  public void onChange(BiConsumer<String, Boolean> listener) {
     redisson.getTopic(keys.changes(), StringCodec.INSTANCE).addListener(String.class, (channel, message) -> {
       int bar = message.indexOf('|');
-      listener.accept(bar < 0 ? message : message.substring(0, bar));
+      if (bar < 0) return;
+      ExecutionStatus status = ExecutionStatus.valueOf(message.substring(bar + 1));
+      listener.accept(message.substring(0, bar), status.isTerminal());
     });
   }
 

@@ -30,6 +30,11 @@ public final class WatchHub implements AutoCloseable {
   public interface Watcher {
     boolean onState(ExecutionRecord record);
 
+    /** True when only terminal states interest it, so non-terminal changes need not be read. */
+    default boolean terminalOnly() {
+      return false;
+    }
+
     /** The execution is not known. */
     void onNotFound(String executionId);
   }
@@ -43,8 +48,9 @@ public final class WatchHub implements AutoCloseable {
 
   public WatchHub(ExecutionStore store, Duration sweepInterval) {
     this.store = store;
-    store.onChange(id -> {
-      if (watchers.containsKey(id)) changed.add(id);
+    store.onChange((id, terminal) -> {
+      Set<Watcher> ws = watchers.get(id);
+      if (ws != null && (terminal || !ws.stream().allMatch(Watcher::terminalOnly))) changed.add(id);
     });
     this.fetcher = Thread.ofPlatform().name("tg-coordinator-watch-fetch").daemon().start(this::fetchLoop);
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-coordinator-watch-sweep").daemon().unstarted(r));
