@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Worker processes killed with SIGKILL while running tasks. */
 class WorkerCrashIT {
@@ -34,6 +35,8 @@ class WorkerCrashIT {
   void stop() {
     cluster.close();
   }
+
+  @TempDir Path dir;
 
   private JavaProcess startWorker(Coordinator c, String name, Path journal) throws Exception {
     Map<String, String> env = new HashMap<>();
@@ -48,7 +51,7 @@ class WorkerCrashIT {
     env.put(WorkerConfig.CLAIM_LEASE.name(), "3s");
     env.put(WorkerConfig.SESSION_TIMEOUT.name(), "3s");
     env.put("JOURNAL", journal.toString());
-    return cluster.own(JavaProcess.start(JournalWorkerMain.class, env, "WORKER_READY", Duration.ofSeconds(60)));
+    return cluster.own(JavaProcess.start(JournalWorkerMain.class, env, "WORKER_READY", Duration.ofSeconds(60), dir));
   }
 
   private static List<String[]> read(Path journal) throws Exception {
@@ -59,7 +62,6 @@ class WorkerCrashIT {
   @Test
   void everyAcceptedTaskCompletesWhenAWorkerIsKilledMidFlightAndNoRecordedOutcomeRunsAgain() throws Exception {
     Coordinator coordinator = cluster.coordinator();
-    Path dir = Files.createTempDirectory("taskgrid-crash");
     Path journalA = dir.resolve("a.journal");
     Path journalB = dir.resolve("b.journal");
     JavaProcess a = startWorker(coordinator, "worker-a", journalA);

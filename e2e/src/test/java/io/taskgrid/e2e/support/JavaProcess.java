@@ -38,13 +38,17 @@ public final class JavaProcess implements AutoCloseable {
     });
   }
 
-  /** Starts {@code mainClass} with {@code env} added, and waits until it prints {@code readyLine}. */
-  public static JavaProcess start(Class<?> mainClass, Map<String, String> env, String readyLine, Duration readyTimeout) throws IOException, InterruptedException {
+  /**
+   * Starts {@code mainClass} with {@code env} added, writing its output to a file in {@code logDir},
+   * and waits until it prints {@code readyLine}.
+   */
+  public static JavaProcess start(Class<?> mainClass, Map<String, String> env, String readyLine, Duration readyTimeout, Path logDir)
+      throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);
-    Path log = Files.createTempFile("taskgrid-child-" + mainClass.getSimpleName() + "-", ".log");
+    Path log = Files.createTempFile(logDir, mainClass.getSimpleName() + "-", ".log");
     JavaProcess p = new JavaProcess(pb.start(), log, readyLine);
     if (!p.ready.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.kill();
