@@ -1,33 +1,20 @@
 package io.taskgrid.client;
 
-/**
- * Where an execution is in its life. {@link #PENDING} and {@link #RUNNING} are transient; the
- * others are terminal: once an execution reaches one it never changes again.
- */
+/** Where an execution is in its life. */
 public enum ExecutionStatus {
-  /** Accepted and durably queued; no worker has started it yet. */
+  /** Accepted and queued; not started yet. */
   PENDING,
-  /** A worker has claimed it and its handler is running. */
+  /** A worker runs its handler. */
   RUNNING,
-  /** The handler returned normally; see {@link ExecutionInfo#result()}. Terminal. */
+  /** The handler returned; see {@link ExecutionInfo#result()}. */
   SUCCEEDED,
-  /**
-   * The handler threw, or no worker had a handler of that name; see {@link ExecutionInfo#error()}.
-   * Terminal.
-   */
+  /** The handler threw or could not run; see {@link ExecutionInfo#error()}. */
   FAILED,
-  /** The handler ran past its timeout and was interrupted. Terminal. */
+  /** The handler ran past its timeout and was interrupted. */
   TIMEOUT;
 
-  /**
-   * Whether an execution in this status can still change.
-   *
-   * @return true for {@link #SUCCEEDED}, {@link #FAILED} and {@link #TIMEOUT}
-   */
+  /** True for the statuses an execution never leaves. */
   public boolean isTerminal() {
-    return switch (this) {
-      case PENDING, RUNNING -> false;
-      case SUCCEEDED, FAILED, TIMEOUT -> true;
-    };
+    return this == SUCCEEDED || this == FAILED || this == TIMEOUT;
   }
 }

@@ -1,13 +1,8 @@
 package io.taskgrid.client;
 
-/** The server refused to create something because it already exists. Not retryable. */
+/** Something with that id already exists with a different definition. */
 public final class TaskgridAlreadyExistsException extends TaskgridException {
-  /**
-   * An already-exists error with the server's message.
-   *
-   * @param message the server's message
-   * @param cause the underlying failure, or null
-   */
+  /** An already-exists error with the server's message. */
   public TaskgridAlreadyExistsException(String message, Throwable cause) {
     super(message, false, cause);
   }

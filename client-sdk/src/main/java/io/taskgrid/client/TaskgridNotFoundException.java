@@ -1,16 +1,8 @@
 package io.taskgrid.client;
 
-/**
- * The execution is not known to the cluster: the id was never issued, or its record has expired.
- * Not retryable.
- */
+/** The execution (or other named thing) is not known to the cluster. */
 public final class TaskgridNotFoundException extends TaskgridException {
-  /**
-   * A not-found error with the server's message.
-   *
-   * @param message the server's message, naming the id
-   * @param cause the underlying failure, or null
-   */
+  /** A not-found error with the server's message. */
   public TaskgridNotFoundException(String message, Throwable cause) {
     super(message, false, cause);
   }
