@@ -87,6 +87,20 @@ class KilledComponentsIT {
     return new ArrayList<>(client.submitAll(requests));
   }
 
+  /** A client and the tasks it submitted, some of them done. */
+  private record Underway(TaskgridClient client, List<TaskHandle> handles) {}
+
+  /** An in-process coordinator and worker over {@code kafka} and {@code redis}, with work under way. */
+  private Underway startClusterAndAwaitWork(KafkaProcess kafka, RedisProcess redis) {
+    Coordinator coordinator = own(new Coordinator(coordinatorConfig(kafka.bootstrapServers(), redis.redisUrl(), 0)).start());
+    String address = TestCluster.address(coordinator);
+    TaskgridClient client = own(TaskgridClient.builder().coordinators(address).build());
+    List<TaskHandle> handles = submit(client);
+    worker(kafka.bootstrapServers(), redis.redisUrl(), address);
+    await().atMost(Duration.ofSeconds(60)).until(() -> runs.size() >= 20);
+    return new Underway(client, handles);
+  }
+
   private void assertAllSucceeded(TaskgridClient client, List<TaskHandle> handles) throws Exception {
     CompletableFuture.allOf(handles.stream().map(TaskHandle::result).toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
     for (int i = 0; i < handles.size(); i++) {
@@ -128,13 +142,9 @@ class KilledComponentsIT {
   void everyAcceptedTaskCompletesWhenTheKafkaBrokerIsKilledAndRestarted() throws Exception {
     RedisProcess redis = own(RedisProcess.start());
     KafkaProcess kafka = own(KafkaProcess.start());
-    Coordinator coordinator = own(new Coordinator(coordinatorConfig(kafka.bootstrapServers(), redis.redisUrl(), 0)).start());
-    String address = TestCluster.address(coordinator);
-    TaskgridClient client = own(TaskgridClient.builder().coordinators(address).build());
-    List<TaskHandle> handles = submit(client);
-    worker(kafka.bootstrapServers(), redis.redisUrl(), address);
-
-    await().atMost(Duration.ofSeconds(60)).until(() -> runs.size() >= 20);
+    Underway underway = startClusterAndAwaitWork(kafka, redis);
+    TaskgridClient client = underway.client();
+    List<TaskHandle> handles = underway.handles();
     kafka.kill();
     assertThat(runs.size()).isLessThan(TASKS);
     kafka.restart();
@@ -149,13 +159,9 @@ class KilledComponentsIT {
   void everyAcceptedTaskCompletesWhenRedisIsKilledAndRestarted() throws Exception {
     RedisProcess redis = own(RedisProcess.start(true));
     KafkaProcess kafka = own(KafkaProcess.start());
-    Coordinator coordinator = own(new Coordinator(coordinatorConfig(kafka.bootstrapServers(), redis.redisUrl(), 0)).start());
-    String address = TestCluster.address(coordinator);
-    TaskgridClient client = own(TaskgridClient.builder().coordinators(address).build());
-    List<TaskHandle> handles = submit(client);
-    worker(kafka.bootstrapServers(), redis.redisUrl(), address);
-
-    await().atMost(Duration.ofSeconds(60)).until(() -> runs.size() >= 20);
+    Underway underway = startClusterAndAwaitWork(kafka, redis);
+    TaskgridClient client = underway.client();
+    List<TaskHandle> handles = underway.handles();
     redis.kill();
     assertThat(runs.size()).isLessThan(TASKS);
     redis.restart();
