@@ -19,9 +19,21 @@ import org.slf4j.LoggerFactory;
  *       redis-server} child process.
  * </ol>
  *
- * {@code TASKGRID_INFRA=embedded} or {@code =testcontainers} forces the choice between the last two.
+ * {@code TASKGRID_INFRA=embedded} or {@code =testcontainers} forces the choice between the last
+ * two ({@code auto}, the default, asks Docker); any other value is rejected. The choice is logged.
+ *
+ * <p>Lifecycle: {@link #start()} returns once both servers serve requests; {@link #close()} stops
+ * what it started, in reverse order, and is idempotent. Most tests use {@link
+ * SharedInfrastructure#get()} instead of starting their own.
  */
 public final class Infrastructure implements AutoCloseable {
+  /** Environment variable with the bootstrap servers of an external Kafka to use. */
+  public static final String KAFKA_BOOTSTRAP_ENV = "TASKGRID_KAFKA_BOOTSTRAP";
+  /** Environment variable with the {@code redis://host:port} URL of an external Redis to use. */
+  public static final String REDIS_URL_ENV = "TASKGRID_REDIS_URL";
+  /** Environment variable that forces {@code embedded} or {@code testcontainers} (default {@code auto}). */
+  public static final String MODE_ENV = "TASKGRID_INFRA";
+
   private static final Logger log = LoggerFactory.getLogger(Infrastructure.class);
 
   private final String kafkaBootstrap;
@@ -42,13 +54,16 @@ public final class Infrastructure implements AutoCloseable {
   }
 
   static Infrastructure start(Map<String, String> env) {
-    String mode = env.getOrDefault("TASKGRID_INFRA", "auto").toLowerCase(Locale.ROOT);
-    String kafka = blankToNull(env.get("TASKGRID_KAFKA_BOOTSTRAP"));
-    String redis = blankToNull(env.get("TASKGRID_REDIS_URL"));
+    String mode = blankToNull(env.get(MODE_ENV));
+    mode = mode == null ? "auto" : mode.toLowerCase(Locale.ROOT);
+    String kafka = blankToNull(env.get(KAFKA_BOOTSTRAP_ENV));
+    String redis = blankToNull(env.get(REDIS_URL_ENV));
     boolean containers = switch (mode) {
       case "embedded" -> false;
       case "testcontainers" -> true;
-      default -> (kafka == null || redis == null) && Containers.dockerAvailable();
+      case "auto" -> (kafka == null || redis == null) && Containers.dockerAvailable();
+      default -> throw new IllegalArgumentException(
+          MODE_ENV + " must be auto, embedded or testcontainers, not '" + env.get(MODE_ENV) + "'");
     };
     List<AutoCloseable> owned = new ArrayList<>();
     List<String> parts = new ArrayList<>();
@@ -59,12 +74,12 @@ public final class Infrastructure implements AutoCloseable {
         Containers.Kafka k = Containers.kafka();
         owned.add(k);
         kafka = k.bootstrapServers();
-        parts.add("Kafka container at " + kafka);
+        parts.add("Kafka container (" + Containers.KAFKA_IMAGE + ") at " + kafka);
       } else {
         EmbeddedKafka k = EmbeddedKafka.start();
         owned.add(k);
         kafka = k.bootstrapServers();
-        parts.add("embedded Kafka (KRaft, in this JVM) at " + kafka);
+        parts.add("embedded Kafka " + EmbeddedKafka.version() + " (KRaft, in this JVM) at " + kafka);
       }
       if (redis != null) {
         parts.add("external Redis at " + redis);
@@ -72,7 +87,7 @@ public final class Infrastructure implements AutoCloseable {
         Containers.Redis r = Containers.redis();
         owned.add(r);
         redis = r.redisUrl();
-        parts.add("Redis container at " + redis);
+        parts.add("Redis container (" + Containers.REDIS_IMAGE + ") at " + redis);
       } else {
         RedisProcess r = RedisProcess.start();
         owned.add(r);
@@ -92,10 +107,12 @@ public final class Infrastructure implements AutoCloseable {
     return s == null || s.isBlank() ? null : s.trim();
   }
 
+  /** Kafka {@code bootstrap.servers}. */
   public String kafkaBootstrap() {
     return kafkaBootstrap;
   }
 
+  /** {@code redis://host:port}, as Redisson takes it. */
   public String redisUrl() {
     return redisUrl;
   }

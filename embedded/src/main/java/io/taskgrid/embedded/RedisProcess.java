@@ -23,8 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A real {@code redis-server} as a child process on a free loopback port: the one on the PATH if
  * there is one, otherwise the binary shipped in the {@code com.github.codemonstur:embedded-redis}
- * jar. Can be killed with SIGKILL and restarted on the same port, for failure tests. {@link
- * #close()} stops it and removes its temporary directory.
+ * jar. Started with {@code --bind 127.0.0.1 --save "" --protected-mode no}, its directory a
+ * temporary one, append-only persistence off unless asked for.
+ *
+ * <p>Lifecycle: {@link #start()} returns once the server answers PING. {@link #kill()} (SIGKILL)
+ * and {@link #restart()} (same port, same directory) are for failure tests; {@link #close()} stops
+ * it and removes its temporary directory, and is idempotent. A JVM shutdown hook kills the child
+ * should this JVM exit without closing it.
  */
 public final class RedisProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisProcess.class);
@@ -33,7 +38,10 @@ public final class RedisProcess implements AutoCloseable {
   private final Path binary;
   private final int port;
   private final boolean appendOnly;
-  private Process process;
+  /** One hook per instance, removed by {@link #close()}, so restarts do not pile up hooks. */
+  private final Thread reaper = new Thread(this::destroyChild, "tg-redis-reaper");
+  private volatile Process process;
+  private boolean reaperRegistered;
   private boolean closed;
 
   private RedisProcess(Path dir, Path binary, int port, boolean appendOnly) {
@@ -51,15 +59,21 @@ public final class RedisProcess implements AutoCloseable {
   /** Starts a Redis; with {@code appendOnly} its data survives {@link #kill()} and {@link #restart()}. */
   public static RedisProcess start(boolean appendOnly) {
     Path dir = TempDirs.create("taskgrid-redis-");
+    RedisProcess redis;
     try {
-      RedisProcess redis = new RedisProcess(dir, binary(dir), FreePorts.next(), appendOnly);
-      redis.launch();
-      log.info("redis-server ({}) ready at {}", redis.binary, redis.redisUrl());
-      return redis;
+      redis = new RedisProcess(dir, binary(dir), FreePorts.next(), appendOnly);
     } catch (RuntimeException e) {
       TempDirs.delete(dir);
       throw e;
     }
+    try {
+      redis.launch();
+    } catch (RuntimeException e) {
+      redis.close();
+      throw e;
+    }
+    log.info("redis-server ({}) ready at {}", redis.binary, redis.redisUrl());
+    return redis;
   }
 
   private static Path binary(Path dir) {
@@ -88,16 +102,19 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
-  private void launch() {
+  private synchronized void launch() {
     List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--dir", dir.toString(), "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--protected-mode", "no",
         "--daemonize", "no"));
+    if (!reaperRegistered) {
+      Runtime.getRuntime().addShutdownHook(reaper);
+      reaperRegistered = true;
+    }
     try {
       process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + binary, e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "tg-redis-reaper"));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) throw new IllegalStateException("redis-server exited at start: " + readLog());
@@ -109,7 +126,13 @@ public final class RedisProcess implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
+    process.destroyForcibly();
     throw new IllegalStateException("redis-server not ready within 30s: " + readLog());
+  }
+
+  private void destroyChild() {
+    Process p = process;
+    if (p != null) p.destroyForcibly();
   }
 
   private String readLog() {
@@ -138,6 +161,7 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /** {@code redis://127.0.0.1:PORT}; the same across {@link #restart()}. */
   public String redisUrl() {
     return "redis://127.0.0.1:" + port;
   }
@@ -146,7 +170,7 @@ public final class RedisProcess implements AutoCloseable {
     return port;
   }
 
-  /** Deletes every key. */
+  /** Deletes every key (FLUSHALL over a raw socket). */
   public void flushAll() {
     String reply = command("FLUSHALL");
     if (!"+OK".equals(reply)) throw new IllegalStateException("FLUSHALL failed: " + reply);
@@ -166,10 +190,12 @@ public final class RedisProcess implements AutoCloseable {
 
   /** Starts again on the same port (after {@link #kill()}); data survives only with append-only persistence. */
   public synchronized void restart() {
+    if (closed) throw new IllegalStateException("RedisProcess is closed");
     kill();
     launch();
   }
 
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and deletes its directory. Idempotent. */
   @Override
   public synchronized void close() {
     if (closed) return;
@@ -181,6 +207,13 @@ public final class RedisProcess implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         kill();
+      }
+    }
+    if (reaperRegistered) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(reaper);
+      } catch (IllegalStateException jvmShuttingDown) {
+        // the hook runs anyway and kills an already stopped child: harmless
       }
     }
     TempDirs.delete(dir);
