@@ -3,24 +3,29 @@ package io.taskgrid.client;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Everything known about one execution at one moment.
+ * Everything known about one execution at one moment. Plain Java values; nullable components are
+ * marked, and have {@code Optional} accessors too.
  *
  * @param executionId the id returned at submission
- * @param handler the handler that runs it
+ * @param handler the name of the handler that runs it
  * @param status where it is now
- * @param attempt 1 for the first run; more if it was restarted after its worker died (0 while pending)
+ * @param attempt 1 for the first run, more if it was started again after its worker died; 0 while
+ *     no attempt has started
  * @param priority given at submission
- * @param labels given at submission
+ * @param labels given at submission (unmodifiable)
  * @param timeout time limit of one attempt
  * @param idempotencyKey given at submission, or empty
- * @param submittedAt when it was accepted
- * @param startedAt when the current attempt started, or null while pending
- * @param finishedAt when it reached a terminal status, or null before
- * @param workerId the worker that ran it, or empty
- * @param result what the handler returned (SUCCEEDED), or null
- * @param error why it failed (FAILED, TIMEOUT), or null
+ * @param submittedAt when the coordinator accepted it
+ * @param startedAt when the current attempt started; null while pending
+ * @param finishedAt when it reached its terminal status; null before
+ * @param workerId the worker that ran (or runs) it, or empty
+ * @param result what the handler returned; null unless {@link ExecutionStatus#SUCCEEDED}
+ * @param error why it failed; null unless {@link ExecutionStatus#FAILED} or {@link
+ *     ExecutionStatus#TIMEOUT}
  */
 public record ExecutionInfo(
     String executionId,
@@ -38,8 +43,52 @@ public record ExecutionInfo(
     TaskResult result,
     ExecutionError error) {
 
-  /** Copies the labels. */
+  /** Rejects nulls where a value is always present, and copies the labels. */
   public ExecutionInfo {
+    Objects.requireNonNull(executionId, "executionId");
+    Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(priority, "priority");
     labels = Map.copyOf(labels);
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    Objects.requireNonNull(submittedAt, "submittedAt");
+    Objects.requireNonNull(workerId, "workerId");
+  }
+
+  /**
+   * The start of the current attempt.
+   *
+   * @return {@link #startedAt()}, empty while pending
+   */
+  public Optional<Instant> startedAtIfAny() {
+    return Optional.ofNullable(startedAt);
+  }
+
+  /**
+   * When the execution reached its terminal status.
+   *
+   * @return {@link #finishedAt()}, empty before
+   */
+  public Optional<Instant> finishedAtIfAny() {
+    return Optional.ofNullable(finishedAt);
+  }
+
+  /**
+   * What the handler returned.
+   *
+   * @return {@link #result()}, empty unless succeeded
+   */
+  public Optional<TaskResult> resultIfAny() {
+    return Optional.ofNullable(result);
+  }
+
+  /**
+   * Why the execution failed.
+   *
+   * @return {@link #error()}, empty unless failed or timed out
+   */
+  public Optional<ExecutionError> errorIfAny() {
+    return Optional.ofNullable(error);
   }
 }

@@ -1,20 +1,33 @@
 package io.taskgrid.client;
 
-/** Where an execution is in its life. */
+/**
+ * Where an execution is in its life. {@link #PENDING} and {@link #RUNNING} are transient; the
+ * others are terminal: once an execution reaches one it never changes again.
+ */
 public enum ExecutionStatus {
-  /** Accepted and queued; not started yet. */
+  /** Accepted and durably queued; no worker has started it yet. */
   PENDING,
-  /** A worker runs its handler. */
+  /** A worker has claimed it and its handler is running. */
   RUNNING,
-  /** The handler returned; see {@link ExecutionInfo#result()}. */
+  /** The handler returned normally; see {@link ExecutionInfo#result()}. Terminal. */
   SUCCEEDED,
-  /** The handler threw or could not run; see {@link ExecutionInfo#error()}. */
+  /**
+   * The handler threw, or no worker had a handler of that name; see {@link ExecutionInfo#error()}.
+   * Terminal.
+   */
   FAILED,
-  /** The handler ran past its timeout and was interrupted. */
+  /** The handler ran past its timeout and was interrupted. Terminal. */
   TIMEOUT;
 
-  /** True for the statuses an execution never leaves. */
+  /**
+   * Whether an execution in this status can still change.
+   *
+   * @return true for {@link #SUCCEEDED}, {@link #FAILED} and {@link #TIMEOUT}
+   */
   public boolean isTerminal() {
-    return this == SUCCEEDED || this == FAILED || this == TIMEOUT;
+    return switch (this) {
+      case PENDING, RUNNING -> false;
+      case SUCCEEDED, FAILED, TIMEOUT -> true;
+    };
   }
 }

@@ -1,6 +1,6 @@
 package io.taskgrid.client;
 
-/** How urgent a task is; under backlog, higher priorities run first. */
+/** How urgent a task is. Carried with every execution; under backlog, higher ones run first. */
 public enum Priority {
   /** Most urgent. */
   CRITICAL,

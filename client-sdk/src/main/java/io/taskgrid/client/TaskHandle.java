@@ -1,60 +1,95 @@
 package io.taskgrid.client;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
- * An accepted task: its execution id, and its result once it ends. The task runs whether or not
+ * An accepted task: its execution id, and its outcome once it ends. The task runs whether or not
  * anyone waits for it.
+ *
+ * <p>Waiting is cheap: the client waits for all its handles over one shared stream, and starts
+ * waiting for a handle only when {@link #result()} or {@link #await(Duration)} is first called,
+ * so handles nobody waits on cost nothing after submission.
  */
 public final class TaskHandle {
   private final String id;
   private final boolean duplicate;
-  private final CompletableFuture<ExecutionInfo> result;
+  private final Function<String, CompletableFuture<ExecutionInfo>> waiter;
+  private CompletableFuture<ExecutionInfo> result; // guarded by this
 
-  TaskHandle(String id, boolean duplicate, CompletableFuture<ExecutionInfo> result) {
-    this.id = id;
+  TaskHandle(String id, boolean duplicate, Function<String, CompletableFuture<ExecutionInfo>> waiter) {
+    this.id = Objects.requireNonNull(id, "id");
     this.duplicate = duplicate;
-    this.result = result;
+    this.waiter = waiter;
   }
 
-  /** The execution id. */
+  /**
+   * The execution id.
+   *
+   * @return the id the coordinator issued (a lower-case UUID)
+   */
   public String id() {
     return id;
   }
 
-  /** True when the idempotency key matched an earlier submission, whose execution this is. */
+  /**
+   * Whether this submission matched an earlier one by idempotency key.
+   *
+   * @return true when nothing new was queued and this handle is of the earlier execution
+   */
   public boolean duplicate() {
     return duplicate;
   }
 
   /**
-   * Completes with the execution once it is terminal: SUCCEEDED, FAILED and TIMEOUT all complete
-   * normally (check {@link ExecutionInfo#status()}). Completes exceptionally with a {@link
-   * TaskgridException} only when the result cannot be known (the execution vanished, the client
-   * was closed).
+   * The outcome of the execution. SUCCEEDED, FAILED and TIMEOUT all complete the future
+   * normally: check {@link ExecutionInfo#status()}. It completes exceptionally only when the
+   * outcome cannot be known: with {@link TaskgridNotFoundException} when the cluster does not know
+   * the execution (for example its record expired), or with a {@link TaskgridException} when the
+   * client was closed first.
+   *
+   * <p>Lost connections do not fail the future: the client reconnects and asks again. Bound the
+   * wait with {@link #await(Duration)} or {@link CompletableFuture#orTimeout}. Dependent actions
+   * without an executor run on a client thread that delivers other results too; keep them short,
+   * or use the {@code *Async} variants.
+   *
+   * @return the same future on every call
    */
-  public CompletableFuture<ExecutionInfo> result() {
+  public synchronized CompletableFuture<ExecutionInfo> result() {
+    if (result == null) result = waiter.apply(id);
     return result;
   }
 
-  /** Waits up to {@code timeout} for the terminal execution. */
+  /**
+   * Waits for the outcome of the execution.
+   *
+   * @param timeout how long to wait at most
+   * @return the terminal state (SUCCEEDED, FAILED or TIMEOUT)
+   * @throws TaskgridException retryable when {@code timeout} passed first (the execution goes
+   *     on), or as {@link #result()} fails
+   */
   public ExecutionInfo await(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
     try {
-      return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return result().get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof TaskgridException t ? t : new TaskgridException(String.valueOf(e.getCause()), false, e.getCause());
+      throw e.getCause() instanceof TaskgridException t
+          ? t
+          : new TaskgridException("waiting for execution " + id + " failed: " + e.getCause(), false, e.getCause());
     } catch (TimeoutException e) {
       throw new TaskgridException("execution " + id + " did not finish within " + timeout, true, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TaskgridException("interrupted waiting for " + id, true, e);
+      throw new TaskgridException("interrupted while waiting for execution " + id, false, e);
     }
   }
 
+  /** The id, and whether it is a duplicate. */
   @Override
   public String toString() {
     return "TaskHandle[" + id + (duplicate ? ", duplicate" : "") + "]";

@@ -2,28 +2,33 @@ package io.taskgrid.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.taskgrid.client.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * One task to submit: a handler name and its input, with options. Immutable; made with {@link
- * #builder(String)}. The coordinator validates every field; this class checks only what cannot be
- * sent at all.
+ * One task to submit: the name of a handler and its input, with options. Immutable and
+ * thread-safe; made with {@link #builder(String)} and reusable for any number of submissions.
  *
  * <pre>{@code
  * TaskRequest request = TaskRequest.builder("email.send")
  *     .payloadJson(new Email("a@example.com", "Hello"))
  *     .timeout(Duration.ofSeconds(30))
+ *     .priority(Priority.HIGH)
+ *     .label("tenant", "acme")
  *     .idempotencyKey("welcome-mail-42")
  *     .build();
  * }</pre>
+ *
+ * <p>The builder rejects only what cannot be sent at all (nulls, a negative timeout). The
+ * coordinator is the authority on everything else (handler syntax, payload size, label limits) and
+ * answers a bad request with a {@link TaskgridInvalidArgumentException} naming the field.
  */
 public final class TaskRequest {
-  private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
-
   private final String handler;
   private final byte[] payload;
   private final String contentType;
@@ -42,47 +47,91 @@ public final class TaskRequest {
     this.idempotencyKey = b.idempotencyKey;
   }
 
-  /** Starts a request for the handler registered as {@code handler}. */
+  /**
+   * Starts a request for a handler.
+   *
+   * @param handler the name the handler is registered under on the workers, for example {@code
+   *     email.send}
+   * @return a builder with an empty payload, MEDIUM priority and the coordinator's default timeout
+   * @throws NullPointerException when {@code handler} is null
+   */
   public static Builder builder(String handler) {
     return new Builder(handler);
   }
 
-  /** The handler name. */
+  /**
+   * The handler name.
+   *
+   * @return the name given to {@link #builder(String)}
+   */
   public String handler() {
     return handler;
   }
 
-  /** The payload bytes (a copy). */
+  /**
+   * The payload bytes.
+   *
+   * @return a copy of the bytes; empty when no payload was set
+   */
   public byte[] payload() {
     return payload.clone();
   }
 
-  /** The payload's media type. */
+  /**
+   * The payload's media type.
+   *
+   * @return for example {@code application/json}; {@code application/octet-stream} by default
+   */
   public String contentType() {
     return contentType;
   }
 
-  /** The time limit of one attempt, or null for the coordinator's default. */
-  public Duration timeout() {
-    return timeout;
+  /**
+   * The time limit of one attempt.
+   *
+   * @return the limit, or empty for the coordinator's default
+   */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
   }
 
-  /** The priority. */
+  /**
+   * The priority.
+   *
+   * @return the priority; MEDIUM by default
+   */
   public Priority priority() {
     return priority;
   }
 
-  /** The labels. */
+  /**
+   * The labels.
+   *
+   * @return an unmodifiable map, empty by default
+   */
   public Map<String, String> labels() {
     return labels;
   }
 
-  /** The idempotency key, or null. */
-  public String idempotencyKey() {
-    return idempotencyKey;
+  /**
+   * The idempotency key.
+   *
+   * @return the key, or empty when none was set
+   */
+  public Optional<String> idempotencyKey() {
+    return Optional.ofNullable(idempotencyKey);
   }
 
-  /** Builds a {@link TaskRequest}. */
+  /** The handler and options, without the payload bytes. */
+  @Override
+  public String toString() {
+    return "TaskRequest[handler=" + handler + ", payload=" + payload.length + " bytes " + contentType
+        + (timeout == null ? "" : ", timeout=" + timeout) + ", priority=" + priority
+        + (labels.isEmpty() ? "" : ", labels=" + labels)
+        + (idempotencyKey == null ? "" : ", idempotencyKey=" + idempotencyKey) + "]";
+  }
+
+  /** Builds a {@link TaskRequest}. Not thread-safe; {@link #build()} may be called repeatedly. */
   public static final class Builder {
     private final String handler;
     private byte[] payload = new byte[0];
@@ -96,53 +145,127 @@ public final class TaskRequest {
       this.handler = Objects.requireNonNull(handler, "handler");
     }
 
-    /** Raw payload bytes with their media type. */
+    /**
+     * Sets raw payload bytes with their media type.
+     *
+     * @param data the bytes (copied)
+     * @param contentType their media type, for example {@code application/octet-stream}
+     * @return this builder
+     */
     public Builder payload(byte[] data, String contentType) {
       this.payload = Objects.requireNonNull(data, "data").clone();
       this.contentType = Objects.requireNonNull(contentType, "contentType");
       return this;
     }
 
-    /** A UTF-8 text payload ({@code text/plain; charset=utf-8}). */
+    /**
+     * Sets a text payload, encoded as UTF-8 with media type {@code text/plain; charset=utf-8}.
+     *
+     * @param text the text
+     * @return this builder
+     */
     public Builder payloadText(String text) {
       return payload(Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
     }
 
-    /** {@code value} encoded as JSON ({@code application/json}). */
+    /**
+     * Sets a JSON payload ({@code application/json}), encoding {@code value} with a default Jackson
+     * mapper (modules on the class path are registered).
+     *
+     * @param value the value to encode
+     * @return this builder
+     * @throws IllegalArgumentException when Jackson cannot encode the value
+     */
     public Builder payloadJson(Object value) {
+      return payloadJson(value, Json.mapper());
+    }
+
+    /**
+     * Sets a JSON payload ({@code application/json}), encoding {@code value} with the given mapper.
+     *
+     * @param value the value to encode
+     * @param mapper the mapper to encode with
+     * @return this builder
+     * @throws IllegalArgumentException when Jackson cannot encode the value
+     */
+    public Builder payloadJson(Object value, ObjectMapper mapper) {
+      Objects.requireNonNull(mapper, "mapper");
       try {
-        return payload(JSON.writeValueAsBytes(value), "application/json");
+        return payload(mapper.writeValueAsBytes(value), "application/json");
       } catch (JsonProcessingException e) {
-        throw new IllegalArgumentException("payload cannot be encoded as JSON: " + e.getMessage(), e);
+        throw new IllegalArgumentException("payload cannot be encoded as JSON: " + e.getOriginalMessage(), e);
       }
     }
 
-    /** Time limit of one attempt; must not be negative. */
+    /**
+     * Sets the time limit of one attempt of the handler. Zero or null means the coordinator's
+     * default (5 minutes unless configured); the coordinator allows at most 24 hours.
+     *
+     * @param timeout the limit
+     * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     */
     public Builder timeout(Duration timeout) {
-      if (timeout != null && timeout.isNegative()) throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-      this.timeout = timeout;
+      if (timeout != null && timeout.isNegative()) {
+        throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+      }
+      this.timeout = timeout == null || timeout.isZero() ? null : timeout;
       return this;
     }
 
-    /** Urgency; MEDIUM by default. */
+    /**
+     * Sets the urgency.
+     *
+     * @param priority the priority; MEDIUM by default
+     * @return this builder
+     */
     public Builder priority(Priority priority) {
       this.priority = Objects.requireNonNull(priority, "priority");
       return this;
     }
 
-    /** Adds a label. */
+    /**
+     * Adds a label kept with the execution, replacing one of the same key.
+     *
+     * @param key the key
+     * @param value the value
+     * @return this builder
+     */
     public Builder label(String key, String value) {
       labels.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Makes the submission safe to repeat: the cluster accepts one task per key. */
-    public Builder idempotencyKey(String key) {
-      this.idempotencyKey = key;
+    /**
+     * Adds labels, replacing those of the same keys.
+     *
+     * @param labels the labels to add
+     * @return this builder
+     */
+    public Builder labels(Map<String, String> labels) {
+      Objects.requireNonNull(labels, "labels").forEach(this::label);
       return this;
     }
 
-    /** The request. */
+    /**
+     * Makes the submission safe to repeat: while the coordinator retains the key (24 hours by
+     * default), submitting it again returns the first execution, marked {@link
+     * TaskHandle#duplicate()}, and queues nothing. It also lets the client retry the submission on
+     * another coordinator when one is unreachable. Null or empty means no key.
+     *
+     * @param key at most 128 printable ASCII characters
+     * @return this builder
+     */
+    public Builder idempotencyKey(String key) {
+      this.idempotencyKey = key == null || key.isEmpty() ? null : key;
+      return this;
+    }
+
+    /**
+     * Builds the request.
+     *
+     * @return an immutable request
+     */
     public TaskRequest build() {
       return new TaskRequest(this);
     }

@@ -1,8 +1,13 @@
 package io.taskgrid.client;
 
-/** Something with that id already exists with a different definition. */
+/** The server refused to create something because it already exists. Not retryable. */
 public final class TaskgridAlreadyExistsException extends TaskgridException {
-  /** An already-exists error with the server's message. */
+  /**
+   * An already-exists error with the server's message.
+   *
+   * @param message the server's message
+   * @param cause the underlying failure, or null
+   */
   public TaskgridAlreadyExistsException(String message, Throwable cause) {
     super(message, false, cause);
   }

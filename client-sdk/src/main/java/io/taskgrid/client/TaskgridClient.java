@@ -1,41 +1,38 @@
 package io.taskgrid.client;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.MoreExecutors;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
+import io.taskgrid.client.internal.Backoff;
+import io.taskgrid.client.internal.Calls;
+import io.taskgrid.client.internal.Channels;
+import io.taskgrid.client.internal.ClientOptions;
 import io.taskgrid.client.internal.Convert;
-import io.taskgrid.client.internal.Coordinators;
 import io.taskgrid.client.internal.Errors;
-import io.taskgrid.client.internal.ResultWatcher;
-import io.taskgrid.proto.v1.ExecutionUpdate;
+import io.taskgrid.client.internal.ExecutionWatch;
+import io.taskgrid.client.internal.ResultStream;
 import io.taskgrid.proto.v1.GetExecutionRequest;
+import io.taskgrid.proto.v1.SubmitTaskRequest;
 import io.taskgrid.proto.v1.SubmitTaskResponse;
 import io.taskgrid.proto.v1.SubmitTasksRequest;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
-import io.taskgrid.proto.v1.WatchExecutionRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The Java client of a Taskgrid cluster: submits tasks, waits for their results, reads and watches
- * executions. Thread-safe; make one per application and {@link #close()} it at shutdown.
+ * The Java client of a Taskgrid cluster: submits tasks, waits for their outcomes, reads and
+ * watches executions. Thread-safe; make one per application and {@link #close()} it at shutdown.
  *
  * <pre>{@code
  * try (TaskgridClient client = TaskgridClient.builder().coordinators("127.0.0.1:7233").build()) {
@@ -45,198 +42,192 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * <p>With several coordinator addresses, a call that cannot reach one goes to the next. A
- * submission is only sent again to another coordinator when that cannot create a second task:
- * when it carries an idempotency key, or when it never reached the first one. Failures are
- * reported as {@link TaskgridException} subclasses, never as gRPC exceptions.
+ * <h2>Coordinators and failover</h2>
+ * The client keeps one connection to each coordinator it was given and spreads calls over those
+ * that are up; a coordinator that goes down is skipped until it is back. A call answered with
+ * UNAVAILABLE is retried, with backoff and within the call's deadline, only when repeating it
+ * cannot do anything twice: reads, and submissions that carry an idempotency key. Any other call
+ * fails with {@link TaskgridUnavailableException}.
+ *
+ * <h2>Waiting for results</h2>
+ * All {@link TaskHandle#result()} futures of a client are served by one stream to the cluster,
+ * opened on first use. If it breaks it is reopened (with backoff, on any coordinator) and the
+ * executions still awaited are asked for again; the cluster answers with their current states,
+ * so no outcome is missed.
+ *
+ * <h2>Errors</h2>
+ * Every failure is a {@link TaskgridException}: {@link TaskgridInvalidArgumentException}, {@link
+ * TaskgridNotFoundException}, {@link TaskgridUnavailableException}, {@link
+ * TaskgridAlreadyExistsException}, or the root type for other kinds. gRPC's own exceptions never
+ * reach the caller.
  */
 public final class TaskgridClient implements AutoCloseable {
-  private final Coordinators coordinators;
-  private final Duration callDeadline;
-  private final ResultWatcher results;
-  private final ScheduledExecutorService retries =
-      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-client-retry").daemon().unstarted(r));
+  /** The most tasks the coordinator accepts in one SubmitTasks call. */
+  static final int MAX_TASKS_PER_CALL = 1000;
+
+  private static final Pattern TASK_INDEX = Pattern.compile("^tasks\\[(\\d+)]");
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+
+  private final ManagedChannel channel;
+  private final ExecutorService channelExecutor; // null when the caller supplied the channel
+  private final ScheduledExecutorService scheduler;
+  private final ClientOptions options;
+  private final Calls calls;
+  private final ResultStream results;
+  private final Set<ExecutionWatch> watches = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private TaskgridClient(List<ManagedChannel> channels, Duration callDeadline) {
-    this.coordinators = new Coordinators(channels);
-    this.callDeadline = callDeadline;
-    this.results = new ResultWatcher(coordinators);
+  private TaskgridClient(ClientOptions options, ManagedChannel suppliedChannel) {
+    this.options = options;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("taskgrid-client-scheduler").daemon().factory());
+    if (suppliedChannel == null) {
+      this.channelExecutor = Executors.newCachedThreadPool(Thread.ofPlatform().name("taskgrid-client-grpc-", 0).daemon().factory());
+      this.channel = Channels.forCoordinators(options, channelExecutor);
+    } else {
+      this.channelExecutor = null;
+      this.channel = suppliedChannel;
+    }
+    this.calls = new Calls(channel, scheduler, Backoff.DEFAULT, closed::get);
+    this.results = new ResultStream(channel, scheduler, Backoff.DEFAULT);
   }
 
-  /** Starts configuring a client. */
+  /**
+   * Starts configuring a client.
+   *
+   * @return a builder with the default settings and no coordinator yet
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * A client over channels the caller built (for example in-process channels in tests). The
-   * client shuts them down when it is closed.
-   */
-  public static TaskgridClient forChannels(List<ManagedChannel> channels, Duration callDeadline) {
-    return new TaskgridClient(channels, callDeadline);
-  }
-
-  /**
-   * Submits one task and returns once the cluster accepted it (the task is durably queued).
+   * Submits one task and returns once the cluster has accepted it: the task is durably queued and
+   * will run even if coordinators, workers or brokers restart.
    *
+   * @param request the task
+   * @return the handle of the accepted execution
    * @throws TaskgridInvalidArgumentException when a field is invalid (the message names it)
-   * @throws TaskgridUnavailableException when no coordinator could accept it now
+   * @throws TaskgridUnavailableException when no coordinator could accept it in time
+   * @throws TaskgridException for other failures, and when the client is closed
    */
   public TaskHandle submit(TaskRequest request) {
     return join(submitAsync(request));
   }
 
-  /** Like {@link #submit(TaskRequest)}, without blocking. */
+  /**
+   * Submits one task without blocking.
+   *
+   * @param request the task
+   * @return a future of the handle, completed once the cluster has accepted the task; it fails
+   *     only with a {@link TaskgridException}, as {@link #submit(TaskRequest)} throws
+   */
   public CompletableFuture<TaskHandle> submitAsync(TaskRequest request) {
     Objects.requireNonNull(request, "request");
-    var proto = Convert.toProto(request);
-    boolean idempotent = request.idempotencyKey() != null && !request.idempotencyKey().isEmpty();
-    return call(ch -> TaskServiceGrpc.newFutureStub(ch).withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS).submitTask(proto), idempotent)
-        .thenApply(r -> new TaskHandle(r.getExecutionId(), r.getDuplicate(), results.await(r.getExecutionId())));
+    if (closed.get()) return CompletableFuture.failedFuture(new TaskgridException("client closed"));
+    SubmitTaskRequest proto = Convert.toProto(request);
+    return calls.unary(TaskServiceGrpc.getSubmitTaskMethod(), proto, options.submitDeadline(), request.idempotencyKey().isPresent())
+        .thenApply(r -> handle(r));
   }
 
   /**
-   * Submits many tasks, 1000 per call; each call is all or nothing. Returns the handles in the
-   * order of {@code requests}.
+   * Submits many tasks with as few calls as possible: one SubmitTasks call per {@value
+   * #MAX_TASKS_PER_CALL} tasks, sent one after the other. Each call is all or nothing.
    *
-   * @throws TaskgridInvalidArgumentException naming the first invalid task as {@code tasks[i].field}
-   *     (indexes count within its call of at most 1000)
+   * <p>When a call fails, the tasks of the calls before it were accepted and those of the calls
+   * after it were not sent. Give the tasks idempotency keys to resubmit the whole list safely.
+   *
+   * @param requests the tasks
+   * @return the handles, in the order of {@code requests}
+   * @throws TaskgridInvalidArgumentException naming the first invalid task of the failed call as
+   *     {@code tasks[i].field}, where {@code i} is its index in {@code requests}
+   * @throws TaskgridUnavailableException when no coordinator could accept a call in time
+   * @throws TaskgridException for other failures, and when the client is closed
    */
   public List<TaskHandle> submitAll(List<TaskRequest> requests) {
+    Objects.requireNonNull(requests, "requests");
     List<TaskHandle> handles = new ArrayList<>(requests.size());
-    for (int start = 0; start < requests.size(); start += 1000) {
-      List<TaskRequest> chunk = requests.subList(start, Math.min(requests.size(), start + 1000));
+    for (int start = 0; start < requests.size(); start += MAX_TASKS_PER_CALL) {
+      if (closed.get()) throw new TaskgridException("client closed");
+      List<TaskRequest> chunk = requests.subList(start, Math.min(requests.size(), start + MAX_TASKS_PER_CALL));
       SubmitTasksRequest.Builder batch = SubmitTasksRequest.newBuilder();
       boolean idempotent = true;
       for (TaskRequest r : chunk) {
-        batch.addTasks(Convert.toProto(r));
-        idempotent &= r.idempotencyKey() != null && !r.idempotencyKey().isEmpty();
+        batch.addTasks(Convert.toProto(Objects.requireNonNull(r, "request")));
+        idempotent &= r.idempotencyKey().isPresent();
       }
-      SubmitTasksRequest proto = batch.build();
-      List<SubmitTaskResponse> accepted = join(call(ch -> TaskServiceGrpc.newFutureStub(ch)
-          .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS).submitTasks(proto), idempotent)).getResultsList();
-      List<CompletableFuture<ExecutionInfo>> futures = results.awaitAll(accepted.stream().map(SubmitTaskResponse::getExecutionId).toList());
-      for (int i = 0; i < accepted.size(); i++) {
-        handles.add(new TaskHandle(accepted.get(i).getExecutionId(), accepted.get(i).getDuplicate(), futures.get(i)));
+      List<SubmitTaskResponse> accepted;
+      try {
+        accepted = join(calls.unary(TaskServiceGrpc.getSubmitTasksMethod(), batch.build(), options.submitDeadline(), idempotent))
+            .getResultsList();
+      } catch (TaskgridInvalidArgumentException e) {
+        throw start == 0 ? e : withIndexOffset(e, start);
       }
+      if (accepted.size() != chunk.size()) {
+        throw new TaskgridException("the coordinator answered " + accepted.size() + " results for " + chunk.size() + " tasks");
+      }
+      accepted.forEach(r -> handles.add(handle(r)));
     }
     return handles;
   }
 
   /**
-   * The current state of an execution.
+   * Reads the current state of an execution. Retried on another coordinator when one is down.
    *
+   * @param executionId an id returned at submission
+   * @return its state now
    * @throws TaskgridNotFoundException when the cluster does not know it
+   * @throws TaskgridUnavailableException when no coordinator answered in time
    */
   public ExecutionInfo get(String executionId) {
-    var request = GetExecutionRequest.newBuilder().setExecutionId(Objects.requireNonNull(executionId)).build();
-    return Convert.fromProto(join(call(ch -> TaskServiceGrpc.newFutureStub(ch)
-        .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS).getExecution(request), true)));
+    Objects.requireNonNull(executionId, "executionId");
+    if (closed.get()) throw new TaskgridException("client closed");
+    var request = GetExecutionRequest.newBuilder().setExecutionId(executionId).build();
+    return Convert.fromProto(join(calls.unary(TaskServiceGrpc.getGetExecutionMethod(), request, options.defaultDeadline(), true)));
   }
 
   /**
-   * Calls {@code onChange} with the execution's current state and then each new status, until a
-   * terminal one (or {@link Subscription#close()}). Survives a coordinator restart: the watch is
-   * reopened and a status is never reported twice. {@code onChange} runs on a gRPC thread.
+   * Watches every status change of one execution: {@code onChange} receives its current state,
+   * then each new status, and the watch ends after the terminal one. A status is delivered at most
+   * once, in order. If the connection breaks the watch is reopened and reports the state the
+   * execution reached meanwhile (intermediate statuses may then be skipped).
+   *
+   * <p>{@code onChange} runs on a client thread, one call at a time; an exception it throws is
+   * logged and the watch goes on. Use this for progress displays; to wait for outcomes, {@link
+   * TaskHandle#result()} is cheaper (this opens one stream per watch).
+   *
+   * @param executionId an id returned at submission
+   * @param onChange receives each state
+   * @return the running watch: close it to stop early; its {@link Subscription#completion()} tells
+   *     how it ended (for example {@link TaskgridNotFoundException} for an unknown id)
+   * @throws TaskgridException when the client is closed
    */
   public Subscription watch(String executionId, Consumer<ExecutionInfo> onChange) {
+    Objects.requireNonNull(executionId, "executionId");
     Objects.requireNonNull(onChange, "onChange");
-    Watch w = new Watch(WatchExecutionRequest.newBuilder().setExecutionId(executionId).build(), onChange);
-    w.open();
-    return w;
+    if (closed.get()) throw new TaskgridException("client closed");
+    ExecutionWatch[] self = new ExecutionWatch[1];
+    ExecutionWatch watch = new ExecutionWatch(channel, scheduler, Backoff.DEFAULT, executionId, onChange, () -> watches.remove(self[0]));
+    self[0] = watch;
+    watches.add(watch);
+    if (closed.get()) { // raced with close()
+      watch.close();
+      throw new TaskgridException("client closed");
+    }
+    watch.open();
+    return watch;
   }
 
-  /** One WatchExecution stream, reopened when it breaks before the terminal status. */
-  private final class Watch implements Subscription {
-    private final WatchExecutionRequest request;
-    private final Consumer<ExecutionInfo> onChange;
-    private volatile boolean done;
-    private volatile ClientCallStreamObserver<WatchExecutionRequest> call;
-    private ExecutionStatus last;
-
-    Watch(WatchExecutionRequest request, Consumer<ExecutionInfo> onChange) {
-      this.request = request;
-      this.onChange = onChange;
-    }
-
-    void open() {
-      if (done || closed.get()) return;
-      ManagedChannel channel = coordinators.current();
-      TaskServiceGrpc.newStub(channel).watchExecution(request, new ClientResponseObserver<WatchExecutionRequest, ExecutionUpdate>() {
-        @Override
-        public void beforeStart(ClientCallStreamObserver<WatchExecutionRequest> requestStream) {
-          call = requestStream;
-        }
-
-        @Override
-        public void onNext(ExecutionUpdate update) {
-          ExecutionInfo info = Convert.fromProto(update.getExecution());
-          synchronized (Watch.this) {
-            if (done || info.status() == last) return;
-            last = info.status();
-            if (info.status().isTerminal()) done = true;
-          }
-          onChange.accept(info);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          if (done) return;
-          if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-            coordinators.failed(channel);
-            retries.schedule(Watch.this::open, 200, TimeUnit.MILLISECONDS);
-          } else {
-            done = true;
-          }
-        }
-
-        @Override
-        public void onCompleted() {
-          if (!done) retries.schedule(Watch.this::open, 200, TimeUnit.MILLISECONDS);
-        }
-      });
-    }
-
-    @Override
-    public void close() {
-      done = true;
-      ClientCallStreamObserver<WatchExecutionRequest> c = call;
-      if (c != null) c.cancel("watch closed", null);
-    }
+  private TaskHandle handle(SubmitTaskResponse r) {
+    return new TaskHandle(r.getExecutionId(), r.getDuplicate(), results::await);
   }
 
-  private <T> CompletableFuture<T> call(Function<ManagedChannel, ListenableFuture<T>> rpc, boolean idempotent) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    attempt(rpc, idempotent, 0, result);
-    return result;
-  }
-
-  private <T> void attempt(Function<ManagedChannel, ListenableFuture<T>> rpc, boolean idempotent, int tries, CompletableFuture<T> result) {
-    if (closed.get()) {
-      result.completeExceptionally(new TaskgridException("client closed", false, null));
-      return;
-    }
-    ManagedChannel channel = coordinators.current();
-    boolean connectedBefore = Coordinators.wasConnected(channel);
-    Futures.addCallback(rpc.apply(channel), new FutureCallback<T>() {
-      @Override
-      public void onSuccess(T value) {
-        result.complete(value);
-      }
-
-      @Override
-      public void onFailure(Throwable t) {
-        boolean unreachable = t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE;
-        boolean safe = idempotent || !connectedBefore;
-        if (unreachable && safe && tries + 1 < Math.max(3, coordinators.size() * 2)) {
-          coordinators.failed(channel);
-          retries.schedule(() -> attempt(rpc, idempotent, tries + 1, result), Math.min(1000, 50L << tries), TimeUnit.MILLISECONDS);
-        } else {
-          result.completeExceptionally(Errors.map(t));
-        }
-      }
-    }, MoreExecutors.directExecutor());
+  /** Renumbers {@code tasks[i]} from the failed call's index to the index in the caller's list. */
+  private static TaskgridInvalidArgumentException withIndexOffset(TaskgridInvalidArgumentException e, int offset) {
+    Matcher m = TASK_INDEX.matcher(e.getMessage());
+    if (!m.find()) return e;
+    String message = "tasks[" + (Integer.parseInt(m.group(1)) + offset) + "]" + e.getMessage().substring(m.end());
+    return new TaskgridInvalidArgumentException(message, e);
   }
 
   private static <T> T join(CompletableFuture<T> future) {
@@ -247,53 +238,131 @@ public final class TaskgridClient implements AutoCloseable {
     }
   }
 
-  /** Stops watching, fails results still awaited with a {@link TaskgridException}, closes connections. Idempotent. */
+  /**
+   * Closes the client: ends the result stream and every watch, fails the {@link
+   * TaskHandle#result()} futures still pending with a {@link TaskgridException} ("client
+   * closed"), and closes the connections, giving calls in flight up to two seconds to finish.
+   * Tasks already submitted still run. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
     results.close();
-    retries.shutdownNow();
-    coordinators.close();
+    List.copyOf(watches).forEach(ExecutionWatch::close);
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        channel.shutdownNow();
+        channel.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    scheduler.shutdownNow();
+    if (channelExecutor != null) channelExecutor.shutdown();
   }
 
-  /** Configures a {@link TaskgridClient}. */
+  /**
+   * Configures a {@link TaskgridClient}. Settings are checked by {@link #build()}, which rejects
+   * bad values with an {@link IllegalArgumentException}.
+   */
   public static final class Builder {
-    private final List<String> addresses = new ArrayList<>();
-    private Duration callDeadline = Duration.ofSeconds(30);
-    private int maxInboundMessageSize = 16 * 1024 * 1024;
+    private final List<String> coordinators = new ArrayList<>();
+    private Duration defaultDeadline = ClientOptions.DEFAULT_DEADLINE;
+    private Duration submitDeadline = ClientOptions.DEFAULT_SUBMIT_DEADLINE;
+    private int maxInboundMessageSize = ClientOptions.DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
+    private ManagedChannel channel;
 
     private Builder() {}
 
-    /** Coordinator addresses as {@code host:port}, in order of preference. At least one is required. */
+    /**
+     * Adds coordinator addresses. Calls are spread over all of them and go to those that are up.
+     *
+     * @param hostPorts one or more {@code host:port}, for example {@code 127.0.0.1:7233} or {@code
+     *     [::1]:7233}
+     * @return this builder
+     */
     public Builder coordinators(String... hostPorts) {
-      for (String a : hostPorts) {
-        if (a == null || !a.matches("[^:\\s]+:\\d{1,5}")) throw new IllegalArgumentException("coordinator address must be host:port, got " + a);
-        addresses.add(a);
-      }
+      for (String a : Objects.requireNonNull(hostPorts, "hostPorts")) coordinators.add(Objects.requireNonNull(a, "address"));
       return this;
     }
 
-    /** Deadline of each call (30 s by default); waiting for results is not bounded by it. */
-    public Builder callDeadline(Duration deadline) {
-      if (deadline == null || deadline.isNegative() || deadline.isZero()) throw new IllegalArgumentException("deadline must be positive");
-      this.callDeadline = deadline;
+    /**
+     * Adds coordinator addresses.
+     *
+     * @param hostPorts one or more {@code host:port}
+     * @return this builder
+     */
+    public Builder coordinators(List<String> hostPorts) {
+      return coordinators(hostPorts.toArray(String[]::new));
+    }
+
+    /**
+     * Sets the deadline of reads ({@link #get}), retries included. 10 seconds by default. Waiting
+     * for results and watching are not bounded by it.
+     *
+     * @param deadline a positive duration
+     * @return this builder
+     */
+    public Builder defaultDeadline(Duration deadline) {
+      this.defaultDeadline = deadline;
       return this;
     }
 
-    /** Largest message accepted from a coordinator (16 MiB by default); large results need more. */
+    /**
+     * Sets the deadline of submissions, retries included. 30 seconds by default: the coordinator
+     * answers only once Kafka has the task on all in-sync replicas.
+     *
+     * @param deadline a positive duration
+     * @return this builder
+     */
+    public Builder submitDeadline(Duration deadline) {
+      this.submitDeadline = deadline;
+      return this;
+    }
+
+    /**
+     * Sets the largest message accepted from a coordinator. 16 MiB by default; an execution with
+     * a larger result cannot be read.
+     *
+     * @param bytes at least 1024
+     * @return this builder
+     */
     public Builder maxInboundMessageSize(int bytes) {
-      if (bytes < 1024) throw new IllegalArgumentException("maxInboundMessageSize too small: " + bytes);
       this.maxInboundMessageSize = bytes;
       return this;
     }
 
-    /** Connects lazily: the first call opens the connection. */
+    /**
+     * Uses a channel built by the caller instead of connecting to {@link #coordinators}: for
+     * TLS, custom name resolution, or in-process channels in tests. The client owns the channel
+     * and shuts it down when it is closed; {@link #maxInboundMessageSize} does not apply to it.
+     *
+     * @param channel the channel
+     * @return this builder
+     */
+    public Builder channel(ManagedChannel channel) {
+      this.channel = Objects.requireNonNull(channel, "channel");
+      return this;
+    }
+
+    /**
+     * Builds the client. It connects lazily: the first call opens the connections.
+     *
+     * @return a new client
+     * @throws IllegalArgumentException when a setting is invalid, when no coordinator and no
+     *     channel is given, or when both are
+     */
     public TaskgridClient build() {
-      if (addresses.isEmpty()) throw new IllegalStateException("at least one coordinator address is required");
-      List<ManagedChannel> channels = addresses.stream()
-          .map(a -> Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).maxInboundMessageSize(maxInboundMessageSize).build())
-          .toList();
-      return new TaskgridClient(channels, callDeadline);
+      ClientOptions options = new ClientOptions(coordinators, defaultDeadline, submitDeadline, maxInboundMessageSize);
+      if (channel == null && coordinators.isEmpty()) {
+        throw new IllegalArgumentException("at least one coordinator address is required");
+      }
+      if (channel != null && !coordinators.isEmpty()) {
+        throw new IllegalArgumentException("give coordinator addresses or a channel, not both");
+      }
+      return new TaskgridClient(options, channel);
     }
   }
 }

@@ -1,8 +1,16 @@
 package io.taskgrid.client;
 
-/** The execution (or other named thing) is not known to the cluster. */
+/**
+ * The execution is not known to the cluster: the id was never issued, or its record has expired.
+ * Not retryable.
+ */
 public final class TaskgridNotFoundException extends TaskgridException {
-  /** A not-found error with the server's message. */
+  /**
+   * A not-found error with the server's message.
+   *
+   * @param message the server's message, naming the id
+   * @param cause the underlying failure, or null
+   */
   public TaskgridNotFoundException(String message, Throwable cause) {
     super(message, false, cause);
   }

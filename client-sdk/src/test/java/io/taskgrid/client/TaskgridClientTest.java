@@ -2,132 +2,33 @@ package io.taskgrid.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.StreamObserver;
-import io.taskgrid.proto.v1.Execution;
-import io.taskgrid.proto.v1.ExecutionUpdate;
-import io.taskgrid.proto.v1.GetExecutionRequest;
 import io.taskgrid.proto.v1.SubmitTaskRequest;
-import io.taskgrid.proto.v1.SubmitTaskResponse;
-import io.taskgrid.proto.v1.SubmitTasksRequest;
-import io.taskgrid.proto.v1.SubmitTasksResponse;
-import io.taskgrid.proto.v1.TaskServiceGrpc;
-import io.taskgrid.proto.v1.WatchExecutionsRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The client's own behaviour against an in-memory server: mapping, batching, reconnecting. */
+/** The client against an in-process fake coordinator: mapping, batching, reconnecting, closing. */
 class TaskgridClientTest {
-  /** Accepts everything; results are pushed by the test. */
-  static final class FakeServer extends TaskServiceGrpc.TaskServiceImplBase {
-    final AtomicInteger ids = new AtomicInteger();
-    final AtomicInteger batchCalls = new AtomicInteger();
-    final Map<String, Execution> executions = new ConcurrentHashMap<>();
-    final List<StreamObserver<ExecutionUpdate>> watchers = new CopyOnWriteArrayList<>();
-    volatile Status failSubmitWith;
+  private static final Duration WAIT = Duration.ofSeconds(5);
 
-    String newId() {
-      String id = String.format("00000000-0000-7000-8000-%012d", ids.incrementAndGet());
-      executions.put(id, Execution.newBuilder().setExecutionId(id).setStatus(io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_PENDING).build());
-      return id;
-    }
-
-    @Override
-    public void submitTask(SubmitTaskRequest request, StreamObserver<SubmitTaskResponse> out) {
-      if (failSubmitWith != null) {
-        out.onError(failSubmitWith.asRuntimeException());
-        return;
-      }
-      out.onNext(SubmitTaskResponse.newBuilder().setExecutionId(newId()).build());
-      out.onCompleted();
-    }
-
-    @Override
-    public void submitTasks(SubmitTasksRequest request, StreamObserver<SubmitTasksResponse> out) {
-      batchCalls.incrementAndGet();
-      SubmitTasksResponse.Builder b = SubmitTasksResponse.newBuilder();
-      request.getTasksList().forEach(t -> b.addResults(SubmitTaskResponse.newBuilder().setExecutionId(newId())));
-      out.onNext(b.build());
-      out.onCompleted();
-    }
-
-    @Override
-    public void getExecution(GetExecutionRequest request, StreamObserver<Execution> out) {
-      Execution e = executions.get(request.getExecutionId());
-      if (e == null) {
-        out.onError(Status.NOT_FOUND.withDescription("execution_id: no execution").asRuntimeException());
-      } else {
-        out.onNext(e);
-        out.onCompleted();
-      }
-    }
-
-    @Override
-    public StreamObserver<WatchExecutionsRequest> watchExecutions(StreamObserver<ExecutionUpdate> out) {
-      watchers.add(out);
-      return new StreamObserver<>() {
-        @Override
-        public void onNext(WatchExecutionsRequest r) {
-          for (String id : r.getExecutionIdsList()) {
-            Execution e = executions.get(id);
-            if (e == null) {
-              send(out, ExecutionUpdate.newBuilder().setNotFound(true).setExecution(Execution.newBuilder().setExecutionId(id)).build());
-            } else if (isTerminal(e)) {
-              send(out, ExecutionUpdate.newBuilder().setExecution(e).build());
-            }
-          }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          watchers.remove(out);
-        }
-
-        @Override
-        public void onCompleted() {
-          watchers.remove(out);
-        }
-      };
-    }
-
-    static boolean isTerminal(Execution e) {
-      return e.getStatusValue() >= io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_SUCCEEDED_VALUE;
-    }
-
-    static synchronized void send(StreamObserver<ExecutionUpdate> out, ExecutionUpdate u) {
-      out.onNext(u);
-    }
-
-    void finish(String id, String result) {
-      Execution done = executions.get(id).toBuilder().setStatus(io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_SUCCEEDED)
-          .setResult(io.taskgrid.proto.v1.Payload.newBuilder().setData(com.google.protobuf.ByteString.copyFromUtf8(result))).build();
-      executions.put(id, done);
-      watchers.forEach(w -> send(w, ExecutionUpdate.newBuilder().setExecution(done).build()));
-    }
-
-    /** Ends every watch stream, as a coordinator restart would. */
-    void dropWatchers() {
-      watchers.forEach(w -> w.onError(Status.UNAVAILABLE.withDescription("restarting").asRuntimeException()));
-      watchers.clear();
-    }
-  }
-
-  private final FakeServer fake = new FakeServer();
+  private final FakeTaskService fake = new FakeTaskService();
   private Server server;
   private TaskgridClient client;
 
@@ -135,8 +36,11 @@ class TaskgridClientTest {
   void start() throws Exception {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor().addService(fake).build().start();
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    client = TaskgridClient.forChannels(List.of(channel), Duration.ofSeconds(5));
+    client = TaskgridClient.builder()
+        .channel(InProcessChannelBuilder.forName(name).build())
+        .defaultDeadline(WAIT)
+        .submitDeadline(WAIT)
+        .build();
   }
 
   @AfterEach
@@ -145,68 +49,262 @@ class TaskgridClientTest {
     server.shutdownNow();
   }
 
+  private static TaskRequest echo() {
+    return TaskRequest.builder("echo").payloadText("hi").build();
+  }
+
   @Test
-  void completesTheResultWhenTheServerReportsTheTerminalState() throws Exception {
-    TaskHandle handle = client.submit(TaskRequest.builder("echo").payloadText("hi").build());
-    assertThat(handle.result()).isNotDone();
-    fake.finish(handle.id(), "done");
-    ExecutionInfo info = handle.result().get(5, TimeUnit.SECONDS);
+  void submitReturnsTheIdAndTheResultCompletesWhenTheServerPushesTheTerminalState() throws Exception {
+    TaskHandle handle = client.submit(echo());
+
+    assertThat(handle.id()).isNotBlank();
+    assertThat(handle.duplicate()).isFalse();
+    CompletableFuture<ExecutionInfo> result = handle.result();
+    await().atMost(WAIT).until(() -> fake.watchedIds().contains(handle.id()));
+    assertThat(result).isNotDone();
+
+    fake.succeed(handle.id(), "done");
+
+    ExecutionInfo info = result.get(5, TimeUnit.SECONDS);
     assertThat(info.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(info.result().asText()).isEqualTo("done");
+    assertThat(fake.watchRequests).allSatisfy(r -> assertThat(r.getTerminalOnly()).isTrue());
+  }
+
+  @Test
+  void sendsTheRequestFieldsAndReadsEveryFieldOfTheExecution() {
+    TaskHandle handle = client.submit(TaskRequest.builder("email.send")
+        .payloadJson(Map.of("to", "a@b.c"))
+        .timeout(Duration.ofSeconds(30))
+        .priority(Priority.HIGH)
+        .label("tenant", "acme")
+        .idempotencyKey("k-1")
+        .build());
+    SubmitTaskRequest sent = fake.submitted.get(0);
+    assertThat(sent.getPayload().getContentType()).isEqualTo("application/json");
+    assertThat(sent.getPayload().getData().toStringUtf8()).isEqualTo("{\"to\":\"a@b.c\"}");
+    assertThat(sent.getTimeout().getSeconds()).isEqualTo(30);
+    assertThat(sent.getPriority()).isEqualTo(io.taskgrid.proto.v1.Priority.PRIORITY_HIGH);
+
+    ExecutionInfo pending = client.get(handle.id());
+    assertThat(pending.status()).isEqualTo(ExecutionStatus.PENDING);
+    assertThat(pending.startedAt()).isNull();
+    assertThat(pending.finishedAtIfAny()).isEmpty();
+    assertThat(pending.result()).isNull();
+
+    fake.start(handle.id());
+    ExecutionInfo running = client.get(handle.id());
+    assertThat(running.status()).isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(running.status().isTerminal()).isFalse();
+    assertThat(running.startedAt()).isEqualTo(Instant.ofEpochSecond(1_700_000_001));
+
+    fake.succeed(handle.id(), "{\"sent\":true}");
+    ExecutionInfo done = client.get(handle.id());
+    assertThat(done.executionId()).isEqualTo(handle.id());
+    assertThat(done.handler()).isEqualTo("email.send");
+    assertThat(done.status().isTerminal()).isTrue();
+    assertThat(done.attempt()).isEqualTo(1);
+    assertThat(done.priority()).isEqualTo(Priority.HIGH);
+    assertThat(done.labels()).containsExactly(Map.entry("tenant", "acme"));
+    assertThat(done.timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(done.idempotencyKey()).isEqualTo("k-1");
+    assertThat(done.submittedAt()).isEqualTo(Instant.ofEpochSecond(1_700_000_000));
+    assertThat(done.finishedAt()).isEqualTo(Instant.ofEpochSecond(1_700_000_002));
+    assertThat(done.workerId()).isEqualTo("worker-1");
+    assertThat(done.result().asJson(Map.class)).isEqualTo(Map.of("sent", true));
+    assertThat(done.error()).isNull();
+  }
+
+  @Test
+  void completesResultsNormallyForFailedAndTimedOutExecutions() throws Exception {
+    TaskHandle failed = client.submit(echo());
+    TaskHandle timedOut = client.submit(echo());
+    CompletableFuture<ExecutionInfo> failedResult = failed.result();
+    CompletableFuture<ExecutionInfo> timedOutResult = timedOut.result();
+    await().atMost(WAIT).until(() -> fake.watchedIds().containsAll(List.of(failed.id(), timedOut.id())));
+
+    fake.end(failed.id(), io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_FAILED, "java.lang.IllegalStateException", "boom");
+    fake.end(timedOut.id(), io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_TIMEOUT, "taskgrid.Timeout", "over 1s");
+
+    assertThat(failedResult.get(5, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(failedResult.get().error()).isEqualTo(new ExecutionError("java.lang.IllegalStateException", "boom"));
+    assertThat(timedOut.await(WAIT).status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(timedOut.await(WAIT).errorIfAny()).contains(new ExecutionError("taskgrid.Timeout", "over 1s"));
   }
 
   @Test
   void mapsInvalidArgumentToATypedExceptionKeepingTheServersMessage() {
-    fake.failSubmitWith = Status.INVALID_ARGUMENT.withDescription("handler: must not be empty");
-    assertThatThrownBy(() -> client.submit(TaskRequest.builder("").build()))
-        .isInstanceOf(TaskgridInvalidArgumentException.class)
-        .hasMessage("handler: must not be empty")
-        .satisfies(e -> assertThat(((TaskgridInvalidArgumentException) e).field()).isEqualTo("handler"));
+    fake.failSubmitsWith = Status.INVALID_ARGUMENT.withDescription("handler: must not be empty");
+
+    Throwable thrown = catchThrowableOfType(TaskgridInvalidArgumentException.class, () -> client.submit(TaskRequest.builder("").build()));
+
+    assertThat(thrown).hasMessage("handler: must not be empty").isNotInstanceOf(StatusRuntimeException.class);
+    assertThat(((TaskgridInvalidArgumentException) thrown).field()).isEqualTo("handler");
+    assertThat(((TaskgridException) thrown).isRetryable()).isFalse();
   }
 
   @Test
-  void mapsNotFoundAndUnavailable() {
-    assertThatThrownBy(() -> client.get("nope")).isInstanceOf(TaskgridNotFoundException.class);
-    fake.failSubmitWith = Status.UNAVAILABLE.withDescription("Kafka down");
-    assertThatThrownBy(() -> client.submit(TaskRequest.builder("echo").build()))
+  void submitAsyncFailsItsFutureWithTheTypedExceptionOnly() {
+    fake.failSubmitsWith = Status.INVALID_ARGUMENT.withDescription("labels: too many");
+
+    assertThatThrownBy(() -> client.submitAsync(echo()).get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(TaskgridInvalidArgumentException.class).hasMessage("labels: too many");
+  }
+
+  @Test
+  void mapsNotFoundOnReadsAndOnResults() {
+    assertThatThrownBy(() -> client.get("00000000-0000-7000-8000-999999999999"))
+        .isInstanceOf(TaskgridNotFoundException.class)
+        .hasMessageContaining("execution_id");
+
+    TaskHandle handle = client.submit(echo());
+    fake.executions.remove(handle.id()); // as if its record had expired
+
+    assertThatThrownBy(() -> handle.result().get(5, TimeUnit.SECONDS))
+        .cause().isInstanceOf(TaskgridNotFoundException.class).hasMessageContaining(handle.id());
+  }
+
+  @Test
+  void mapsUnavailableToARetryableExceptionWithoutRetryingASubmissionWithoutKey() {
+    fake.failSubmitsWith = Status.UNAVAILABLE.withDescription("Kafka is unreachable");
+
+    assertThatThrownBy(() -> client.submit(echo()))
         .isInstanceOf(TaskgridUnavailableException.class)
+        .hasMessage("Kafka is unreachable")
         .satisfies(e -> assertThat(((TaskgridException) e).isRetryable()).isTrue());
+    assertThat(fake.submitCalls).hasValue(1);
   }
 
   @Test
-  void reopensTheResultStreamAndMissesNoResultWhenItBreaks() throws Exception {
-    TaskHandle a = client.submit(TaskRequest.builder("echo").build());
-    TaskHandle b = client.submit(TaskRequest.builder("echo").build());
-    await().atMost(Duration.ofSeconds(5)).until(() -> !fake.watchers.isEmpty());
+  void retriesASubmissionWithAnIdempotencyKeyWhileUnavailable() {
+    fake.unavailableSubmits.set(2);
+
+    TaskHandle handle = client.submit(TaskRequest.builder("echo").idempotencyKey("order-42").build());
+
+    assertThat(fake.submitCalls).hasValue(3);
+    assertThat(fake.executions).containsKey(handle.id());
+  }
+
+  @Test
+  void mapsOtherStatusesToTheRootExceptionWithTheCodeInTheMessage() {
+    fake.failSubmitsWith = Status.PERMISSION_DENIED.withDescription("no");
+
+    assertThatThrownBy(() -> client.submit(echo()))
+        .isExactlyInstanceOf(TaskgridException.class)
+        .hasMessage("PERMISSION_DENIED: no");
+    fake.failSubmitsWith = Status.ALREADY_EXISTS.withDescription("exists");
+    assertThatThrownBy(() -> client.submit(echo())).isInstanceOf(TaskgridAlreadyExistsException.class);
+  }
+
+  @Test
+  void reopensTheResultStreamAfterItBreaksAndMissesNoResult() throws Exception {
+    TaskHandle a = client.submit(echo());
+    TaskHandle b = client.submit(echo());
+    CompletableFuture<ExecutionInfo> resultA = a.result();
+    CompletableFuture<ExecutionInfo> resultB = b.result();
+    await().atMost(WAIT).until(() -> fake.watchedIds().containsAll(List.of(a.id(), b.id())));
+
     fake.dropWatchers();
-    // a finishes while no stream is open: the reopened stream must still deliver it
-    fake.finish(a.id(), "a");
-    await().atMost(Duration.ofSeconds(5)).until(() -> !fake.watchers.isEmpty());
-    fake.finish(b.id(), "b");
-    assertThat(a.result().get(5, TimeUnit.SECONDS).result().asText()).isEqualTo("a");
-    assertThat(b.result().get(5, TimeUnit.SECONDS).result().asText()).isEqualTo("b");
+    fake.succeed(a.id(), "a"); // while no stream is open: the reopened stream must still deliver it
+
+    await().atMost(WAIT).until(() -> fake.watchStreamsOpened.get() == 2 && fake.openWatchers() == 1);
+    assertThat(resultA.get(5, TimeUnit.SECONDS).result().asText()).isEqualTo("a");
+    fake.succeed(b.id(), "b");
+    assertThat(resultB.get(5, TimeUnit.SECONDS).result().asText()).isEqualTo("b");
   }
 
   @Test
-  void splitsLargeBatchesIntoCallsOfAThousand() {
+  void waitsForManyResultsOverOneStream() {
     List<TaskRequest> requests = new ArrayList<>();
-    for (int i = 0; i < 2500; i++) requests.add(TaskRequest.builder("echo").build());
+    for (int i = 0; i < 500; i++) requests.add(echo());
+    List<CompletableFuture<ExecutionInfo>> results = client.submitAll(requests).stream().map(TaskHandle::result).toList();
+    await().atMost(WAIT).until(() -> fake.watchedIds().size() == 500);
+
+    fake.executions.keySet().forEach(id -> fake.succeed(id, "ok"));
+
+    await().atMost(WAIT).until(() -> results.stream().allMatch(CompletableFuture::isDone));
+    assertThat(results).allSatisfy(r -> assertThat(r.join().status()).isEqualTo(ExecutionStatus.SUCCEEDED));
+    assertThat(fake.watchStreamsOpened).hasValue(1);
+    assertThat(fake.watchRequests.size()).isLessThanOrEqualTo(500);
+  }
+
+  @Test
+  void submitAllSplitsIntoCallsOfAtMostAThousandKeepingTheOrder() {
+    List<TaskRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) requests.add(TaskRequest.builder("echo").payloadText("t" + i).build());
+
     List<TaskHandle> handles = client.submitAll(requests);
+
+    assertThat(fake.batchSizes).containsExactly(1000, 1000, 500);
     assertThat(handles).hasSize(2500);
-    assertThat(fake.batchCalls.get()).isEqualTo(3);
     assertThat(handles.stream().map(TaskHandle::id).distinct()).hasSize(2500);
+    for (int i : List.of(0, 999, 1000, 2499)) {
+      assertThat(fake.submitted.get(i).getPayload().getData().toStringUtf8()).isEqualTo("t" + i);
+      assertThat(client.get(handles.get(i).id()).handler()).isEqualTo("echo");
+    }
+    assertThat(client.submitAll(List.of())).isEmpty();
   }
 
   @Test
-  void closingFailsResultsStillAwaited() {
-    TaskHandle handle = client.submit(TaskRequest.builder("echo").build());
+  void submitAllNamesTheInvalidTaskByItsIndexInTheWholeList() {
+    List<TaskRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) requests.add(echo());
+    fake.failBatch(1, Status.INVALID_ARGUMENT.withDescription("tasks[3].handler: must not be empty"));
+
+    assertThatThrownBy(() -> client.submitAll(requests))
+        .isInstanceOf(TaskgridInvalidArgumentException.class)
+        .hasMessage("tasks[1003].handler: must not be empty")
+        .satisfies(e -> assertThat(((TaskgridInvalidArgumentException) e).field()).isEqualTo("tasks[1003].handler"));
+    assertThat(fake.batchSizes).containsExactly(1000);
+  }
+
+  @Test
+  void watchDeliversEachStatusOnceAndEndsAfterTheTerminalOne() throws Exception {
+    TaskHandle handle = client.submit(echo());
+    List<ExecutionStatus> seen = new CopyOnWriteArrayList<>();
+
+    Subscription subscription = client.watch(handle.id(), info -> seen.add(info.status()));
+    await().atMost(WAIT).until(() -> seen.contains(ExecutionStatus.PENDING));
+    fake.start(handle.id());
+    await().atMost(WAIT).until(() -> seen.contains(ExecutionStatus.RUNNING));
+    fake.succeed(handle.id(), "ok");
+
+    assertThat(subscription.completion().get(5, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(seen).containsExactly(ExecutionStatus.PENDING, ExecutionStatus.RUNNING, ExecutionStatus.SUCCEEDED);
+    subscription.close(); // idempotent after the end
+  }
+
+  @Test
+  void watchOfAnUnknownExecutionEndsWithNotFound() {
+    Subscription subscription = client.watch("00000000-0000-7000-8000-999999999999", info -> {});
+
+    assertThatThrownBy(() -> subscription.completion().get(5, TimeUnit.SECONDS)).cause().isInstanceOf(TaskgridNotFoundException.class);
+  }
+
+  @Test
+  void closingFailsPendingResultsAndRefusesNewCalls() {
+    TaskHandle handle = client.submit(echo());
+    CompletableFuture<ExecutionInfo> result = handle.result();
+    await().atMost(WAIT).until(() -> fake.watchedIds().contains(handle.id()));
+
     client.close();
-    assertThatThrownBy(() -> handle.result().join()).hasCauseInstanceOf(TaskgridException.class);
+    client.close();
+
+    assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS))
+        .cause().isExactlyInstanceOf(TaskgridException.class).hasMessageContaining("client closed");
+    assertThatThrownBy(() -> handle.await(WAIT)).hasMessageContaining("client closed");
+    assertThatThrownBy(() -> client.submit(echo())).isInstanceOf(TaskgridException.class).hasMessage("client closed");
+    assertThatThrownBy(() -> client.get(handle.id())).isInstanceOf(TaskgridException.class).hasMessage("client closed");
   }
 
   @Test
-  void rejectsANegativeTimeoutBeforeSending() {
-    assertThatThrownBy(() -> TaskRequest.builder("echo").timeout(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class);
+  void awaitThrowsARetryableExceptionWhenTheTimeoutPasses() {
+    TaskHandle handle = client.submit(echo());
+
+    assertThatThrownBy(() -> handle.await(Duration.ofMillis(50)))
+        .isInstanceOf(TaskgridException.class)
+        .hasMessageContaining("did not finish within")
+        .satisfies(e -> assertThat(((TaskgridException) e).isRetryable()).isTrue());
   }
 }

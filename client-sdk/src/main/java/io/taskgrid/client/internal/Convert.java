@@ -14,20 +14,19 @@ import io.taskgrid.proto.v1.SubmitTaskRequest;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Between the SDK's types and the wire types of taskgrid.v1. */
+/** Between the SDK's types and the wire types of taskgrid.v1; protobuf stops here. */
 public final class Convert {
   private Convert() {}
 
+  /** The wire form of a request. */
   public static SubmitTaskRequest toProto(TaskRequest r) {
     SubmitTaskRequest.Builder b = SubmitTaskRequest.newBuilder()
         .setHandler(r.handler())
         .setPayload(Payload.newBuilder().setData(ByteString.copyFrom(r.payload())).setContentType(r.contentType()))
         .setPriority(toProto(r.priority()))
         .putAllLabels(r.labels());
-    if (r.timeout() != null) {
-      b.setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(r.timeout().getSeconds()).setNanos(r.timeout().getNano()));
-    }
-    if (r.idempotencyKey() != null) b.setIdempotencyKey(r.idempotencyKey());
+    r.timeout().ifPresent(t -> b.setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(t.getSeconds()).setNanos(t.getNano())));
+    r.idempotencyKey().ifPresent(b::setIdempotencyKey);
     return b.build();
   }
 
@@ -41,23 +40,25 @@ public final class Convert {
     };
   }
 
+  /** UNSPECIFIED (and values newer than this SDK) read as MEDIUM, as the contract says. */
   static Priority fromProto(io.taskgrid.proto.v1.Priority p) {
     return switch (p) {
       case PRIORITY_CRITICAL -> Priority.CRITICAL;
       case PRIORITY_HIGH -> Priority.HIGH;
+      case PRIORITY_MEDIUM, PRIORITY_UNSPECIFIED, UNRECOGNIZED -> Priority.MEDIUM;
       case PRIORITY_LOW -> Priority.LOW;
       case PRIORITY_BACKGROUND -> Priority.BACKGROUND;
-      default -> Priority.MEDIUM;
     };
   }
 
+  /** UNSPECIFIED is never sent; it (and any status newer than this SDK) reads as not yet finished. */
   static ExecutionStatus fromProto(io.taskgrid.proto.v1.ExecutionStatus s) {
     return switch (s) {
+      case EXECUTION_STATUS_PENDING, EXECUTION_STATUS_UNSPECIFIED, UNRECOGNIZED -> ExecutionStatus.PENDING;
       case EXECUTION_STATUS_RUNNING -> ExecutionStatus.RUNNING;
       case EXECUTION_STATUS_SUCCEEDED -> ExecutionStatus.SUCCEEDED;
       case EXECUTION_STATUS_FAILED -> ExecutionStatus.FAILED;
       case EXECUTION_STATUS_TIMEOUT -> ExecutionStatus.TIMEOUT;
-      default -> ExecutionStatus.PENDING;
     };
   }
 
@@ -65,6 +66,7 @@ public final class Convert {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
+  /** The SDK's view of an execution. */
   public static ExecutionInfo fromProto(Execution e) {
     return new ExecutionInfo(
         e.getExecutionId(),

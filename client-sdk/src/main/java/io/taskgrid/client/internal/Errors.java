@@ -1,6 +1,7 @@
 package io.taskgrid.client.internal;
 
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.taskgrid.client.TaskgridAlreadyExistsException;
 import io.taskgrid.client.TaskgridException;
@@ -14,21 +15,40 @@ import java.util.concurrent.ExecutionException;
 public final class Errors {
   private Errors() {}
 
+  /** A {@link TaskgridException} for any failure; one already of that type is returned as is. */
   public static TaskgridException map(Throwable error) {
     Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
-    if (e instanceof TaskgridException t) return t;
-    if (!(e instanceof StatusRuntimeException sre)) {
-      return new TaskgridException(String.valueOf(e.getMessage()), false, e);
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
     }
-    Status s = sre.getStatus();
-    String message = s.getDescription() == null ? s.getCode().toString() : s.getDescription();
+    if (e instanceof TaskgridException t) return t;
+    if (e instanceof StatusRuntimeException || e instanceof StatusException) {
+      return map(Status.fromThrowable(e), e);
+    }
+    return new TaskgridException(e.getClass().getSimpleName() + ": " + e.getMessage(), false, e);
+  }
+
+  /** A {@link TaskgridException} for a status; {@code cause} is kept for its stack trace only. */
+  public static TaskgridException map(Status s, Throwable cause) {
+    String message = s.getDescription() == null || s.getDescription().isEmpty() ? s.getCode().toString() : s.getDescription();
     return switch (s.getCode()) {
-      case INVALID_ARGUMENT, OUT_OF_RANGE -> new TaskgridInvalidArgumentException(message, sre);
-      case NOT_FOUND -> new TaskgridNotFoundException(message, sre);
-      case ALREADY_EXISTS -> new TaskgridAlreadyExistsException(message, sre);
-      case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED -> new TaskgridUnavailableException(message, sre);
-      default -> new TaskgridException(s.getCode() + ": " + message, false, sre);
+      case INVALID_ARGUMENT, OUT_OF_RANGE -> new TaskgridInvalidArgumentException(message, cause);
+      case NOT_FOUND -> new TaskgridNotFoundException(message, cause);
+      case ALREADY_EXISTS -> new TaskgridAlreadyExistsException(message, cause);
+      case UNAVAILABLE -> new TaskgridUnavailableException(message, cause);
+      case DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED -> new TaskgridException(s.getCode() + ": " + message, true, cause);
+      default -> new TaskgridException(s.getCode() + ": " + message, false, cause);
+    };
+  }
+
+  /**
+   * True for failures of a long-lived stream that reconnecting cannot cure: the server does not
+   * serve the call, or refuses this client.
+   */
+  public static boolean isPermanentStreamFailure(Status s) {
+    return switch (s.getCode()) {
+      case UNIMPLEMENTED, UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> true;
+      default -> false;
     };
   }
 }
