@@ -28,7 +28,7 @@ public record Keyspace(String namespace) {
     return "tg:" + namespace + ":idem:" + key;
   }
 
-  /** Pub/sub channel: every status change is published as {@code <executionId>|<STATUS>}. */
+  /** Pub/sub channel: status changes are published in batches, each message encoded as {@link Entries}. */
   public String changes() {
     return "tg:" + namespace + ":changes";
   }
@@ -55,10 +55,5 @@ public record Keyspace(String namespace) {
     public static final String LABEL_PREFIX = "l:";
 
     private Fields() {}
-  }
-
-  /** Formats a change message for {@link #changes()}. */
-  public static String changeMessage(String executionId, String status) {
-    return executionId + "|" + status;
   }
 }

@@ -29,6 +29,7 @@ import io.taskgrid.proto.v1.WatchExecutionsRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -197,6 +198,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
         }
       }
       boolean terminalOnly = request.getTerminalOnly();
+      Map<String, WatchHub.Watcher> added = new HashMap<>();
       for (String id : ids) {
         WatchHub.Watcher w = new WatchHub.Watcher() {
           private ExecutionStatus last;
@@ -226,9 +228,9 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
             send(ExecutionUpdate.newBuilder().setNotFound(true).setExecution(Execution.newBuilder().setExecutionId(executionId)).build());
           }
         };
-        watched.put(id, w);
-        hub.watch(id, w);
+        if (watched.putIfAbsent(id, w) == null) added.put(id, w);
       }
+      hub.watchAll(added, terminalOnly);
     }
 
     private synchronized void send(ExecutionUpdate update) {

@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.store;
 
+import io.taskgrid.core.ExecutionStatus;
 import io.taskgrid.core.Outcome;
 import io.taskgrid.core.TaskSpec;
 import java.time.Instant;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiConsumer;
 
 /** Where executions are recorded. The coordinator's only view of Redis. */
 public interface ExecutionStore extends AutoCloseable {
@@ -42,15 +42,36 @@ public interface ExecutionStore extends AutoCloseable {
 
   CompletionStage<Optional<ExecutionRecord>> get(String executionId);
 
-  /** Reads many executions in one round trip; absent ids are missing from the map. */
-  CompletionStage<Map<String, ExecutionRecord>> getAll(Collection<String> executionIds);
+  /**
+   * The state of one execution as read or as changed: its status, and its record when the read
+   * or change carried it.
+   */
+  record Snapshot(String executionId, ExecutionStatus status, Optional<ExecutionRecord> record) {}
 
   /**
-   * Calls {@code listener} with the id of every execution whose status changes anywhere in the
-   * cluster, and whether the new status is terminal. Delivery is best effort (a dropped connection
-   * loses messages), so watchers also re-read what they watch now and then.
+   * Reads many executions in one round trip. Absent ids are missing from the map. With {@code
+   * terminalOnly}, the record of an execution not yet finished is left out (only its status is
+   * read), which is all a watcher waiting for outcomes needs.
    */
-  void onChange(BiConsumer<String, Boolean> listener);
+  CompletionStage<Map<String, Snapshot>> read(Collection<String> executionIds, boolean terminalOnly);
+
+  /** Receives the change feed of the whole cluster. */
+  interface ChangeListener {
+    /**
+     * Executions whose status changed, anywhere in the cluster. A terminal change carries the
+     * record unless its result is large; other changes carry only the status.
+     */
+    void changed(List<Snapshot> changes);
+
+    /**
+     * The feed was (re)subscribed: changes published while it was down are lost, so whatever
+     * is watched must be read again.
+     */
+    void resubscribed();
+  }
+
+  /** Subscribes to the change feed. Delivery is best effort across reconnections; see {@link ChangeListener#resubscribed}. */
+  void onChange(ChangeListener listener);
 
   /** True when the store answers now. */
   boolean isReachable();

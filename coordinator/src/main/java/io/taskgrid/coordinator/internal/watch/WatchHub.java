@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.watch;
 
 import io.taskgrid.coordinator.internal.store.ExecutionRecord;
 import io.taskgrid.coordinator.internal.store.ExecutionStore;
+import io.taskgrid.coordinator.internal.store.ExecutionStore.Snapshot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,15 +13,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tells local watchers about changes of the executions they watch, wherever in the cluster the
- * change was recorded. Changes arrive as ids on the store's change feed; the hub re-reads the
- * watched ones in batches and hands each watcher the current record. A periodic sweep re-reads
- * every watched execution, so a change message lost with a dropped connection delays a watcher
- * by at most the sweep interval instead of leaving it hanging.
+ * change was recorded. Changes arrive in batches on the store's change feed; a terminal change
+ * carries the execution's record, which is handed to the watchers as it is. Changes without a
+ * record (a large result, or a non-terminal status that a watcher wants in full) are re-read in
+ * batches.
+ *
+ * <p>Changes published while the feed's connection is down are lost, so when the feed is
+ * resubscribed every watched execution is read again; and a periodic sweep re-reads executions
+ * watched for longer than the sweep interval, as a safety net.
  */
 public final class WatchHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WatchHub.class);
@@ -39,72 +45,124 @@ public final class WatchHub implements AutoCloseable {
     void onNotFound(String executionId);
   }
 
+  /** The watchers of one execution, and since when (nanoTime) it is watched. */
+  private record Watched(Set<Watcher> watchers, long since) {
+    boolean terminalOnly() {
+      for (Watcher w : watchers) if (!w.terminalOnly()) return false;
+      return true;
+    }
+  }
+
   private final ExecutionStore store;
-  private final Map<String, Set<Watcher>> watchers = new ConcurrentHashMap<>();
-  private final LinkedBlockingQueue<String> changed = new LinkedBlockingQueue<>();
+  private final long sweepNanos;
+  private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+  private final LinkedBlockingQueue<String> toRead = new LinkedBlockingQueue<>();
+  private final AtomicBoolean fullSweepWanted = new AtomicBoolean();
   private final Thread fetcher;
   private final ScheduledExecutorService sweeper;
   private volatile boolean closed;
 
   public WatchHub(ExecutionStore store, Duration sweepInterval) {
     this.store = store;
-    store.onChange((id, terminal) -> {
-      Set<Watcher> ws = watchers.get(id);
-      if (ws != null && (terminal || !ws.stream().allMatch(Watcher::terminalOnly))) changed.add(id);
-    });
-    this.fetcher = Thread.ofPlatform().name("tg-coordinator-watch-fetch").daemon().start(this::fetchLoop);
+    this.sweepNanos = sweepInterval.toNanos();
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-coordinator-watch-sweep").daemon().unstarted(r));
-    sweeper.scheduleWithFixedDelay(this::sweep, sweepInterval.toMillis(), sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
+    this.fetcher = Thread.ofPlatform().name("tg-coordinator-watch-fetch").daemon().start(this::fetchLoop);
+    store.onChange(new ExecutionStore.ChangeListener() {
+      @Override
+      public void changed(List<Snapshot> changes) {
+        for (Snapshot s : changes) onChange(s);
+      }
+
+      @Override
+      public void resubscribed() {
+        if (!watched.isEmpty()) {
+          log.info("Change feed resubscribed; reading the {} watched executions again", watched.size());
+          fullSweepWanted.set(true);
+          sweeper.execute(WatchHub.this::sweep);
+        }
+      }
+    });
+    sweeper.scheduleWithFixedDelay(this::sweep, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Starts watching {@code executionId}; the watcher first receives the current state. */
+  private void onChange(Snapshot s) {
+    Watched w = watched.get(s.executionId());
+    if (w == null) return;
+    if (s.record().isPresent()) {
+      deliverAll(w, s.record().get());
+    } else if (s.status().isTerminal() || !w.terminalOnly()) {
+      toRead.add(s.executionId());
+    }
+  }
+
+  /** Starts watching one execution; the watcher first receives its current state. */
   public void watch(String executionId, Watcher watcher) {
-    watchers.computeIfAbsent(executionId, k -> ConcurrentHashMap.newKeySet()).add(watcher);
-    store.get(executionId).whenComplete((record, error) -> {
-      if (error != null) {
-        return; // the sweep retries
-      }
-      if (record.isEmpty()) {
-        unwatch(executionId, watcher);
-        watcher.onNotFound(executionId);
-      } else {
-        deliver(watcher, record.get());
-      }
+    watchAll(Map.of(executionId, watcher), watcher.terminalOnly());
+  }
+
+  /**
+   * Starts watching several executions with one read of their current states. Each watcher
+   * receives the current state of its execution (with {@code terminalOnly}, only a terminal one),
+   * or {@link Watcher#onNotFound} when it does not exist.
+   */
+  public void watchAll(Map<String, ? extends Watcher> watchers, boolean terminalOnly) {
+    if (watchers.isEmpty()) return;
+    long now = System.nanoTime();
+    watchers.forEach((id, w) -> watched.compute(id, (k, cur) -> {
+      Watched next = cur != null ? cur : new Watched(ConcurrentHashMap.newKeySet(), now);
+      next.watchers().add(w);
+      return next;
+    }));
+    store.read(watchers.keySet(), terminalOnly).whenComplete((found, error) -> {
+      if (error != null) return; // the sweep reads them again
+      watchers.forEach((id, w) -> {
+        Snapshot s = found.get(id);
+        if (s == null) {
+          unwatch(id, w);
+          w.onNotFound(id);
+        } else {
+          s.record().ifPresent(r -> deliver(id, w, r));
+        }
+      });
     });
   }
 
   public void unwatch(String executionId, Watcher watcher) {
-    watchers.computeIfPresent(executionId, (k, set) -> {
-      set.remove(watcher);
-      return set.isEmpty() ? null : set;
+    watched.computeIfPresent(executionId, (k, w) -> {
+      w.watchers().remove(watcher);
+      return w.watchers().isEmpty() ? null : w;
     });
   }
 
   /** How many executions are watched now. */
   public int watchedCount() {
-    return watchers.size();
+    return watched.size();
   }
 
-  private void deliver(Watcher w, ExecutionRecord record) {
+  private void deliverAll(Watched w, ExecutionRecord record) {
+    for (Watcher watcher : w.watchers()) deliver(record.executionId(), watcher, record);
+  }
+
+  private void deliver(String executionId, Watcher w, ExecutionRecord record) {
     boolean done;
     try {
       done = w.onState(record);
     } catch (RuntimeException e) {
-      log.warn("Watcher of {} failed; dropping it", record.executionId(), e);
+      log.warn("Watcher of {} failed; dropping it", executionId, e);
       done = true;
     }
-    if (done) unwatch(record.executionId(), w);
+    if (done) unwatch(executionId, w);
   }
 
   private void fetchLoop() {
     List<String> batch = new ArrayList<>();
     while (!closed) {
       try {
-        String first = changed.poll(200, TimeUnit.MILLISECONDS);
+        String first = toRead.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) continue;
         batch.add(first);
-        changed.drainTo(batch, MAX_BATCH - 1);
-        refresh(Set.copyOf(batch));
+        toRead.drainTo(batch, MAX_BATCH - 1);
+        refresh(batch);
         batch.clear();
       } catch (InterruptedException e) {
         return;
@@ -115,23 +173,43 @@ public final class WatchHub implements AutoCloseable {
     }
   }
 
-  private void refresh(Set<String> ids) {
-    store.getAll(ids).whenComplete((records, error) -> {
+  /** Reads the given executions again and hands what changed to their watchers. */
+  private void refresh(List<String> ids) {
+    List<String> terminalOnly = new ArrayList<>();
+    List<String> full = new ArrayList<>();
+    for (String id : Set.copyOf(ids)) {
+      Watched w = watched.get(id);
+      if (w != null) (w.terminalOnly() ? terminalOnly : full).add(id);
+    }
+    read(terminalOnly, true);
+    read(full, false);
+  }
+
+  private void read(List<String> ids, boolean terminalOnly) {
+    if (ids.isEmpty()) return;
+    store.read(ids, terminalOnly).whenComplete((found, error) -> {
       if (error != null) return;
-      records.forEach((id, record) -> {
-        Set<Watcher> ws = watchers.get(id);
-        if (ws != null) ws.forEach(w -> deliver(w, record));
+      found.forEach((id, s) -> {
+        Watched w = watched.get(id);
+        if (w != null && s.record().isPresent()) deliverAll(w, s.record().get());
       });
     }).toCompletableFuture().join();
   }
 
+  /** Re-reads executions watched for longer than the sweep interval, or all after a resubscription. */
   private void sweep() {
+    boolean all = fullSweepWanted.getAndSet(false);
     try {
-      List<String> ids = new ArrayList<>(watchers.keySet());
+      long cutoff = System.nanoTime() - sweepNanos;
+      List<String> ids = new ArrayList<>();
+      watched.forEach((id, w) -> {
+        if (all || w.since() - cutoff < 0) ids.add(id);
+      });
       for (int i = 0; i < ids.size(); i += MAX_BATCH) {
-        refresh(Set.copyOf(ids.subList(i, Math.min(ids.size(), i + MAX_BATCH))));
+        refresh(ids.subList(i, Math.min(ids.size(), i + MAX_BATCH)));
       }
     } catch (RuntimeException e) {
+      if (all) fullSweepWanted.set(true);
       log.debug("Watch sweep failed: {}", e.toString());
     }
   }
@@ -147,6 +225,6 @@ public final class WatchHub implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    watchers.clear();
+    watched.clear();
   }
 }
