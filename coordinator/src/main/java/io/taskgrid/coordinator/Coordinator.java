@@ -70,6 +70,7 @@ public final class Coordinator implements AutoCloseable {
     try {
       Config rc = new Config();
       rc.setCodec(StringCodec.INSTANCE);
+      rc.setReferenceEnabled(false); // no Redisson object references in values: skips a per-argument check
       rc.useSingleServer().setAddress(config.redisUrl()).setClientName("taskgrid-" + config.coordinatorId())
           .setConnectionMinimumIdleSize(4).setConnectionPoolSize(32).setRetryAttempts(3);
       redisson = Redisson.create(rc);

@@ -9,7 +9,20 @@ import java.util.UUID;
  * sort roughly by submission time and spread evenly over Kafka partitions.
  */
 public record ExecutionId(String value) {
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * One generator per thread: the default SecureRandom on Linux reads /dev/urandom under a global
+   * lock on every call, which showed up at thousands of ids a second. DRBG is seeded once per
+   * thread and still unpredictable, so ids cannot be guessed from earlier ones.
+   */
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(ExecutionId::newRandom);
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  }
 
   public ExecutionId {
     if (value == null || value.isEmpty()) {
@@ -40,8 +53,8 @@ public record ExecutionId(String value) {
   /** A new version-7 UUID: 48 bits of milliseconds from {@code clock}, then random bits. */
   public static ExecutionId generate(InstantSource clock) {
     long millis = clock.millis();
-    long randA = RANDOM.nextLong();
-    long randB = RANDOM.nextLong();
+    long randA = RANDOM.get().nextLong();
+    long randB = RANDOM.get().nextLong();
     long msb = (millis << 16) | 0x7000L | (randA & 0x0FFFL);
     long lsb = (randB & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new ExecutionId(new UUID(msb, lsb).toString());

@@ -83,6 +83,7 @@ public final class Worker implements AutoCloseable {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) throw new IllegalStateException("worker already started");
     Config rc = new Config();
     rc.setCodec(StringCodec.INSTANCE);
+    rc.setReferenceEnabled(false); // no Redisson object references in values: skips a per-argument check
     rc.useSingleServer().setAddress(config.redisUrl()).setClientName("taskgrid-" + config.workerId())
         .setConnectionMinimumIdleSize(2).setConnectionPoolSize(16).setRetryAttempts(3);
     redisson = Redisson.create(rc);

@@ -1,6 +1,5 @@
 package io.taskgrid.core.keyspace;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,26 +82,15 @@ public final class Entries {
 
   /** Encodes entries as the Lua functions do; for tests and for writers outside Lua. */
   public static byte[] encode(List<Entry> entries) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Packed out = new Packed();
     for (Entry e : entries) {
-      write(out, e.executionId());
-      write(out, e.status());
-      write(out, Integer.toString(e.fields().size()));
-      e.fields().forEach((k, v) -> {
-        write(out, k);
-        write(out, v);
-      });
+      out.add(e.executionId()).add(e.status()).add(e.fields().size());
+      e.fields().forEach((k, v) -> out.add(k).add(v));
     }
     return out.toByteArray();
   }
 
-  private static void write(ByteArrayOutputStream out, String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeBytes((b.length + ":").getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(b);
-  }
-
-  private static String item(byte[] data, int[] pos) {
+  static String item(byte[] data, int[] pos) {
     int p = pos[0];
     int len = 0;
     int digits = 0;

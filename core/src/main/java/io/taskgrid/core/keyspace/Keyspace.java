@@ -16,6 +16,14 @@ public record Keyspace(String namespace) {
     }
   }
 
+  /**
+   * The start of every key: {@code tg:<namespace>:}. Batch scripts build keys from it ({@code
+   * prefix .. 'exec:' .. id}), as {@link #execution}, {@link #claim} and {@link #idempotency} do.
+   */
+  public String prefix() {
+    return "tg:" + namespace + ":";
+  }
+
   public String execution(String executionId) {
     return "tg:" + namespace + ":exec:" + executionId;
   }

@@ -2,12 +2,13 @@ package io.taskgrid.worker.internal;
 
 import io.taskgrid.core.keyspace.Entries;
 import io.taskgrid.core.keyspace.Keyspace;
+import io.taskgrid.core.keyspace.Packed;
 import io.taskgrid.proto.v1.TaskMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,60 +27,66 @@ public final class RedisClaims {
   private static final int CHUNK = 500;
 
   /**
-   * KEYS: exec, claim per delivery. ARGV: worker leaseMs nowMs channel, then per delivery: id
-   * handler submittedAt priority timeoutMs idemKey labelCount [labelKey labelValue]... Returns per
-   * delivery 'OK:' .. attempt, 'MINE:', 'HELD:' .. owner or 'DONE:' .. status; publishes the
-   * executions it moved to RUNNING as one change message.
+   * ARGV: prefix worker leaseMs nowMs channel packed, packed holding per delivery: id handler
+   * submittedAt priority timeoutMs idemKey labelCount [labelKey labelValue]... Returns, packed, per
+   * delivery 'OK:' .. attempt, 'MINE:' .. worker, 'HELD:' .. owner or 'DONE:' .. status; publishes
+   * the executions it moved to RUNNING as one change message.
    */
-  private static final String CLAIM = Entries.LUA
+  private static final String CLAIM = Packed.LUA + Entries.LUA
       + """
+      local items = tg_unpack(ARGV[6])
       local out, changes = {}, {}
-      local b = 5
-      for i = 1, #KEYS / 2 do
-        local e, c = KEYS[2 * i - 1], KEYS[2 * i]
-        local id, nl = ARGV[b], tonumber(ARGV[b + 6])
+      local p = 1
+      while p <= #items do
+        local id, nl = items[p], tonumber(items[p + 6])
+        local e, c = ARGV[1] .. 'exec:' .. id, ARGV[1] .. 'claim:' .. id
         local s = redis.call('HGET', e, 's')
         if s == 'SUCCEEDED' or s == 'FAILED' or s == 'TIMEOUT' then
-          out[i] = 'DONE:' .. s
+          out[#out + 1] = tg_item('DONE:' .. s)
         else
           local owner = redis.call('GET', c)
-          if owner == ARGV[1] then
-            out[i] = 'MINE:' .. owner
+          if owner == ARGV[2] then
+            out[#out + 1] = tg_item('MINE:' .. owner)
           elseif owner then
-            out[i] = 'HELD:' .. owner
+            out[#out + 1] = tg_item('HELD:' .. owner)
           else
-            redis.call('SET', c, ARGV[1], 'PX', ARGV[2])
+            redis.call('SET', c, ARGV[2], 'PX', ARGV[3])
             if not s then
-              redis.call('HSET', e, 'id', id, 'h', ARGV[b + 1], 'sub', ARGV[b + 2], 'p', ARGV[b + 3], 't', ARGV[b + 4], 'k', ARGV[b + 5], 'a', '0')
-              for j = 0, nl - 1 do redis.call('HSET', e, 'l:' .. ARGV[b + 7 + 2 * j], ARGV[b + 8 + 2 * j]) end
+              redis.call('HSET', e, 'id', id, 'h', items[p + 1], 'sub', items[p + 2], 'p', items[p + 3], 't', items[p + 4],
+                'k', items[p + 5], 'a', '0')
+              for j = 0, nl - 1 do redis.call('HSET', e, 'l:' .. items[p + 7 + 2 * j], items[p + 8 + 2 * j]) end
             end
             local attempt = redis.call('HINCRBY', e, 'a', 1)
-            redis.call('HSET', e, 's', 'RUNNING', 'st', ARGV[3], 'w', ARGV[1])
+            redis.call('HSET', e, 's', 'RUNNING', 'st', ARGV[4], 'w', ARGV[2])
             changes[#changes + 1] = tg_entry(id, 'RUNNING', nil)
-            out[i] = 'OK:' .. attempt
+            out[#out + 1] = tg_item('OK:' .. attempt)
           end
         end
-        b = b + 7 + 2 * nl
+        p = p + 7 + 2 * nl
       end
-      if #changes > 0 then redis.call('PUBLISH', ARGV[4], table.concat(changes)) end
-      return out
+      if #changes > 0 then redis.call('PUBLISH', ARGV[5], table.concat(changes)) end
+      return table.concat(out)
       """;
 
-  /** KEYS: claim, exec per execution. ARGV: worker leaseMs. Per execution: 1 = renewed, 2 = already finished, 0 = lost. */
-  private static final String RENEW =
-      """
+  /**
+   * ARGV: prefix worker leaseMs packed, packed holding the ids. Returns one character per id: '1'
+   * renewed, '2' already finished, '0' lost.
+   */
+  private static final String RENEW = Packed.LUA
+      + """
+      local ids = tg_unpack(ARGV[4])
       local out = {}
-      for i = 1, #KEYS / 2 do
-        local c, e = KEYS[2 * i - 1], KEYS[2 * i]
-        if redis.call('GET', c) == ARGV[1] then
-          redis.call('PEXPIRE', c, ARGV[2])
-          out[i] = 1
+      for i = 1, #ids do
+        local c = ARGV[1] .. 'claim:' .. ids[i]
+        if redis.call('GET', c) == ARGV[2] then
+          redis.call('PEXPIRE', c, ARGV[3])
+          out[i] = '1'
         else
-          local s = redis.call('HGET', e, 's')
-          if s == 'SUCCEEDED' or s == 'FAILED' or s == 'TIMEOUT' then out[i] = 2 else out[i] = 0 end
+          local s = redis.call('HGET', ARGV[1] .. 'exec:' .. ids[i], 's')
+          if s == 'SUCCEEDED' or s == 'FAILED' or s == 'TIMEOUT' then out[i] = '2' else out[i] = '0' end
         end
       end
-      return out
+      return table.concat(out)
       """;
 
   private final RedissonClient redisson;
@@ -102,28 +109,18 @@ public final class RedisClaims {
     String now = Long.toString(clock.millis());
     for (int from = 0; from < deliveries.size(); from += CHUNK) {
       List<Delivery> chunk = deliveries.subList(from, Math.min(deliveries.size(), from + CHUNK));
-      List<Object> keyList = new ArrayList<>(chunk.size() * 2);
-      List<Object> args = new ArrayList<>(4 + chunk.size() * 7);
-      Collections.addAll(args, workerId, Long.toString(lease.toMillis()), now, keys.changes());
+      Packed packed = new Packed(chunk.size() * 96);
       for (Delivery d : chunk) {
         TaskMessage m = d.message();
-        String id = m.getExecutionId();
-        keyList.add(keys.execution(id));
-        keyList.add(keys.claim(id));
-        args.add(id);
-        args.add(m.getHandler());
-        args.add(Long.toString(m.getEnqueuedAt().getSeconds() * 1000 + m.getEnqueuedAt().getNanos() / 1_000_000));
-        args.add(priorityName(m.getPriorityValue()));
-        args.add(Long.toString(m.getTimeout().getSeconds() * 1000 + m.getTimeout().getNanos() / 1_000_000));
-        args.add(m.getIdempotencyKey());
-        args.add(Integer.toString(m.getLabelsCount()));
-        m.getLabelsMap().forEach((k, v) -> {
-          args.add(k);
-          args.add(v);
-        });
+        packed.add(m.getExecutionId()).add(m.getHandler())
+            .add(m.getEnqueuedAt().getSeconds() * 1000 + m.getEnqueuedAt().getNanos() / 1_000_000)
+            .add(priorityName(m.getPriorityValue()))
+            .add(m.getTimeout().getSeconds() * 1000 + m.getTimeout().getNanos() / 1_000_000)
+            .add(m.getIdempotencyKey()).add(m.getLabelsCount());
+        m.getLabelsMap().forEach((k, v) -> packed.add(k).add(v));
       }
-      List<String> replies = redisson.getScript(StringCodec.INSTANCE)
-          .eval(RScript.Mode.READ_WRITE, CLAIM, RScript.ReturnType.LIST, keyList, args.toArray());
+      List<String> replies = Packed.parse(eval(CLAIM, keys.prefix(), workerId, Long.toString(lease.toMillis()), now, keys.changes(), packed.toString()));
+      if (replies.size() != chunk.size()) throw new IllegalStateException("claim answered " + replies.size() + " of " + chunk.size());
       for (String r : replies) out.add(ClaimResult.parse(r));
     }
     return out;
@@ -139,18 +136,21 @@ public final class RedisClaims {
     Set<String> lost = new HashSet<>();
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-      List<Object> keyList = new ArrayList<>(chunk.size() * 2);
-      for (String id : chunk) {
-        keyList.add(keys.claim(id));
-        keyList.add(keys.execution(id));
-      }
-      List<Long> replies = redisson.getScript(StringCodec.INSTANCE)
-          .eval(RScript.Mode.READ_WRITE, RENEW, RScript.ReturnType.LIST, keyList, workerId, Long.toString(lease.toMillis()));
+      Packed packed = new Packed(chunk.size() * 40);
+      chunk.forEach(packed::add);
+      byte[] reply = eval(RENEW, keys.prefix(), workerId, Long.toString(lease.toMillis()), packed.toString());
       for (int i = 0; i < chunk.size(); i++) {
-        if (replies.get(i) == 0L) lost.add(chunk.get(i));
+        if (i >= reply.length || reply[i] == '0') lost.add(chunk.get(i));
       }
     }
     return lost;
+  }
+
+  /** Runs a script with no declared keys; its reply as UTF-8 bytes. */
+  private byte[] eval(String script, String... args) {
+    String reply = redisson.getScript(StringCodec.INSTANCE)
+        .eval(RScript.Mode.READ_WRITE, script, RScript.ReturnType.VALUE, List.of(), (Object[]) args);
+    return reply == null ? new byte[0] : reply.getBytes(StandardCharsets.UTF_8);
   }
 
   private static String priorityName(int value) {

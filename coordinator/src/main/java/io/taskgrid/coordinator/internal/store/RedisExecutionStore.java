@@ -8,13 +8,13 @@ import io.taskgrid.core.TaskSpec;
 import io.taskgrid.core.UnavailableException;
 import io.taskgrid.core.keyspace.Entries;
 import io.taskgrid.core.keyspace.Keyspace;
+import io.taskgrid.core.keyspace.Packed;
 import io.taskgrid.core.keyspace.Keyspace.Fields;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +39,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link ExecutionStore} on Redis through Redisson. Each operation is one Lua script over a whole
  * batch (at most {@value #CHUNK} executions per call), so it is atomic per execution and costs one
- * round trip and one command per batch, not per execution. Status changes are published on the
- * change channel once per batch, encoded as {@link Entries}.
+ * round trip and one command per batch, not per execution. A batch travels as one {@link Packed}
+ * argument and its reply as one packed string, so the client's cost does not grow with the number
+ * of fields. Status changes are published on the change channel once per batch, as {@link
+ * Entries}.
  *
- * <p>The scripts touch several executions' keys, so this store needs a single Redis (with replicas
- * or Sentinel), not Redis Cluster.
+ * <p>The scripts build the keys of the executions they touch from the key prefix, so this store
+ * needs a single Redis (with replicas or Sentinel), not Redis Cluster.
  */
 public final class RedisExecutionStore implements ExecutionStore {
   private static final Logger log = LoggerFactory.getLogger(RedisExecutionStore.class);
@@ -55,93 +57,102 @@ public final class RedisExecutionStore implements ExecutionStore {
   static final int MAX_INLINE_RESULT = 64 * 1024;
 
   /**
-   * KEYS: exec, idem per execution. ARGV: idemTtlMs retentionMs, then per execution: id handler
-   * priority timeoutMs submittedAt idemKey labelCount [labelKey labelValue]... Returns per
+   * ARGV: prefix idemTtlMs retentionMs packed, packed holding per execution: id handler priority
+   * timeoutMs submittedAt idemKey labelCount [labelKey labelValue]... Returns, packed, per
    * execution 'NEW' or 'DUP:' .. the id that holds the idempotency key.
    */
-  private static final String INSERT =
-      """
-      local out = {}
-      local b = 3
-      for i = 1, #KEYS / 2 do
-        local e, k = KEYS[2 * i - 1], KEYS[2 * i]
-        local id, idem, nl = ARGV[b], ARGV[b + 5], tonumber(ARGV[b + 6])
+  private static final String INSERT = Packed.LUA + Entries.LUA
+      + """
+      local items = tg_unpack(ARGV[4])
+      local out, p = {}, 1
+      while p <= #items do
+        local id, idem, nl = items[p], items[p + 5], tonumber(items[p + 6])
+        local e = ARGV[1] .. 'exec:' .. id
         local dup = false
         if idem ~= '' then
+          local k = ARGV[1] .. 'idem:' .. idem
           dup = redis.call('GET', k)
-          if not dup then redis.call('SET', k, id, 'PX', ARGV[1]) end
+          if not dup then redis.call('SET', k, id, 'PX', ARGV[2]) end
         end
         if dup then
-          out[i] = 'DUP:' .. dup
+          out[#out + 1] = tg_item('DUP:' .. dup)
         else
-          redis.call('HSET', e, 'id', id, 'h', ARGV[b + 1], 's', 'PENDING', 'a', '0', 'p', ARGV[b + 2], 't', ARGV[b + 3],
-            'sub', ARGV[b + 4], 'k', idem)
-          for j = 0, nl - 1 do redis.call('HSET', e, 'l:' .. ARGV[b + 7 + 2 * j], ARGV[b + 8 + 2 * j]) end
-          redis.call('PEXPIRE', e, ARGV[2])
-          out[i] = 'NEW'
+          redis.call('HSET', e, 'id', id, 'h', items[p + 1], 's', 'PENDING', 'a', '0', 'p', items[p + 2], 't', items[p + 3],
+            'sub', items[p + 4], 'k', idem)
+          for j = 0, nl - 1 do redis.call('HSET', e, 'l:' .. items[p + 7 + 2 * j], items[p + 8 + 2 * j]) end
+          redis.call('PEXPIRE', e, ARGV[3])
+          out[#out + 1] = '3:NEW'
         end
-        b = b + 7 + 2 * nl
+        p = p + 7 + 2 * nl
       end
-      return out
+      return table.concat(out)
       """;
 
-  /** KEYS: exec, idem per execution. ARGV: id, idemKey per execution. */
-  private static final String REMOVE =
-      """
-      for i = 1, #KEYS / 2 do
-        redis.call('DEL', KEYS[2 * i - 1])
-        local idem = ARGV[2 * i]
-        if idem ~= '' and redis.call('GET', KEYS[2 * i]) == ARGV[2 * i - 1] then redis.call('DEL', KEYS[2 * i]) end
+  /** ARGV: prefix packed, packed holding per execution: id idemKey. */
+  private static final String REMOVE = Packed.LUA
+      + """
+      local items = tg_unpack(ARGV[2])
+      for p = 1, #items, 2 do
+        local id, idem = items[p], items[p + 1]
+        redis.call('DEL', ARGV[1] .. 'exec:' .. id)
+        if idem ~= '' then
+          local k = ARGV[1] .. 'idem:' .. idem
+          if redis.call('GET', k) == id then redis.call('DEL', k) end
+        end
       end
-      return 1
+      return ''
       """;
 
   /**
-   * First terminal outcome wins. KEYS: exec, claim per outcome. ARGV: retentionMs channel
-   * maxInlineResult, then per outcome: id status attempt startedAt finishedAt worker result
-   * resultType errorType errorMessage handler. Returns per outcome 1 when it changed the
-   * execution, else 0; publishes the changes, with their records when small enough.
+   * First terminal outcome wins. ARGV: prefix retentionMs channel maxInlineResult packed, packed
+   * holding per outcome: id status attempt startedAt finishedAt worker result resultType errorType
+   * errorMessage handler. Returns one character per outcome, '1' when it changed the execution,
+   * else '0'; publishes the changes, with their records when small enough.
    */
-  private static final String RECORD_OUTCOMES = Entries.LUA
+  private static final String RECORD_OUTCOMES = Packed.LUA + Entries.LUA
       + """
+      local items = tg_unpack(ARGV[5])
       local out, changes = {}, {}
-      local limit = tonumber(ARGV[3])
-      for i = 1, #KEYS / 2 do
-        local e, c, b = KEYS[2 * i - 1], KEYS[2 * i], 3 + (i - 1) * 11
+      local limit = tonumber(ARGV[4])
+      for p = 1, #items, 11 do
+        local id = items[p]
+        local e = ARGV[1] .. 'exec:' .. id
         local cur = redis.call('HGET', e, 's')
         if cur == 'SUCCEEDED' or cur == 'FAILED' or cur == 'TIMEOUT' then
-          out[i] = 0
+          out[#out + 1] = '0'
         else
-          redis.call('HSET', e, 'id', ARGV[b + 1], 's', ARGV[b + 2], 'a', ARGV[b + 3], 'st', ARGV[b + 4], 'fin', ARGV[b + 5],
-            'w', ARGV[b + 6], 'r', ARGV[b + 7], 'rc', ARGV[b + 8], 'et', ARGV[b + 9], 'em', ARGV[b + 10])
-          if not cur then redis.call('HSET', e, 'h', ARGV[b + 11], 'sub', ARGV[b + 4], 'p', 'MEDIUM', 't', '0', 'k', '') end
-          redis.call('PEXPIRE', e, ARGV[1])
-          redis.call('DEL', c)
-          out[i] = 1
+          redis.call('HSET', e, 'id', id, 's', items[p + 1], 'a', items[p + 2], 'st', items[p + 3], 'fin', items[p + 4],
+            'w', items[p + 5], 'r', items[p + 6], 'rc', items[p + 7], 'et', items[p + 8], 'em', items[p + 9])
+          if not cur then redis.call('HSET', e, 'h', items[p + 10], 'sub', items[p + 3], 'p', 'MEDIUM', 't', '0', 'k', '') end
+          redis.call('PEXPIRE', e, ARGV[2])
+          redis.call('DEL', ARGV[1] .. 'claim:' .. id)
+          out[#out + 1] = '1'
           local fields = nil
-          if #ARGV[b + 7] <= limit then fields = redis.call('HGETALL', e) end
-          changes[#changes + 1] = tg_entry(ARGV[b + 1], ARGV[b + 2], fields)
+          if #items[p + 6] <= limit then fields = redis.call('HGETALL', e) end
+          changes[#changes + 1] = tg_entry(id, items[p + 1], fields)
         end
       end
-      if #changes > 0 then redis.call('PUBLISH', ARGV[2], table.concat(changes)) end
-      return out
+      if #changes > 0 then redis.call('PUBLISH', ARGV[3], table.concat(changes)) end
+      return table.concat(out)
       """;
 
   /**
-   * KEYS: exec per execution. ARGV: terminalOnly ('1' or '0'), then the ids. Returns the entries
-   * of all, the fields left out of unfinished ones when terminalOnly, the status empty when absent.
+   * ARGV: prefix terminalOnly ('1' or '0') packed, packed holding the ids. Returns the entries of
+   * all, the fields left out of unfinished ones when terminalOnly, the status empty when absent.
    */
-  private static final String READ = Entries.LUA
+  private static final String READ = Packed.LUA + Entries.LUA
       + """
+      local ids = tg_unpack(ARGV[3])
       local parts = {}
-      for i = 1, #KEYS do
-        local s = redis.call('HGET', KEYS[i], 's')
+      for i = 1, #ids do
+        local e = ARGV[1] .. 'exec:' .. ids[i]
+        local s = redis.call('HGET', e, 's')
         if not s then
-          parts[i] = tg_entry(ARGV[i + 1], '', nil)
-        elseif ARGV[1] == '1' and s ~= 'SUCCEEDED' and s ~= 'FAILED' and s ~= 'TIMEOUT' then
-          parts[i] = tg_entry(ARGV[i + 1], s, nil)
+          parts[i] = tg_entry(ids[i], '', nil)
+        elseif ARGV[2] == '1' and s ~= 'SUCCEEDED' and s ~= 'FAILED' and s ~= 'TIMEOUT' then
+          parts[i] = tg_entry(ids[i], s, nil)
         else
-          parts[i] = tg_entry(ARGV[i + 1], s, redis.call('HGETALL', KEYS[i]))
+          parts[i] = tg_entry(ids[i], s, redis.call('HGETALL', e))
         end
       end
       return table.concat(parts)
@@ -175,28 +186,18 @@ public final class RedisExecutionStore implements ExecutionStore {
   @Override
   public CompletionStage<List<Insert>> insert(List<NewExecution> executions) {
     return chunked(executions, chunk -> {
-      List<Object> keyList = new ArrayList<>(chunk.size() * 2);
-      List<Object> args = new ArrayList<>(2 + chunk.size() * 7);
-      args.add(Long.toString(idempotencyRetention.toMillis()));
-      args.add(Long.toString(executionRetention.toMillis()));
+      Packed packed = new Packed(chunk.size() * 96);
       for (NewExecution e : chunk) {
         TaskSpec spec = e.spec();
-        String idem = spec.idempotencyKey().map(k -> k.value()).orElse("");
-        keyList.add(keys.execution(e.executionId()));
-        keyList.add(keys.idempotency(idem));
-        args.add(e.executionId());
-        args.add(spec.handler().value());
-        args.add(spec.priority().name());
-        args.add(Long.toString(spec.timeout().toMillis()));
-        args.add(Long.toString(e.submittedAt().toEpochMilli()));
-        args.add(idem);
-        args.add(Integer.toString(spec.labels().values().size()));
-        spec.labels().values().forEach((k, v) -> {
-          args.add(k);
-          args.add(v);
-        });
+        packed.add(e.executionId()).add(spec.handler().value()).add(spec.priority().name()).add(spec.timeout().toMillis())
+            .add(e.submittedAt().toEpochMilli()).add(spec.idempotencyKey().map(k -> k.value()).orElse(""))
+            .add(spec.labels().values().size());
+        spec.labels().values().forEach((k, v) -> packed.add(k).add(v));
       }
-      return this.<List<String>>eval(INSERT, RScript.ReturnType.LIST, keyList, args).thenApply(replies -> {
+      return eval(INSERT, keys.prefix(), Long.toString(idempotencyRetention.toMillis()),
+          Long.toString(executionRetention.toMillis()), packed.toString()).thenApply(reply -> {
+        List<String> replies = Packed.parse(reply);
+        if (replies.size() != chunk.size()) throw new IllegalStateException("insert answered " + replies.size() + " of " + chunk.size());
         List<Insert> out = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {
           String r = replies.get(i);
@@ -210,27 +211,18 @@ public final class RedisExecutionStore implements ExecutionStore {
   @Override
   public CompletionStage<Void> remove(List<NewExecution> executions) {
     return chunked(executions, chunk -> {
-      List<Object> keyList = new ArrayList<>(chunk.size() * 2);
-      List<Object> args = new ArrayList<>(chunk.size() * 2);
+      Packed packed = new Packed(chunk.size() * 48);
       for (NewExecution e : chunk) {
-        String idem = e.spec().idempotencyKey().map(k -> k.value()).orElse("");
-        keyList.add(keys.execution(e.executionId()));
-        keyList.add(keys.idempotency(idem));
-        args.add(e.executionId());
-        args.add(idem);
+        packed.add(e.executionId()).add(e.spec().idempotencyKey().map(k -> k.value()).orElse(""));
       }
-      return this.<Long>eval(REMOVE, RScript.ReturnType.LONG, keyList, args).thenApply(r -> List.<Void>of());
+      return eval(REMOVE, keys.prefix(), packed.toString()).thenApply(r -> List.<Void>of());
     }).thenApply(r -> null);
   }
 
   @Override
   public CompletionStage<Integer> recordOutcomes(List<ReportedOutcome> outcomes) {
     return chunked(outcomes, chunk -> {
-      List<Object> keyList = new ArrayList<>(chunk.size() * 2);
-      List<Object> args = new ArrayList<>(3 + chunk.size() * 11);
-      args.add(Long.toString(executionRetention.toMillis()));
-      args.add(keys.changes());
-      args.add(Integer.toString(MAX_INLINE_RESULT));
+      Packed packed = new Packed(chunk.size() * 160);
       for (ReportedOutcome r : chunk) {
         Outcome o = r.outcome();
         String result = "";
@@ -251,14 +243,18 @@ public final class RedisExecutionStore implements ExecutionStore {
             errorMessage = t.message();
           }
         }
-        keyList.add(keys.execution(r.executionId()));
-        keyList.add(keys.claim(r.executionId()));
-        Collections.addAll(args, r.executionId(), o.status().name(), Integer.toString(r.attempt()),
-            Long.toString(o.startedAt().toEpochMilli()), Long.toString(o.finishedAt().toEpochMilli()),
-            r.workerId(), result, resultType, errorType, errorMessage, r.handler());
+        packed.add(r.executionId()).add(o.status().name()).add(r.attempt()).add(o.startedAt().toEpochMilli())
+            .add(o.finishedAt().toEpochMilli()).add(r.workerId()).add(result).add(resultType).add(errorType)
+            .add(errorMessage).add(r.handler());
       }
-      return this.<List<Long>>eval(RECORD_OUTCOMES, RScript.ReturnType.LIST, keyList, args);
-    }).thenApply(changed -> (int) changed.stream().filter(c -> c == 1L).count());
+      return eval(RECORD_OUTCOMES, keys.prefix(), Long.toString(executionRetention.toMillis()), keys.changes(),
+          Integer.toString(MAX_INLINE_RESULT), packed.toString())
+          .thenApply(reply -> {
+            List<Integer> changed = new ArrayList<>(reply.length);
+            for (byte b : reply) changed.add(b == '1' ? 1 : 0);
+            return changed;
+          });
+    }).thenApply(changed -> changed.stream().mapToInt(Integer::intValue).sum());
   }
 
   @Override
@@ -270,14 +266,9 @@ public final class RedisExecutionStore implements ExecutionStore {
   public CompletionStage<Map<String, Snapshot>> read(Collection<String> executionIds, boolean terminalOnly) {
     if (executionIds.isEmpty()) return CompletableFuture.completedFuture(Map.of());
     return chunked(List.copyOf(executionIds), chunk -> {
-      List<Object> keyList = new ArrayList<>(chunk.size());
-      List<Object> args = new ArrayList<>(chunk.size() + 1);
-      args.add(terminalOnly ? "1" : "0");
-      for (String id : chunk) {
-        keyList.add(keys.execution(id));
-        args.add(id);
-      }
-      return this.<byte[]>eval(STRINGS_IN_BYTES_OUT, READ, RScript.ReturnType.VALUE, keyList, args).thenApply(RedisExecutionStore::snapshots);
+      Packed packed = new Packed(chunk.size() * 40);
+      chunk.forEach(packed::add);
+      return eval(READ, keys.prefix(), terminalOnly ? "1" : "0", packed.toString()).thenApply(RedisExecutionStore::snapshots);
     }).thenApply(all -> {
       Map<String, Snapshot> out = new HashMap<>();
       for (Snapshot s : all) out.put(s.executionId(), s);
@@ -334,15 +325,13 @@ public final class RedisExecutionStore implements ExecutionStore {
     });
   }
 
-  private <R> CompletionStage<R> eval(String script, RScript.ReturnType type, List<Object> keyList, List<Object> args) {
-    return eval(StringCodec.INSTANCE, script, type, keyList, args);
-  }
-
-  private <R> CompletionStage<R> eval(Codec codec, String script, RScript.ReturnType type, List<Object> keyList, List<Object> args) {
-    return redisson.getScript(codec).<R>evalAsync(RScript.Mode.READ_WRITE, script, type, keyList, args.toArray())
+  /** Runs a script with no declared keys; its reply (a bulk string) as bytes, empty when nil. */
+  private CompletionStage<byte[]> eval(String script, String... args) {
+    return redisson.getScript(STRINGS_IN_BYTES_OUT)
+        .<byte[]>evalAsync(RScript.Mode.READ_WRITE, script, RScript.ReturnType.VALUE, List.of(), (Object[]) args)
         .handle((r, error) -> {
           if (error != null) throw unavailable(error);
-          return r;
+          return r == null ? new byte[0] : r;
         });
   }
 
