@@ -79,7 +79,7 @@ public final class Coordinator implements AutoCloseable {
       queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.tasksTopic(), "taskgrid-" + config.coordinatorId(),
           config.limits().maxPayloadBytes());
       RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention());
-      hub = new WatchHub(store, Duration.ofSeconds(2));
+      hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
       health = new HealthStatusManager();
       GrpcErrors errors = new GrpcErrors();
       // a batch may carry many payloads; each is checked against the payload limit
