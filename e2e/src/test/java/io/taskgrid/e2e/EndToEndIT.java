@@ -59,6 +59,7 @@ class EndToEndIT {
           }
           return "never";
         })
+        .handler("big", ctx -> "x".repeat(Integer.parseInt(ctx.payloadText())))
         .handler("explode", ctx -> {
           throw new IllegalArgumentException("bad things: " + ctx.payloadText());
         })
@@ -197,6 +198,36 @@ class EndToEndIT {
     await().atMost(Duration.ofSeconds(60)).until(() -> seen.contains(ExecutionStatus.SUCCEEDED));
     assertThat(seen).containsSubsequence(ExecutionStatus.PENDING, ExecutionStatus.SUCCEEDED);
     assertThat(seen).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void resultsAboveTheChangeFeedsInlineLimitAndUnicodeFieldsReachTheCallerIntact() throws Exception {
+    worker();
+    // 200 KiB is carried by reference on the change feed (the watcher re-reads it); 10 bytes inline
+    TaskHandle large = client.submit(TaskRequest.builder("big").payloadText(Integer.toString(200 * 1024)).build());
+    TaskHandle small = client.submit(TaskRequest.builder("big").payloadText("10")
+        .label("region", "Zürich ✓ 😀").label("k/2", "3:a:b|c").idempotencyKey("key:with:colons-" + System.nanoTime()).build());
+    assertThat(large.await(Duration.ofSeconds(60)).result().asText()).hasSize(200 * 1024);
+    ExecutionInfo done = small.await(Duration.ofSeconds(60));
+    assertThat(done.result().asText()).isEqualTo("x".repeat(10));
+    assertThat(done.labels()).containsEntry("region", "Zürich ✓ 😀").containsEntry("k/2", "3:a:b|c");
+    assertThat(client.get(small.id()).idempotencyKey()).startsWith("key:with:colons-");
+  }
+
+  @Test
+  void tasksSharingAnIdempotencyKeyInOneBatchRunOnce() throws Exception {
+    worker();
+    String key = "batch-" + System.nanoTime();
+    List<TaskHandle> handles = client.submitAll(List.of(
+        TaskRequest.builder("count").payloadText("a").idempotencyKey(key).build(),
+        TaskRequest.builder("count").payloadText("b").build(),
+        TaskRequest.builder("count").payloadText("c").idempotencyKey(key).build()));
+    assertThat(handles.get(2).id()).isEqualTo(handles.get(0).id());
+    assertThat(handles.get(2).duplicate()).isTrue();
+    assertThat(handles.get(1).duplicate()).isFalse();
+    assertThat(handles.get(0).await(Duration.ofSeconds(60)).result().asText()).isEqualTo("ran a");
+    assertThat(handles.get(1).await(Duration.ofSeconds(60)).result().asText()).isEqualTo("ran b");
+    assertThat(runs.get(handles.get(0).id()).get()).isEqualTo(1);
   }
 
   @Test
