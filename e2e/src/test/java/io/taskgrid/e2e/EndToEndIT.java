@@ -215,6 +215,17 @@ class EndToEndIT {
   }
 
   @Test
+  void aResultOverTheWorkersLimitFailsTheExecutionNamingTheLimit() throws Exception {
+    cluster.worker(cluster.workerConfig(List.of(TestCluster.address(coordinator))).withMaxResultBytes(1000), this::handlers);
+    ExecutionInfo tooBig = client.submit(TaskRequest.builder("big").payloadText("1001").build()).await(Duration.ofSeconds(60));
+    assertThat(tooBig.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(tooBig.error().type()).isEqualTo("taskgrid.ResultTooLarge");
+    assertThat(tooBig.error().message()).contains("1001 bytes", "limit of 1000 bytes");
+    ExecutionInfo fits = client.submit(TaskRequest.builder("big").payloadText("1000").build()).await(Duration.ofSeconds(60));
+    assertThat(fits.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
+  @Test
   void tasksSharingAnIdempotencyKeyInOneBatchRunOnce() throws Exception {
     worker();
     String key = "batch-" + System.nanoTime();

@@ -95,7 +95,7 @@ public final class Worker implements AutoCloseable {
     RedisClaims claims = new RedisClaims(redisson, config.keyspace(), config.workerId(), config.claimLease(), clock);
     AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
     reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run));
-    runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), clock, json, reporter::report);
+    runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, reporter::report);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
     dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry);
     dispatcherRef.set(dispatcher);

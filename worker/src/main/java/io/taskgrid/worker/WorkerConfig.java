@@ -27,6 +27,8 @@ import java.util.UUID;
  *     third of it while the execution runs
  * @param sessionTimeout Kafka group session timeout: how soon a dead worker's partitions move
  * @param drainTimeout how long {@link Worker#close()} waits for running handlers
+ * @param maxResultBytes the largest result a handler may return; a larger one ends the execution
+ *     FAILED ({@code taskgrid.ResultTooLarge}) instead of being reported
  */
 public record WorkerConfig(
     String workerId,
@@ -39,7 +41,8 @@ public record WorkerConfig(
     int concurrency,
     Duration claimLease,
     Duration sessionTimeout,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    int maxResultBytes) {
 
   public static final Setting<String> WORKER_ID =
       new Setting<>("TASKGRID_WORKER_ID", "", "Id of this worker; generated (host, pid, random) when empty.", s -> s);
@@ -65,9 +68,13 @@ public record WorkerConfig(
   public static final Setting<Duration> DRAIN_TIMEOUT =
       new Setting<>("TASKGRID_DRAIN_TIMEOUT", "30s", "How long a stopping worker waits for running handlers.", Setting::duration);
 
+  public static final Setting<Integer> MAX_RESULT_BYTES =
+      new Setting<>("TASKGRID_MAX_RESULT_BYTES", "1048576", "Largest result a handler may return, in bytes; a larger one fails the execution.", Setting::positiveInt);
+
   /** Every worker setting, in README order. */
   public static final List<Setting<?>> SETTINGS = List.of(WORKER_ID, COORDINATORS, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE,
-      TASKS_TOPIC, GROUP, CONCURRENCY, CLAIM_LEASE, SESSION_TIMEOUT, DRAIN_TIMEOUT);
+      TASKS_TOPIC, GROUP, CONCURRENCY, CLAIM_LEASE, SESSION_TIMEOUT, DRAIN_TIMEOUT,
+      MAX_RESULT_BYTES);
 
   public WorkerConfig {
     workerId = workerId == null || workerId.isEmpty() ? generatedId() : workerId;
@@ -86,6 +93,7 @@ public record WorkerConfig(
     if (claimLease.toMillis() < 1000) throw new IllegalArgumentException("claimLease must be at least 1s, got " + claimLease);
     if (sessionTimeout.toMillis() < 1000) throw new IllegalArgumentException("sessionTimeout must be at least 1s");
     if (drainTimeout.isNegative()) throw new IllegalArgumentException("drainTimeout must not be negative");
+    if (maxResultBytes < 1) throw new IllegalArgumentException("maxResultBytes must be positive, got " + maxResultBytes);
   }
 
   private static String generatedId() {
@@ -96,7 +104,7 @@ public record WorkerConfig(
   public static WorkerConfig fromEnvironment(Map<String, String> env) {
     return new WorkerConfig(WORKER_ID.read(env), COORDINATORS.read(env), KAFKA_BOOTSTRAP.read(env), REDIS_URL.read(env),
         NAMESPACE.read(env), TASKS_TOPIC.read(env), GROUP.read(env), CONCURRENCY.read(env), CLAIM_LEASE.read(env),
-        SESSION_TIMEOUT.read(env), DRAIN_TIMEOUT.read(env));
+        SESSION_TIMEOUT.read(env), DRAIN_TIMEOUT.read(env), MAX_RESULT_BYTES.read(env));
   }
 
   /** Defaults for the given infrastructure and coordinators. */
@@ -110,30 +118,34 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout);
+    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes);
   }
 
   public WorkerConfig withNamespace(String ns) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes);
   }
 
   public WorkerConfig withTopicAndGroup(String topic, String g) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes);
   }
 
   public WorkerConfig withConcurrency(int n) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes);
   }
 
   public WorkerConfig withClaimLease(Duration lease) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes);
   }
 
   public WorkerConfig withSessionTimeout(Duration timeout) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes);
   }
 
   public WorkerConfig withCoordinators(List<String> addresses) {
-    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout);
+    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes);
+  }
+
+  public WorkerConfig withMaxResultBytes(int bytes) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes);
   }
 }

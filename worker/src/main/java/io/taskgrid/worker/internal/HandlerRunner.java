@@ -39,8 +39,15 @@ public final class HandlerRunner implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-timeouts").daemon().unstarted(r));
 
-  public HandlerRunner(HandlerRegistry handlers, String workerId, int concurrency, Clock clock, ObjectMapper json, Consumer<Run> onFinished) {
+  /** Error type of an execution whose handler returned a result over the limit. */
+  public static final String RESULT_TOO_LARGE = "taskgrid.ResultTooLarge";
+
+  private final int maxResultBytes;
+
+  public HandlerRunner(HandlerRegistry handlers, String workerId, int concurrency, int maxResultBytes, Clock clock, ObjectMapper json,
+      Consumer<Run> onFinished) {
     this.handlers = handlers;
+    this.maxResultBytes = maxResultBytes;
     this.workerId = workerId;
     this.concurrency = concurrency;
     this.permits = new Semaphore(concurrency);
@@ -76,7 +83,13 @@ public final class HandlerRunner implements AutoCloseable {
     Outcome outcome;
     try {
       Object result = handler.handle(new Context(run, json));
-      outcome = new Outcome.Succeeded(run.startedAt(), clock.instant(), encode(result));
+      Payload encoded = encode(result);
+      if (encoded.size() > maxResultBytes) {
+        outcome = new Outcome.Failed(run.startedAt(), clock.instant(), RESULT_TOO_LARGE, "result: is " + encoded.size()
+            + " bytes, over the limit of " + maxResultBytes + " bytes (TASKGRID_MAX_RESULT_BYTES)");
+      } else {
+        outcome = new Outcome.Succeeded(run.startedAt(), clock.instant(), encoded);
+      }
     } catch (InvalidPayloadException e) {
       outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.INVALID_PAYLOAD, e.getMessage());
     } catch (Throwable e) {

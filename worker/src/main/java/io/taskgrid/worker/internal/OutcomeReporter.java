@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class OutcomeReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutcomeReporter.class);
   private static final int MAX_BATCH = 1000;
+  /** Bytes of outcomes per call, well under the coordinator's message limit (16 MiB at least). */
+  static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
 
   private final String workerId;
@@ -75,9 +77,7 @@ public final class OutcomeReporter implements AutoCloseable {
           batch.add(first);
           queue.drainTo(batch, MAX_BATCH - 1);
         }
-        if (send(batch)) {
-          batch.forEach(onAcknowledged);
-          batch.clear();
+        if (sendAll(batch)) {
           backoffMs = 50;
         } else {
           current = (current + 1) % channels.size();
@@ -92,16 +92,40 @@ public final class OutcomeReporter implements AutoCloseable {
     }
   }
 
-  private boolean send(List<Run> batch) {
-    ReportOutcomesRequest.Builder request = ReportOutcomesRequest.newBuilder().setWorkerId(workerId);
-    for (Run r : batch) request.addOutcomes(toProto(r));
+  /**
+   * Sends {@code batch} in calls of at most {@link #MAX_REQUEST_BYTES} (one outcome per call when
+   * it is larger alone), removing and acknowledging what each call recorded. False when a call
+   * failed; what it carried and what follows stays in {@code batch}.
+   */
+  private boolean sendAll(List<Run> batch) {
+    while (!batch.isEmpty()) {
+      ReportOutcomesRequest.Builder request = ReportOutcomesRequest.newBuilder().setWorkerId(workerId);
+      int bytes = 0;
+      int n = 0;
+      for (Run r : batch) {
+        io.taskgrid.proto.v1.Outcome o = toProto(r);
+        int size = o.getSerializedSize();
+        if (n > 0 && bytes + size > MAX_REQUEST_BYTES) break;
+        request.addOutcomes(o);
+        bytes += size;
+        n++;
+      }
+      if (!send(request.build(), n)) return false;
+      List<Run> sent = batch.subList(0, n);
+      sent.forEach(onAcknowledged);
+      sent.clear();
+    }
+    return true;
+  }
+
+  private boolean send(ReportOutcomesRequest request, int count) {
     try {
       ResultServiceGrpc.newBlockingStub(channels.get(current))
           .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-          .reportOutcomes(request.build());
+          .reportOutcomes(request);
       return true;
     } catch (StatusRuntimeException e) {
-      log.warn("Coordinator {} did not record {} outcomes ({}); trying the next one", addresses.get(current), batch.size(), e.getStatus());
+      log.warn("Coordinator {} did not record {} outcomes ({}); trying the next one", addresses.get(current), count, e.getStatus());
       return false;
     }
   }
