@@ -24,6 +24,8 @@ public sealed interface Outcome {
   record Failed(Instant startedAt, Instant finishedAt, String errorType, String message) implements Outcome {
     public static final String UNKNOWN_HANDLER = "taskgrid.UnknownHandler";
     public static final String INVALID_PAYLOAD = "taskgrid.InvalidPayload";
+    /** The handler returned a result over the worker's limit. */
+    public static final String RESULT_TOO_LARGE = "taskgrid.ResultTooLarge";
   }
 
   /** The handler ran past its deadline and was interrupted; {@code message} says which limit it broke. */

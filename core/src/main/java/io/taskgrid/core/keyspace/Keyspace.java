@@ -1,5 +1,9 @@
 package io.taskgrid.core.keyspace;
 
+import io.taskgrid.core.ExecutionStatus;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /**
  * Where Taskgrid keeps an execution in Redis, shared by coordinator and worker so both read and
  * write the same record. Every key starts with {@code tg:<namespace>:}, so several clusters (or
@@ -39,6 +43,41 @@ public record Keyspace(String namespace) {
   /** Pub/sub channel: status changes are published in batches, each message encoded as {@link Entries}. */
   public String changes() {
     return "tg:" + namespace + ":changes";
+  }
+
+  /**
+   * Lua functions shared by the scripts of coordinator and worker, so the terminal statuses and the
+   * fields of a new execution are defined once:
+   *
+   * <ul>
+   *   <li>{@code tg_terminal(s)}: true when status {@code s} is terminal ({@link
+   *       ExecutionStatus#isTerminal}).
+   *   <li>{@code tg_new_record(e, items, p)}: writes a PENDING execution's hash at key {@code e}
+   *       from the packed items starting at {@code p}, laid out as: id handler priority timeoutMs
+   *       submittedAtMs idempotencyKey labelCount [labelKey labelValue]...; returns the index after
+   *       them.
+   *   <li>{@code tg_record_end(items, p)}: the index after such a record, without writing it.
+   * </ul>
+   */
+  public static final String LUA = luaFunctions();
+
+  private static String luaFunctions() {
+    String terminal = Arrays.stream(ExecutionStatus.values())
+        .filter(ExecutionStatus::isTerminal)
+        .map(st -> "s == '" + st.name() + "'")
+        .collect(Collectors.joining(" or "));
+    return """
+        local function tg_terminal(s) return %s end
+        local function tg_record_end(items, p) return p + 7 + 2 * tonumber(items[p + 6]) end
+        local function tg_new_record(e, items, p)
+          redis.call('HSET', e, '%s', items[p], '%s', items[p + 1], '%s', 'PENDING', '%s', '0', '%s', items[p + 2],
+            '%s', items[p + 3], '%s', items[p + 4], '%s', items[p + 5])
+          local stop = tg_record_end(items, p)
+          for j = p + 7, stop - 1, 2 do redis.call('HSET', e, '%s' .. items[j], items[j + 1]) end
+          return stop
+        end
+        """.formatted(terminal, Fields.ID, Fields.HANDLER, Fields.STATUS, Fields.ATTEMPT, Fields.PRIORITY, Fields.TIMEOUT_MS,
+        Fields.SUBMITTED_AT_MS, Fields.IDEMPOTENCY_KEY, Fields.LABEL_PREFIX);
   }
 
   /** Field names of the execution hash. Short, because there are millions of these hashes. */

@@ -39,9 +39,6 @@ public final class HandlerRunner implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-timeouts").daemon().unstarted(r));
 
-  /** Error type of an execution whose handler returned a result over the limit. */
-  public static final String RESULT_TOO_LARGE = "taskgrid.ResultTooLarge";
-
   private final int maxResultBytes;
 
   public HandlerRunner(HandlerRegistry handlers, String workerId, int concurrency, int maxResultBytes, Clock clock, ObjectMapper json,
@@ -85,7 +82,7 @@ public final class HandlerRunner implements AutoCloseable {
       Object result = handler.handle(new Context(run, json));
       Payload encoded = encode(result);
       if (encoded.size() > maxResultBytes) {
-        outcome = new Outcome.Failed(run.startedAt(), clock.instant(), RESULT_TOO_LARGE, "result: is " + encoded.size()
+        outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.RESULT_TOO_LARGE, "result: is " + encoded.size()
             + " bytes, over the limit of " + maxResultBytes + " bytes (TASKGRID_MAX_RESULT_BYTES)");
       } else {
         outcome = new Outcome.Succeeded(run.startedAt(), clock.instant(), encoded);

@@ -98,23 +98,25 @@ public final class OutcomeReporter implements AutoCloseable {
    * failed; what it carried and what follows stays in {@code batch}.
    */
   private boolean sendAll(List<Run> batch) {
-    while (!batch.isEmpty()) {
+    List<io.taskgrid.proto.v1.Outcome> outcomes = new ArrayList<>(batch.size());
+    for (Run r : batch) outcomes.add(toProto(r));
+    int from = 0;
+    while (from < outcomes.size()) {
       ReportOutcomesRequest.Builder request = ReportOutcomesRequest.newBuilder().setWorkerId(workerId);
       int bytes = 0;
-      int n = 0;
-      for (Run r : batch) {
-        io.taskgrid.proto.v1.Outcome o = toProto(r);
-        int size = o.getSerializedSize();
-        if (n > 0 && bytes + size > MAX_REQUEST_BYTES) break;
-        request.addOutcomes(o);
-        bytes += size;
-        n++;
+      int to = from;
+      while (to < outcomes.size() && (to == from || bytes + outcomes.get(to).getSerializedSize() <= MAX_REQUEST_BYTES)) {
+        bytes += outcomes.get(to).getSerializedSize();
+        request.addOutcomes(outcomes.get(to++));
       }
-      if (!send(request.build(), n)) return false;
-      List<Run> sent = batch.subList(0, n);
-      sent.forEach(onAcknowledged);
-      sent.clear();
+      if (!send(request.build(), to - from)) {
+        batch.subList(0, from).clear();
+        return false;
+      }
+      batch.subList(from, to).forEach(onAcknowledged);
+      from = to;
     }
+    batch.clear();
     return true;
   }
 

@@ -27,21 +27,21 @@ public final class RedisClaims {
   private static final int CHUNK = 500;
 
   /**
-   * ARGV: prefix worker leaseMs nowMs channel packed, packed holding per delivery: id handler
-   * submittedAt priority timeoutMs idemKey labelCount [labelKey labelValue]... Returns, packed, per
+   * ARGV: prefix worker leaseMs nowMs channel packed, packed holding per delivery the record of
+   * {@code tg_new_record} ({@link Keyspace#LUA}), used to rebuild a lost one. Returns, packed, per
    * delivery 'OK:' .. attempt, 'MINE:' .. worker, 'HELD:' .. owner or 'DONE:' .. status; publishes
    * the executions it moved to RUNNING as one change message.
    */
-  private static final String CLAIM = Packed.LUA + Entries.LUA
+  private static final String CLAIM = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
       local items = tg_unpack(ARGV[6])
       local out, changes = {}, {}
       local p = 1
       while p <= #items do
-        local id, nl = items[p], tonumber(items[p + 6])
+        local id = items[p]
         local e, c = ARGV[1] .. 'exec:' .. id, ARGV[1] .. 'claim:' .. id
         local s = redis.call('HGET', e, 's')
-        if s == 'SUCCEEDED' or s == 'FAILED' or s == 'TIMEOUT' then
+        if tg_terminal(s) then
           out[#out + 1] = tg_item('DONE:' .. s)
         else
           local owner = redis.call('GET', c)
@@ -51,18 +51,14 @@ public final class RedisClaims {
             out[#out + 1] = tg_item('HELD:' .. owner)
           else
             redis.call('SET', c, ARGV[2], 'PX', ARGV[3])
-            if not s then
-              redis.call('HSET', e, 'id', id, 'h', items[p + 1], 'sub', items[p + 2], 'p', items[p + 3], 't', items[p + 4],
-                'k', items[p + 5], 'a', '0')
-              for j = 0, nl - 1 do redis.call('HSET', e, 'l:' .. items[p + 7 + 2 * j], items[p + 8 + 2 * j]) end
-            end
+            if not s then tg_new_record(e, items, p) end
             local attempt = redis.call('HINCRBY', e, 'a', 1)
             redis.call('HSET', e, 's', 'RUNNING', 'st', ARGV[4], 'w', ARGV[2])
             changes[#changes + 1] = tg_entry(id, 'RUNNING', nil)
             out[#out + 1] = tg_item('OK:' .. attempt)
           end
         end
-        p = p + 7 + 2 * nl
+        p = tg_record_end(items, p)
       end
       if #changes > 0 then redis.call('PUBLISH', ARGV[5], table.concat(changes)) end
       return table.concat(out)
@@ -72,7 +68,7 @@ public final class RedisClaims {
    * ARGV: prefix worker leaseMs packed, packed holding the ids. Returns one character per id: '1'
    * renewed, '2' already finished, '0' lost.
    */
-  private static final String RENEW = Packed.LUA
+  private static final String RENEW = Packed.LUA + Keyspace.LUA
       + """
       local ids = tg_unpack(ARGV[4])
       local out = {}
@@ -83,7 +79,7 @@ public final class RedisClaims {
           out[i] = '1'
         else
           local s = redis.call('HGET', ARGV[1] .. 'exec:' .. ids[i], 's')
-          if s == 'SUCCEEDED' or s == 'FAILED' or s == 'TIMEOUT' then out[i] = '2' else out[i] = '0' end
+          if tg_terminal(s) then out[i] = '2' else out[i] = '0' end
         end
       end
       return table.concat(out)
@@ -112,10 +108,9 @@ public final class RedisClaims {
       Packed packed = new Packed(chunk.size() * 96);
       for (Delivery d : chunk) {
         TaskMessage m = d.message();
-        packed.add(m.getExecutionId()).add(m.getHandler())
-            .add(m.getEnqueuedAt().getSeconds() * 1000 + m.getEnqueuedAt().getNanos() / 1_000_000)
-            .add(priorityName(m.getPriorityValue()))
+        packed.add(m.getExecutionId()).add(m.getHandler()).add(priorityName(m.getPriorityValue()))
             .add(m.getTimeout().getSeconds() * 1000 + m.getTimeout().getNanos() / 1_000_000)
+            .add(m.getEnqueuedAt().getSeconds() * 1000 + m.getEnqueuedAt().getNanos() / 1_000_000)
             .add(m.getIdempotencyKey()).add(m.getLabelsCount());
         m.getLabelsMap().forEach((k, v) -> packed.add(k).add(v));
       }

@@ -57,17 +57,16 @@ public final class RedisExecutionStore implements ExecutionStore {
   static final int MAX_INLINE_RESULT = 64 * 1024;
 
   /**
-   * ARGV: prefix idemTtlMs retentionMs packed, packed holding per execution: id handler priority
-   * timeoutMs submittedAt idemKey labelCount [labelKey labelValue]... Returns, packed, per
+   * ARGV: prefix idemTtlMs retentionMs packed, packed holding per execution the record of {@code
+   * tg_new_record} ({@link Keyspace#LUA}). Returns, packed, per
    * execution 'NEW' or 'DUP:' .. the id that holds the idempotency key.
    */
-  private static final String INSERT = Packed.LUA + Entries.LUA
+  private static final String INSERT = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
       local items = tg_unpack(ARGV[4])
       local out, p = {}, 1
       while p <= #items do
-        local id, idem, nl = items[p], items[p + 5], tonumber(items[p + 6])
-        local e = ARGV[1] .. 'exec:' .. id
+        local id, idem = items[p], items[p + 5]
         local dup = false
         if idem ~= '' then
           local k = ARGV[1] .. 'idem:' .. idem
@@ -76,14 +75,13 @@ public final class RedisExecutionStore implements ExecutionStore {
         end
         if dup then
           out[#out + 1] = tg_item('DUP:' .. dup)
+          p = tg_record_end(items, p)
         else
-          redis.call('HSET', e, 'id', id, 'h', items[p + 1], 's', 'PENDING', 'a', '0', 'p', items[p + 2], 't', items[p + 3],
-            'sub', items[p + 4], 'k', idem)
-          for j = 0, nl - 1 do redis.call('HSET', e, 'l:' .. items[p + 7 + 2 * j], items[p + 8 + 2 * j]) end
+          local e = ARGV[1] .. 'exec:' .. id
+          p = tg_new_record(e, items, p)
           redis.call('PEXPIRE', e, ARGV[3])
           out[#out + 1] = '3:NEW'
         end
-        p = p + 7 + 2 * nl
       end
       return table.concat(out)
       """;
@@ -109,7 +107,7 @@ public final class RedisExecutionStore implements ExecutionStore {
    * errorMessage handler. Returns one character per outcome, '1' when it changed the execution,
    * else '0'; publishes the changes, with their records when small enough.
    */
-  private static final String RECORD_OUTCOMES = Packed.LUA + Entries.LUA
+  private static final String RECORD_OUTCOMES = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
       local items = tg_unpack(ARGV[5])
       local out, changes = {}, {}
@@ -118,7 +116,7 @@ public final class RedisExecutionStore implements ExecutionStore {
         local id = items[p]
         local e = ARGV[1] .. 'exec:' .. id
         local cur = redis.call('HGET', e, 's')
-        if cur == 'SUCCEEDED' or cur == 'FAILED' or cur == 'TIMEOUT' then
+        if tg_terminal(cur) then
           out[#out + 1] = '0'
         else
           redis.call('HSET', e, 'id', id, 's', items[p + 1], 'a', items[p + 2], 'st', items[p + 3], 'fin', items[p + 4],
@@ -140,7 +138,7 @@ public final class RedisExecutionStore implements ExecutionStore {
    * ARGV: prefix terminalOnly ('1' or '0') packed, packed holding the ids. Returns the entries of
    * all, the fields left out of unfinished ones when terminalOnly, the status empty when absent.
    */
-  private static final String READ = Packed.LUA + Entries.LUA
+  private static final String READ = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
       local ids = tg_unpack(ARGV[3])
       local parts = {}
@@ -149,7 +147,7 @@ public final class RedisExecutionStore implements ExecutionStore {
         local s = redis.call('HGET', e, 's')
         if not s then
           parts[i] = tg_entry(ids[i], '', nil)
-        elseif ARGV[2] == '1' and s ~= 'SUCCEEDED' and s ~= 'FAILED' and s ~= 'TIMEOUT' then
+        elseif ARGV[2] == '1' and not tg_terminal(s) then
           parts[i] = tg_entry(ids[i], s, nil)
         else
           parts[i] = tg_entry(ids[i], s, redis.call('HGETALL', e))
