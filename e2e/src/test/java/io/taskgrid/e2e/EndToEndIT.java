@@ -11,6 +11,7 @@ import io.taskgrid.client.TaskRequest;
 import io.taskgrid.client.TaskgridClient;
 import io.taskgrid.client.TaskgridNotFoundException;
 import io.taskgrid.coordinator.Coordinator;
+import io.taskgrid.core.keyspace.Keyspace;
 import io.taskgrid.e2e.support.Inspect;
 import io.taskgrid.e2e.support.TestCluster;
 import io.taskgrid.proto.v1.TaskMessage;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
 
 /** The whole path against real Kafka and Redis: SDK -> coordinator -> Kafka -> worker -> coordinator -> SDK. */
 class EndToEndIT {
@@ -239,6 +241,33 @@ class EndToEndIT {
     assertThat(handles.get(0).await(Duration.ofSeconds(60)).result().asText()).isEqualTo("ran a");
     assertThat(handles.get(1).await(Duration.ofSeconds(60)).result().asText()).isEqualTo("ran b");
     assertThat(runs.get(handles.get(0).id()).get()).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordLostFromRedisIsRebuiltFromTheTaskMessageWhenClaimed() throws Exception {
+    TaskHandle handle = client.submit(TaskRequest.builder("count").payloadText("lost").timeout(Duration.ofSeconds(42))
+        .priority(io.taskgrid.client.Priority.HIGH).label("team", "ops").idempotencyKey("rebuild-" + System.nanoTime()).build());
+    // watch first: a wait that starts after the record is gone cannot tell it from an unknown id
+    List<ExecutionStatus> seen = new CopyOnWriteArrayList<>();
+    client.watch(handle.id(), info -> seen.add(info.status()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(ExecutionStatus.PENDING));
+    RedissonClient redis = Inspect.redis(cluster.infra().redisUrl());
+    try {
+      assertThat(redis.getKeys().delete(new Keyspace(cluster.namespace()).execution(handle.id()))).isEqualTo(1);
+    } finally {
+      redis.shutdown();
+    }
+    worker();
+    await().atMost(Duration.ofSeconds(60)).until(() -> seen.contains(ExecutionStatus.SUCCEEDED));
+    ExecutionInfo done = client.get(handle.id());
+    assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(done.result().asText()).isEqualTo("ran lost");
+    assertThat(done.handler()).isEqualTo("count");
+    assertThat(done.timeout()).isEqualTo(Duration.ofSeconds(42));
+    assertThat(done.priority()).isEqualTo(io.taskgrid.client.Priority.HIGH);
+    assertThat(done.labels()).containsEntry("team", "ops");
+    assertThat(done.idempotencyKey()).startsWith("rebuild-");
+    assertThat(done.attempt()).isEqualTo(1);
   }
 
   @Test
