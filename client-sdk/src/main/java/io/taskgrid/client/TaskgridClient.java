@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 
 /**
  * The Java client of a Taskgrid cluster: submits tasks, waits for their outcomes, reads and
- * watches executions. Thread-safe; make one per application and {@link #close()} it at shutdown.
+ * watches executions; manages registered tasks ({@link #tasks()}) and publishes events ({@link
+ * #events()}). Thread-safe; make one per application and {@link #close()} it at shutdown.
  *
  * <pre>{@code
  * try (TaskgridClient client = TaskgridClient.builder().coordinators("127.0.0.1:7233").build()) {
@@ -42,12 +43,22 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
+ * <h2>Registered tasks and events</h2>
+ * {@link #tasks()} registers handlers that run on a cron schedule, once at a time, on events, or
+ * on demand, and manages them at runtime (pause, resume, update, run now); {@link #events()}
+ * publishes the events that trigger them.
+ *
+ * <pre>{@code
+ * client.tasks().create(TaskDefinition.builder("nightly-report", "reports.nightly")
+ *     .cron("0 2 * * *").timeZone("Europe/London").build());
+ * }</pre>
+ *
  * <h2>Coordinators and failover</h2>
  * The client keeps one connection to each coordinator it was given and spreads calls over those
  * that are up; a coordinator that goes down is skipped until it is back. A call answered with
  * UNAVAILABLE is retried, with backoff and within the call's deadline, only when repeating it
- * cannot do anything twice: reads, and submissions that carry an idempotency key. Any other call
- * fails with {@link TaskgridUnavailableException}.
+ * cannot do anything twice: reads, submissions that carry an idempotency key, and the task calls
+ * {@link Tasks} lists. Any other call fails with {@link TaskgridUnavailableException}.
  *
  * <h2>Waiting for results</h2>
  * All {@link TaskHandle#result()} futures of a client are served by one stream to the cluster,
@@ -58,8 +69,8 @@ import java.util.regex.Pattern;
  * <h2>Errors</h2>
  * Every failure is a {@link TaskgridException}: {@link TaskgridInvalidArgumentException}, {@link
  * TaskgridNotFoundException}, {@link TaskgridUnavailableException}, {@link
- * TaskgridAlreadyExistsException}, or the root type for other kinds. gRPC's own exceptions never
- * reach the caller.
+ * TaskgridAlreadyExistsException}, {@link TaskgridConflictException}, or the root type for other
+ * kinds. gRPC's own exceptions never reach the caller.
  */
 public final class TaskgridClient implements AutoCloseable {
   /** The most tasks the coordinator accepts in one SubmitTasks call. */
@@ -74,6 +85,8 @@ public final class TaskgridClient implements AutoCloseable {
   private final ClientOptions options;
   private final Calls calls;
   private final ResultStream results;
+  private final Tasks tasks;
+  private final Events events;
   private final Set<ExecutionWatch> watches = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -90,6 +103,8 @@ public final class TaskgridClient implements AutoCloseable {
     }
     this.calls = new Calls(channel, scheduler, Backoff.DEFAULT, closed::get);
     this.results = new ResultStream(channel, scheduler, Backoff.DEFAULT);
+    this.tasks = new Tasks(calls, options, results::await);
+    this.events = new Events(calls, options);
   }
 
   /**
@@ -218,6 +233,25 @@ public final class TaskgridClient implements AutoCloseable {
     return watch;
   }
 
+  /**
+   * Registered tasks: create, update, read, list, pause, resume, delete and run them, and preview
+   * cron schedules.
+   *
+   * @return this client's task operations (the same object on every call)
+   */
+  public Tasks tasks() {
+    return tasks;
+  }
+
+  /**
+   * Events, which trigger the registered tasks whose event pattern matches their name.
+   *
+   * @return this client's event operations (the same object on every call)
+   */
+  public Events events() {
+    return events;
+  }
+
   private TaskHandle handle(SubmitTaskResponse r) {
     return new TaskHandle(r.getExecutionId(), r.getDuplicate(), results::await);
   }
@@ -299,8 +333,9 @@ public final class TaskgridClient implements AutoCloseable {
     }
 
     /**
-     * Sets the deadline of reads ({@link #get}), retries included. 10 seconds by default. Waiting
-     * for results and watching are not bounded by it.
+     * Sets the deadline of reads ({@link TaskgridClient#get}, and {@link Tasks#get}, {@link
+     * Tasks#list} and {@link Tasks#preview}), retries included. 10 seconds by default. Waiting for
+     * results and watching are not bounded by it.
      *
      * @param deadline a positive duration
      * @return this builder
@@ -311,8 +346,9 @@ public final class TaskgridClient implements AutoCloseable {
     }
 
     /**
-     * Sets the deadline of submissions, retries included. 30 seconds by default: the coordinator
-     * answers only once Kafka has the task on all in-sync replicas.
+     * Sets the deadline of submissions and of every change to registered tasks and events (create,
+     * update, pause, resume, delete, run now, publish), retries included. 30 seconds by default: the
+     * coordinator answers only once Kafka has the change on all in-sync replicas.
      *
      * @param deadline a positive duration
      * @return this builder

@@ -1,8 +1,8 @@
 package io.taskgrid.client;
 
 /**
- * The execution is not known to the cluster: the id was never issued, or its record has expired.
- * Not retryable.
+ * The execution or registered task is not known to the cluster: the id was never issued (or the
+ * task was deleted), or the execution's record has expired. Not retryable.
  */
 public final class TaskgridNotFoundException extends TaskgridException {
   /**

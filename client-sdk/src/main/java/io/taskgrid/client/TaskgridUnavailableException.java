@@ -5,8 +5,9 @@ package io.taskgrid.client;
  * Retryable: repeating the call later may succeed, and a submission repeated with the same
  * idempotency key is never accepted twice.
  *
- * <p>The client already retried calls that are safe to repeat (reads, and submissions with an
- * idempotency key) on the coordinators it knows before throwing this.
+ * <p>The client already retried calls that are safe to repeat (reads, submissions with an
+ * idempotency key, and the task calls {@link Tasks} lists as safe) on the coordinators it knows
+ * before throwing this.
  */
 public final class TaskgridUnavailableException extends TaskgridException {
   /**

@@ -57,6 +57,19 @@ public final class Calls {
     return result;
   }
 
+  /**
+   * Calls {@code method} and waits for its answer, as {@link #unary} does.
+   *
+   * @throws TaskgridException for every failure
+   */
+  public <Q, R> R call(MethodDescriptor<Q, R> method, Q request, Duration deadline, boolean idempotent) {
+    try {
+      return unary(method, request, deadline, idempotent).join();
+    } catch (RuntimeException e) {
+      throw Errors.map(e);
+    }
+  }
+
   private <Q, R> void attempt(MethodDescriptor<Q, R> method, Q request, Deadline deadline, boolean idempotent, int attempt, CompletableFuture<R> result) {
     if (closed.getAsBoolean()) {
       result.completeExceptionally(new TaskgridException("client closed"));

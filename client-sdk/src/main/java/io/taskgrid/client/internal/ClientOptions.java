@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * The settings of a client, checked once when it is built.
  *
  * @param coordinators {@code host:port} of each coordinator; empty when the caller supplies a channel
- * @param defaultDeadline deadline of reads ({@code get}), retries included
- * @param submitDeadline deadline of submissions, retries included
+ * @param defaultDeadline deadline of reads ({@code get}, and list, get and preview of tasks), retries included
+ * @param submitDeadline deadline of submissions and of changes to tasks and events, retries included
  * @param maxInboundMessageSize largest message accepted from a coordinator, in bytes
  */
 public record ClientOptions(List<String> coordinators, Duration defaultDeadline, Duration submitDeadline, int maxInboundMessageSize) {

@@ -5,14 +5,25 @@ import com.google.protobuf.Timestamp;
 import io.taskgrid.client.ExecutionError;
 import io.taskgrid.client.ExecutionInfo;
 import io.taskgrid.client.ExecutionStatus;
+import io.taskgrid.client.MisfirePolicy;
+import io.taskgrid.client.Payload;
 import io.taskgrid.client.Priority;
+import io.taskgrid.client.TaskDefinition;
+import io.taskgrid.client.TaskInfo;
+import io.taskgrid.client.TaskPage;
+import io.taskgrid.client.TaskQuery;
 import io.taskgrid.client.TaskRequest;
 import io.taskgrid.client.TaskResult;
+import io.taskgrid.client.TaskState;
+import io.taskgrid.client.Trigger;
 import io.taskgrid.proto.v1.Execution;
-import io.taskgrid.proto.v1.Payload;
+import io.taskgrid.proto.v1.ListTasksRequest;
+import io.taskgrid.proto.v1.ListTasksResponse;
 import io.taskgrid.proto.v1.SubmitTaskRequest;
+import io.taskgrid.proto.v1.Task;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /** Between the SDK's types and the wire types of taskgrid.v1; protobuf stops here. */
 public final class Convert {
@@ -22,10 +33,10 @@ public final class Convert {
   public static SubmitTaskRequest toProto(TaskRequest r) {
     SubmitTaskRequest.Builder b = SubmitTaskRequest.newBuilder()
         .setHandler(r.handler())
-        .setPayload(Payload.newBuilder().setData(ByteString.copyFrom(r.payload())).setContentType(r.contentType()))
+        .setPayload(io.taskgrid.proto.v1.Payload.newBuilder().setData(ByteString.copyFrom(r.payload())).setContentType(r.contentType()))
         .setPriority(toProto(r.priority()))
         .putAllLabels(r.labels());
-    r.timeout().ifPresent(t -> b.setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(t.getSeconds()).setNanos(t.getNano())));
+    r.timeout().ifPresent(t -> b.setTimeout(toProto(t)));
     r.idempotencyKey().ifPresent(b::setIdempotencyKey);
     return b.build();
   }
@@ -62,8 +73,157 @@ public final class Convert {
     };
   }
 
-  private static Instant instant(Timestamp t) {
+  /** An instant from the wire; unset reads as the epoch. */
+  public static Instant instant(Timestamp t) {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  /** The wire form of an instant. */
+  public static Timestamp toProto(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+
+  static com.google.protobuf.Duration toProto(Duration d) {
+    return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+  }
+
+  static Duration duration(com.google.protobuf.Duration d) {
+    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+
+  /** The wire form of a payload. */
+  public static io.taskgrid.proto.v1.Payload toProto(Payload p) {
+    return io.taskgrid.proto.v1.Payload.newBuilder().setData(ByteString.copyFrom(p.data())).setContentType(p.contentType()).build();
+  }
+
+  /** An empty content type means application/octet-stream, as the contract says. */
+  static Payload fromProto(io.taskgrid.proto.v1.Payload p) {
+    String type = p.getContentType().isEmpty() ? "application/octet-stream" : p.getContentType();
+    return Payload.of(p.getData().toByteArray(), type);
+  }
+
+  /** The wire form of a definition; an on-demand trigger is an unset one. */
+  public static io.taskgrid.proto.v1.TaskDefinition toProto(TaskDefinition d) {
+    var b = io.taskgrid.proto.v1.TaskDefinition.newBuilder()
+        .setId(d.id())
+        .setHandler(d.handler())
+        .setPayload(toProto(d.payload()))
+        .setEnabled(d.enabled())
+        .addAllTags(d.tags())
+        .putAllMetadata(d.metadata())
+        .setMisfirePolicy(toProto(d.misfirePolicy()))
+        .setPriority(toProto(d.priority()));
+    d.name().ifPresent(b::setName);
+    d.description().ifPresent(b::setDescription);
+    d.timeZone().ifPresent(b::setTimeZone);
+    d.category().ifPresent(b::setCategory);
+    d.catchUpWindow().ifPresent(w -> b.setCatchUpWindow(toProto(w)));
+    d.jitter().ifPresent(j -> b.setJitter(toProto(j)));
+    d.timeout().ifPresent(t -> b.setTimeout(toProto(t)));
+    switch (d.trigger()) {
+      case Trigger.Cron c -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setCron(c.expression()));
+      case Trigger.After a -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setAfter(a.delay()));
+      case Trigger.At a -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setAt(a.time()));
+      case Trigger.OnEvent e -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setEvent(e.pattern()));
+      case Trigger.OnDemand o -> b.clearTrigger();
+    }
+    return b.build();
+  }
+
+  /** The SDK's view of a definition; unset values read as the builder's defaults. */
+  public static TaskDefinition fromProto(io.taskgrid.proto.v1.TaskDefinition d) {
+    TaskDefinition.Builder b = TaskDefinition.builder(d.getId(), d.getHandler())
+        .name(d.getName())
+        .description(d.getDescription())
+        .timeZone(d.getTimeZone())
+        .enabled(!d.hasEnabled() || d.getEnabled())
+        .tags(d.getTagsList())
+        .category(d.getCategory())
+        .metadata(d.getMetadataMap())
+        .misfirePolicy(fromProto(d.getMisfirePolicy()))
+        .catchUpWindow(d.hasCatchUpWindow() ? duration(d.getCatchUpWindow()) : null)
+        .jitter(d.hasJitter() ? duration(d.getJitter()) : null)
+        .timeout(d.hasTimeout() ? duration(d.getTimeout()) : null)
+        .priority(fromProto(d.getPriority()));
+    if (d.hasPayload()) b.payload(fromProto(d.getPayload()));
+    var t = d.getTrigger();
+    b.trigger(switch (t.getKindCase()) {
+      case CRON -> new Trigger.Cron(t.getCron());
+      case AFTER -> new Trigger.After(t.getAfter());
+      case AT -> new Trigger.At(t.getAt());
+      case EVENT -> new Trigger.OnEvent(t.getEvent());
+      case KIND_NOT_SET -> new Trigger.OnDemand();
+    });
+    return b.build();
+  }
+
+  static io.taskgrid.proto.v1.MisfirePolicy toProto(MisfirePolicy p) {
+    return switch (p) {
+      case SKIP -> io.taskgrid.proto.v1.MisfirePolicy.MISFIRE_POLICY_SKIP;
+      case FIRE_ONCE -> io.taskgrid.proto.v1.MisfirePolicy.MISFIRE_POLICY_FIRE_ONCE;
+      case CATCH_UP -> io.taskgrid.proto.v1.MisfirePolicy.MISFIRE_POLICY_CATCH_UP;
+    };
+  }
+
+  /** UNSPECIFIED means FIRE_ONCE, as the contract says; so does a policy newer than this SDK. */
+  static MisfirePolicy fromProto(io.taskgrid.proto.v1.MisfirePolicy p) {
+    return switch (p) {
+      case MISFIRE_POLICY_SKIP -> MisfirePolicy.SKIP;
+      case MISFIRE_POLICY_FIRE_ONCE, MISFIRE_POLICY_UNSPECIFIED, UNRECOGNIZED -> MisfirePolicy.FIRE_ONCE;
+      case MISFIRE_POLICY_CATCH_UP -> MisfirePolicy.CATCH_UP;
+    };
+  }
+
+  static io.taskgrid.proto.v1.TaskState toProto(TaskState s) {
+    return switch (s) {
+      case ACTIVE -> io.taskgrid.proto.v1.TaskState.TASK_STATE_ACTIVE;
+      case PAUSED -> io.taskgrid.proto.v1.TaskState.TASK_STATE_PAUSED;
+      case DISABLED -> io.taskgrid.proto.v1.TaskState.TASK_STATE_DISABLED;
+      case COMPLETED -> io.taskgrid.proto.v1.TaskState.TASK_STATE_COMPLETED;
+    };
+  }
+
+  /**
+   * UNSPECIFIED is never sent; it and a state newer than this SDK read as ACTIVE, the state of a
+   * task that is neither stopped nor finished.
+   */
+  static TaskState fromProto(io.taskgrid.proto.v1.TaskState s) {
+    return switch (s) {
+      case TASK_STATE_ACTIVE, TASK_STATE_UNSPECIFIED, UNRECOGNIZED -> TaskState.ACTIVE;
+      case TASK_STATE_PAUSED -> TaskState.PAUSED;
+      case TASK_STATE_DISABLED -> TaskState.DISABLED;
+      case TASK_STATE_COMPLETED -> TaskState.COMPLETED;
+    };
+  }
+
+  /** The SDK's view of a registered task. */
+  public static TaskInfo fromProto(Task t) {
+    return new TaskInfo(
+        fromProto(t.getDefinition()),
+        fromProto(t.getState()),
+        instant(t.getCreatedAt()),
+        instant(t.getUpdatedAt()),
+        t.hasNextFireTime() ? Optional.of(instant(t.getNextFireTime())) : Optional.empty(),
+        t.hasLastFireTime() ? Optional.of(instant(t.getLastFireTime())) : Optional.empty(),
+        t.getLastExecutionId().isEmpty() ? Optional.empty() : Optional.of(t.getLastExecutionId()),
+        t.getRevision());
+  }
+
+  /** The wire form of a query. */
+  public static ListTasksRequest toProto(TaskQuery q) {
+    ListTasksRequest.Builder b = ListTasksRequest.newBuilder().setPageSize(q.pageSize());
+    q.state().ifPresent(s -> b.setState(toProto(s)));
+    q.tag().ifPresent(b::setTag);
+    q.category().ifPresent(b::setCategory);
+    q.pageToken().ifPresent(b::setPageToken);
+    return b.build();
+  }
+
+  /** The SDK's view of a page; an empty token means the last page. */
+  public static TaskPage fromProto(ListTasksResponse r) {
+    return new TaskPage(
+        r.getTasksList().stream().map(Convert::fromProto).toList(),
+        r.getNextPageToken().isEmpty() ? Optional.empty() : Optional.of(r.getNextPageToken()));
   }
 
   /** The SDK's view of an execution. */
@@ -75,7 +235,7 @@ public final class Convert {
         e.getAttempt(),
         fromProto(e.getPriority()),
         e.getLabelsMap(),
-        Duration.ofSeconds(e.getTimeout().getSeconds(), e.getTimeout().getNanos()),
+        duration(e.getTimeout()),
         e.getIdempotencyKey(),
         instant(e.getSubmittedAt()),
         e.hasStartedAt() ? instant(e.getStartedAt()) : null,

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.taskgrid.client.TaskgridAlreadyExistsException;
+import io.taskgrid.client.TaskgridConflictException;
 import io.taskgrid.client.TaskgridException;
 import io.taskgrid.client.TaskgridInvalidArgumentException;
 import io.taskgrid.client.TaskgridNotFoundException;
@@ -35,6 +36,7 @@ public final class Errors {
       case INVALID_ARGUMENT, OUT_OF_RANGE -> new TaskgridInvalidArgumentException(message, cause);
       case NOT_FOUND -> new TaskgridNotFoundException(message, cause);
       case ALREADY_EXISTS -> new TaskgridAlreadyExistsException(message, cause);
+      case FAILED_PRECONDITION -> new TaskgridConflictException(message, cause);
       case UNAVAILABLE -> new TaskgridUnavailableException(message, cause);
       case DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED -> new TaskgridException(s.getCode() + ": " + message, true, cause);
       default -> new TaskgridException(s.getCode() + ": " + message, false, cause);

@@ -1,0 +1,142 @@
+package io.taskgrid.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the task definition builder and the list query accept, keep and derive, before anything is sent. */
+class TaskDefinitionTest {
+  private static TaskDefinition.Builder aTask() {
+    return TaskDefinition.builder("nightly-report", "reports.nightly");
+  }
+
+  @Test
+  void defaultsToAnEnabledOnDemandTaskWithTheClustersDefaults() {
+    TaskDefinition d = aTask().build();
+
+    assertThat(d.trigger()).isEqualTo(new Trigger.OnDemand());
+    assertThat(d.enabled()).isTrue();
+    assertThat(d.payload()).isEqualTo(Payload.empty());
+    assertThat(d.misfirePolicy()).isEqualTo(MisfirePolicy.FIRE_ONCE);
+    assertThat(d.priority()).isEqualTo(Priority.MEDIUM);
+    assertThat(d.name()).isEmpty();
+    assertThat(d.timeZone()).isEmpty();
+    assertThat(d.timeout()).isEmpty();
+    assertThat(d.tags()).isEmpty();
+    assertThat(d.metadata()).isEmpty();
+  }
+
+  @Test
+  void rejectsNullsWhereAValueIsRequired() {
+    assertThatThrownBy(() -> TaskDefinition.builder(null, "h")).isInstanceOf(NullPointerException.class).hasMessage("id");
+    assertThatThrownBy(() -> TaskDefinition.builder("id", null)).isInstanceOf(NullPointerException.class).hasMessage("handler");
+    assertThatThrownBy(() -> aTask().cron(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> aTask().at((Instant) null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> aTask().onEvent(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> aTask().tags("a", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> aTask().metadata("k", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> aTask().misfirePolicy(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> aTask().payloadText(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void readsNullOrEmptyOptionalValuesAsNotSet() {
+    TaskDefinition d = aTask().name("").description(null).timeZone("").category("").timeout(null).jitter(null).timeZone((ZoneId) null).build();
+
+    assertThat(d).isEqualTo(aTask().build());
+  }
+
+  @Test
+  void theLastTriggerSetWins() {
+    assertThat(aTask().cron("0 2 * * *").onEvent("user:*").build().trigger()).isEqualTo(new Trigger.OnEvent("user:*"));
+    assertThat(aTask().onEvent("user:*").onDemand().build().trigger()).isEqualTo(new Trigger.OnDemand());
+    assertThat(aTask().after("5m").at("2026-12-24T18:00").build().trigger()).isEqualTo(new Trigger.At("2026-12-24T18:00"));
+  }
+
+  @Test
+  void writesADurationDelayInTheCompactForm() {
+    assertThat(aTask().after(Duration.ofMinutes(90)).build().trigger()).isEqualTo(new Trigger.After("1h30m"));
+    assertThat(aTask().after(Duration.ofMillis(1500)).build().trigger()).isEqualTo(new Trigger.After("1s500ms"));
+    assertThat(aTask().after(Duration.ofDays(1).plusSeconds(1)).build().trigger()).isEqualTo(new Trigger.After("1d1s"));
+    assertThat(aTask().after(Duration.ofNanos(1)).build().trigger()).isEqualTo(new Trigger.After("0s"));
+    assertThatThrownBy(() -> aTask().after(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void atAZonedTimeSendsTheLocalTimeAndSetsTheZone() {
+    TaskDefinition d = aTask().at(ZonedDateTime.of(LocalDateTime.parse("2026-12-24T18:00"), ZoneId.of("Europe/London"))).build();
+
+    assertThat(d.trigger()).isEqualTo(new Trigger.At("2026-12-24T18:00"));
+    assertThat(d.timeZone()).contains("Europe/London");
+    assertThat(aTask().at(Instant.parse("2026-12-24T17:00:00Z")).build().trigger()).isEqualTo(new Trigger.At("2026-12-24T17:00:00Z"));
+  }
+
+  @Test
+  void atAZonedTimeThatALocalTimeCannotSayExactlySendsItsOffset() {
+    TaskDefinition fixed = aTask().timeZone("Asia/Tokyo").at(ZonedDateTime.of(LocalDateTime.parse("2026-12-24T18:00"), ZoneOffset.ofHours(2))).build();
+    assertThat(fixed.trigger()).isEqualTo(new Trigger.At("2026-12-24T18:00+02:00"));
+    assertThat(fixed.timeZone()).contains("Asia/Tokyo");
+
+    // 01:30 happens twice in London on 2026-10-25; the second time is 01:30+00:00
+    ZonedDateTime second = ZonedDateTime.of(LocalDateTime.parse("2026-10-25T01:30"), ZoneId.of("Europe/London")).withLaterOffsetAtOverlap();
+    TaskDefinition overlap = aTask().at(second).build();
+    assertThat(overlap.trigger()).isEqualTo(new Trigger.At("2026-10-25T01:30Z"));
+    assertThat(overlap.timeZone()).contains("Europe/London");
+    assertThat(aTask().at(second.withEarlierOffsetAtOverlap()).build().trigger()).isEqualTo(new Trigger.At("2026-10-25T01:30"));
+  }
+
+  @Test
+  void isImmutableAndComparesByValue() {
+    byte[] data = {1, 2, 3};
+    TaskDefinition.Builder builder = aTask().payload(data, "application/octet-stream").tags("a").metadata("k", "v");
+    TaskDefinition d = builder.build();
+    data[0] = 9;
+    builder.tag("b").metadata("k2", "v2");
+
+    assertThat(d.payload().data()).containsExactly(1, 2, 3);
+    assertThat(d.tags()).containsExactly("a");
+    assertThat(d.metadata()).containsExactly(Map.entry("k", "v"));
+    assertThatThrownBy(() -> d.tags().add("x")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> d.metadata().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(d).isEqualTo(aTask().payload(new byte[] {1, 2, 3}, "application/octet-stream").tag("a").metadata(Map.of("k", "v")).build());
+    assertThat(d.hashCode()).isEqualTo(aTask().payload(new byte[] {1, 2, 3}, "application/octet-stream").tag("a").metadata("k", "v").build().hashCode());
+    assertThat(d.toString()).contains("nightly-report").doesNotContain("[1, 2, 3]");
+  }
+
+  @Test
+  void toBuilderKeepsEveryValueAndPluralSettersReplace() {
+    TaskDefinition full = aTask().name("n").description("d").cron("0 2 * * *").timeZone("Europe/London").payloadText("p")
+        .tags("a", "b").category("c").metadata("k", "v").enabled(false).misfirePolicy(MisfirePolicy.CATCH_UP)
+        .catchUpWindow(Duration.ofHours(2)).jitter(Duration.ofSeconds(5)).timeout(Duration.ofMinutes(1)).priority(Priority.LOW).build();
+
+    assertThat(full.toBuilder().build()).isEqualTo(full);
+    TaskDefinition changed = full.toBuilder().tags("z").metadata(Map.of("x", "y")).build();
+    assertThat(changed.tags()).containsExactly("z");
+    assertThat(changed.metadata()).containsExactly(Map.entry("x", "y"));
+    assertThat(changed).isNotEqualTo(full);
+  }
+
+  @Test
+  void queriesNarrowWithoutChangingTheOriginal() {
+    TaskQuery all = TaskQuery.all();
+    TaskQuery paused = all.withState(TaskState.PAUSED).withTag("reports").withCategory("").withPageSize(50).withPageToken("t3");
+
+    assertThat(all.state()).isEmpty();
+    assertThat(all.pageToken()).isEmpty();
+    assertThat(paused.state()).contains(TaskState.PAUSED);
+    assertThat(paused.tag()).contains("reports");
+    assertThat(paused.category()).isEmpty();
+    assertThat(paused.pageSize()).isEqualTo(50);
+    assertThat(paused.pageToken()).contains("t3");
+    assertThat(paused.withPageToken(null).pageToken()).isEmpty();
+    assertThat(paused).isEqualTo(TaskQuery.all().withPageToken("t3").withPageSize(50).withTag("reports").withState(TaskState.PAUSED));
+  }
+}
