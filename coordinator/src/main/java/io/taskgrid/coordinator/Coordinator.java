@@ -10,7 +10,15 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.taskgrid.coordinator.internal.api.GrpcErrors;
 import io.taskgrid.coordinator.internal.api.ResultServiceImpl;
 import io.taskgrid.coordinator.internal.api.TaskServiceImpl;
+import io.taskgrid.coordinator.internal.config.TasksFileLoader;
 import io.taskgrid.coordinator.internal.queue.KafkaTaskQueue;
+import io.taskgrid.coordinator.internal.registry.KafkaRegistryLog;
+import io.taskgrid.coordinator.internal.registry.RedisTaskLocks;
+import io.taskgrid.coordinator.internal.registry.RegistryView;
+import io.taskgrid.coordinator.internal.registry.TaskRegistry;
+import io.taskgrid.coordinator.internal.schedule.RedisLeaderLease;
+import io.taskgrid.coordinator.internal.schedule.ScheduleLoop;
+import java.nio.file.Path;
 import io.taskgrid.coordinator.internal.store.RedisExecutionStore;
 import io.taskgrid.coordinator.internal.watch.WatchHub;
 import java.io.IOException;
@@ -50,6 +58,8 @@ public final class Coordinator implements AutoCloseable {
   private WatchHub hub;
   private Server server;
   private HealthStatusManager health;
+  private KafkaRegistryLog registryLog;
+  private ScheduleLoop scheduler;
 
   /** A coordinator listening on {@code config.grpcPort()}. */
   public Coordinator(CoordinatorConfig config) {
@@ -79,13 +89,32 @@ public final class Coordinator implements AutoCloseable {
       queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.tasksTopic(), "taskgrid-" + config.coordinatorId(),
           config.limits().maxPayloadBytes());
       RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention());
+      CoordinatorConfig.Scheduling sch = config.scheduling();
+      KafkaRegistryLog.ensureTopics(config.kafkaBootstrap(), config.tasksTopicReplication(), Duration.ofSeconds(30), sch.registryTopic(), sch.firesTopic());
+      KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), sch.eventsTopic(), sch.eventsTopicPartitions(), config.tasksTopicReplication(),
+          config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
+      RegistryView view = new RegistryView();
+      registryLog = new KafkaRegistryLog(config.kafkaBootstrap(), sch.registryTopic(), sch.firesTopic(), "taskgrid-" + config.coordinatorId(),
+          sch.defaultZone(), view).start();
+      registryLog.awaitSync(Duration.ofMinutes(5));
+      TaskRegistry registry = new TaskRegistry(registryLog, view, new RedisTaskLocks(redisson, config.keyspace()), clock);
+      if (!sch.tasksFile().isEmpty()) {
+        TasksFileLoader.load(Path.of(sch.tasksFile()), System.getenv(), registry, config.limits(), sch.defaultZone());
+      }
+      scheduler = new ScheduleLoop(
+          new ScheduleLoop.Settings(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId(), config.tasksTopic(), sch.eventsTopic(),
+              config.namespace() + "-event-router", "taskgrid-scheduler-" + config.namespace(), sch.defaultZone(), sch.misfireGrace(),
+              config.limits()),
+          view, registryLog, store,
+          new RedisLeaderLease(redisson, config.keyspace().prefix() + "scheduler-leader", config.coordinatorId(), sch.leaderLease()),
+          clock).start();
       hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
       health = new HealthStatusManager();
       GrpcErrors errors = new GrpcErrors();
       // a batch may carry many payloads; each is checked against the payload limit
       int maxMessage = Math.max(16 * 1024 * 1024, config.limits().maxPayloadBytes() * 4);
       server = serverBuilder
-          .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, hub, config.limits(), clock), errors))
+          .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, hub, config.limits(), clock, registry, sch.defaultZone(), sch.eventsTopic()), errors))
           .addService(ServerInterceptors.intercept(new ResultServiceImpl(store), errors))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
@@ -113,6 +142,11 @@ public final class Coordinator implements AutoCloseable {
     return config.coordinatorId();
   }
 
+  /** Whether this coordinator leads scheduling right now. */
+  public boolean isLeading() {
+    return scheduler != null && scheduler.isLeading();
+  }
+
   public State state() {
     return state.get();
   }
@@ -132,6 +166,8 @@ public final class Coordinator implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    if (scheduler != null) scheduler.close();
+    if (registryLog != null) registryLog.close();
     if (hub != null) hub.close();
     if (queue != null) queue.close();
     if (redisson != null) redisson.shutdown(0, 5, TimeUnit.SECONDS);

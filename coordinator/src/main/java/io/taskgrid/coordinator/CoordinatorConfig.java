@@ -24,6 +24,7 @@ import java.util.UUID;
  * @param limits what submissions may contain
  * @param executionRetention how long a finished execution is kept
  * @param idempotencyRetention how long an idempotency key is remembered
+ * @param scheduling registered tasks, triggers and leadership
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -36,7 +37,59 @@ public record CoordinatorConfig(
     short tasksTopicReplication,
     SubmissionLimits limits,
     Duration executionRetention,
-    Duration idempotencyRetention) {
+    Duration idempotencyRetention,
+    Scheduling scheduling) {
+
+  /**
+   * Registered tasks, their triggers and scheduling leadership.
+   *
+   * @param registryTopic compacted Kafka topic of registered tasks (their source of truth)
+   * @param firesTopic compacted Kafka topic of schedule progress
+   * @param eventsTopic Kafka topic events are published on
+   * @param eventsTopicPartitions partitions when the coordinator creates the events topic
+   * @param defaultZone time zone of tasks that name none
+   * @param misfireGrace a fire at most this late is run normally; later ones follow the misfire policy
+   * @param leaderLease how long a leader's lease lasts without renewal: the longest a dead leader
+   *     blocks scheduling
+   * @param tasksFile YAML file of tasks to register at start; empty for none
+   */
+  public record Scheduling(
+      String registryTopic,
+      String firesTopic,
+      String eventsTopic,
+      int eventsTopicPartitions,
+      java.time.ZoneId defaultZone,
+      Duration misfireGrace,
+      Duration leaderLease,
+      String tasksFile) {
+    public Scheduling {
+      for (String t : List.of(registryTopic, firesTopic, eventsTopic)) {
+        if (t == null || !t.matches("[A-Za-z0-9._-]{1,249}")) throw new IllegalArgumentException("bad topic name: " + t);
+      }
+      if (eventsTopicPartitions < 1) throw new IllegalArgumentException("eventsTopicPartitions must be positive");
+      if (defaultZone == null) throw new IllegalArgumentException("defaultZone is required");
+      if (misfireGrace == null || misfireGrace.isNegative()) throw new IllegalArgumentException("misfireGrace must not be negative");
+      if (leaderLease == null || leaderLease.toMillis() < 300) throw new IllegalArgumentException("leaderLease must be at least 300ms");
+      tasksFile = tasksFile == null ? "" : tasksFile;
+    }
+
+    public Scheduling withTopics(String prefix) {
+      return new Scheduling(prefix + ".registry", prefix + ".fires", prefix + ".events", eventsTopicPartitions, defaultZone, misfireGrace,
+          leaderLease, tasksFile);
+    }
+
+    public Scheduling withTasksFile(String file) {
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, misfireGrace, leaderLease, file);
+    }
+
+    public Scheduling withMisfireGrace(Duration grace) {
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, grace, leaderLease, tasksFile);
+    }
+
+    public Scheduling withDefaultZone(java.time.ZoneId zone) {
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, zone, misfireGrace, leaderLease, tasksFile);
+    }
+  }
 
   public static final Setting<String> COORDINATOR_ID =
       new Setting<>("TASKGRID_COORDINATOR_ID", "", "Id of this coordinator in logs; generated when empty.", s -> s);
@@ -64,11 +117,29 @@ public record CoordinatorConfig(
       new Setting<>("TASKGRID_EXECUTION_RETENTION", "7d", "How long an execution's record is kept.", Setting::duration);
   public static final Setting<Duration> IDEMPOTENCY_RETENTION =
       new Setting<>("TASKGRID_IDEMPOTENCY_RETENTION", "24h", "How long an idempotency key is remembered.", Setting::duration);
+  public static final Setting<String> REGISTRY_TOPIC =
+      new Setting<>("TASKGRID_REGISTRY_TOPIC", "taskgrid.registry", "Compacted Kafka topic of registered tasks: their source of truth.", s -> s);
+  public static final Setting<String> FIRES_TOPIC =
+      new Setting<>("TASKGRID_FIRES_TOPIC", "taskgrid.fires", "Compacted Kafka topic of schedule progress (last fire of each task).", s -> s);
+  public static final Setting<String> EVENTS_TOPIC =
+      new Setting<>("TASKGRID_EVENTS_TOPIC", "taskgrid.events", "Kafka topic events are published on (key: event name, value: data).", s -> s);
+  public static final Setting<Integer> EVENTS_TOPIC_PARTITIONS =
+      new Setting<>("TASKGRID_EVENTS_TOPIC_PARTITIONS", "3", "Partitions of the events topic when the coordinator creates it.", Setting::positiveInt);
+  public static final Setting<java.time.ZoneId> DEFAULT_TIME_ZONE =
+      new Setting<>("TASKGRID_DEFAULT_TIME_ZONE", "UTC", "Time zone of tasks that name none (an IANA name).",
+          s -> io.taskgrid.core.schedule.Schedules.zone("TASKGRID_DEFAULT_TIME_ZONE", s));
+  public static final Setting<Duration> MISFIRE_GRACE =
+      new Setting<>("TASKGRID_MISFIRE_GRACE", "60s", "A fire at most this late (no coordinator led at its time) runs normally; later ones follow the task's misfire policy.", Setting::duration);
+  public static final Setting<Duration> LEADER_LEASE =
+      new Setting<>("TASKGRID_LEADER_LEASE", "3s", "Lease of the scheduling leader: a standby takes over at most this long after the leader dies.", Setting::duration);
+  public static final Setting<String> TASKS_FILE =
+      new Setting<>("TASKGRID_TASKS_FILE", "", "YAML file of tasks registered (created or updated) when the coordinator starts; empty for none.", s -> s);
 
   /** Every setting, in README order. */
   public static final List<Setting<?>> SETTINGS =
       List.of(COORDINATOR_ID, GRPC_PORT, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE, TASKS_TOPIC, TASKS_TOPIC_PARTITIONS,
-          TASKS_TOPIC_REPLICATION, MAX_PAYLOAD_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, EXECUTION_RETENTION, IDEMPOTENCY_RETENTION);
+          TASKS_TOPIC_REPLICATION, MAX_PAYLOAD_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, EXECUTION_RETENTION, IDEMPOTENCY_RETENTION,
+          REGISTRY_TOPIC, FIRES_TOPIC, EVENTS_TOPIC, EVENTS_TOPIC_PARTITIONS, DEFAULT_TIME_ZONE, MISFIRE_GRACE, LEADER_LEASE, TASKS_FILE);
 
   public CoordinatorConfig {
     coordinatorId = coordinatorId == null || coordinatorId.isEmpty()
@@ -85,6 +156,7 @@ public record CoordinatorConfig(
     if (limits == null) throw new IllegalArgumentException("limits is required");
     if (executionRetention == null || executionRetention.toSeconds() < 1) throw new IllegalArgumentException("executionRetention must be at least 1s");
     if (idempotencyRetention == null || idempotencyRetention.toSeconds() < 1) throw new IllegalArgumentException("idempotencyRetention must be at least 1s");
+    if (scheduling == null) throw new IllegalArgumentException("scheduling is required");
   }
 
   /** A config for the given infrastructure with every other value at its default. */
@@ -105,7 +177,9 @@ public record CoordinatorConfig(
         TASKS_TOPIC_REPLICATION.read(env).shortValue(),
         new SubmissionLimits(MAX_PAYLOAD_BYTES.read(env), DEFAULT_TIMEOUT.read(env), MAX_TIMEOUT.read(env), 1000),
         EXECUTION_RETENTION.read(env),
-        IDEMPOTENCY_RETENTION.read(env));
+        IDEMPOTENCY_RETENTION.read(env),
+        new Scheduling(REGISTRY_TOPIC.read(env), FIRES_TOPIC.read(env), EVENTS_TOPIC.read(env), EVENTS_TOPIC_PARTITIONS.read(env),
+            DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env)));
   }
 
   public Keyspace keyspace() {
@@ -113,22 +187,26 @@ public record CoordinatorConfig(
   }
 
   public CoordinatorConfig withGrpcPort(int port) {
-    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention);
+    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling);
   }
 
   public CoordinatorConfig withCoordinatorId(String id) {
-    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention);
+    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling);
   }
 
   public CoordinatorConfig withNamespace(String ns) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling);
   }
 
   public CoordinatorConfig withTasksTopic(String topic, int partitions) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling);
   }
 
   public CoordinatorConfig withLimits(SubmissionLimits l) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling);
+  }
+
+  public CoordinatorConfig withScheduling(Scheduling sch) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch);
   }
 }

@@ -76,6 +76,31 @@ public record ExecutionId(String value) {
     return new ExecutionId(new UUID(msb, lsb).toString());
   }
 
+  /**
+   * The id of the execution that {@code parts} name (for example a task and one of its fire
+   * times): the same parts always give the same id, which is how a fire is recorded once however
+   * many coordinators compute it. A version-8 UUID laid out like version 7 (48 bits of {@code
+   * time}'s milliseconds first, so derived and generated ids sort together), the rest from a
+   * SHA-256 of the parts.
+   */
+  public static ExecutionId derived(java.time.Instant time, String... parts) {
+    java.security.MessageDigest sha;
+    try {
+      sha = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+    for (String part : parts) {
+      sha.update(part.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+    }
+    ByteBuffer hash = ByteBuffer.wrap(sha.digest());
+    long millis = Math.max(0, time.toEpochMilli()) & 0xFFFF_FFFF_FFFFL;
+    long msb = (millis << 16) | 0x8000L | (hash.getLong() & 0x0FFFL);
+    long lsb = (hash.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new ExecutionId(new UUID(msb, lsb).toString());
+  }
+
   @Override
   public String toString() {
     return value;

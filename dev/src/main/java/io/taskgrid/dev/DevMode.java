@@ -3,6 +3,11 @@ package io.taskgrid.dev;
 import io.taskgrid.client.ExecutionInfo;
 import io.taskgrid.client.TaskHandle;
 import io.taskgrid.client.TaskRequest;
+import io.taskgrid.client.Payload;
+import io.taskgrid.client.TaskDefinition;
+import io.taskgrid.client.TaskInfo;
+import io.taskgrid.client.TaskQuery;
+import io.taskgrid.client.Trigger;
 import io.taskgrid.client.TaskgridClient;
 import io.taskgrid.client.TaskgridException;
 import io.taskgrid.coordinator.Coordinator;
@@ -33,6 +38,10 @@ public final class DevMode {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put(CoordinatorConfig.KAFKA_BOOTSTRAP.name(), infra.kafkaBootstrap());
     env.put(CoordinatorConfig.REDIS_URL.name(), infra.redisUrl());
+    String tasksFile = System.getProperty("taskgrid.dev.tasksFile", "");
+    if (!tasksFile.isEmpty() && java.nio.file.Files.exists(java.nio.file.Path.of(tasksFile))) {
+      env.putIfAbsent(CoordinatorConfig.TASKS_FILE.name(), tasksFile);
+    }
     Coordinator coordinator = new Coordinator(CoordinatorConfig.fromEnvironment(env)).start();
     String address = "127.0.0.1:" + coordinator.port();
     env.put(WorkerConfig.COORDINATORS.name(), address);
@@ -57,9 +66,13 @@ public final class DevMode {
          Taskgrid is running (started in %.1f s)
            gRPC API (TaskService):  %s
            infrastructure:          %s
-           worker:                  %s with handlers echo, sleep, fail
+           worker:                  %s with handlers echo, sleep, fail, log
+           tasks file:              %s
         ==========================================================================
-        """, (System.nanoTime() - t0) / 1e9, address, infra.description(), worker.id());
+        """, (System.nanoTime() - t0) / 1e9, address, infra.description(), worker.id(),
+        env.getOrDefault(CoordinatorConfig.TASKS_FILE.name(), "(none)"));
+    System.out.println("Registered tasks:");
+    listTasks(client);
 
     System.out.println("Submitting example tasks:");
     example(client, TaskRequest.builder("echo").payloadText("hello from Taskgrid").build());
@@ -71,6 +84,12 @@ public final class DevMode {
         Type a command and press Enter (Ctrl-C stops Taskgrid):
           submit <handler> [payload]   e.g.  submit echo hi   |  submit sleep 3s  |  submit fail boom
           get <execution-id>           show an execution
+          tasks                        list registered tasks with their next fire time
+          run <task-id> [payload]      run a registered task now (optionally with another payload)
+          pause <task-id> | resume <task-id> | delete <task-id>
+          cron <id> <handler> <expr>   register a task, e.g.  cron tick log */5 * * * * *
+          publish <event> [json]       publish an event, e.g.  publish user:signup {"name":"Ada"}
+          preview <cron expression>    the next 5 fire times, e.g.  preview 0 9 * * MON-FRI
           help                         this list
         From code: TaskgridClient.builder().coordinators("%s").build()
         """.formatted(address));
@@ -97,6 +116,25 @@ public final class DevMode {
     System.out.printf("  %s %s on %s (attempt %d) %s%n", info.executionId(), info.status(), info.workerId(), info.attempt(), detail);
   }
 
+  private static void listTasks(TaskgridClient client) {
+    try {
+      client.tasks().listAll(TaskQuery.all()).forEach(DevMode::printTask);
+    } catch (TaskgridException e) {
+      System.out.println("  error: " + e.getMessage());
+    }
+  }
+
+  private static void printTask(TaskInfo t) {
+    String trigger = switch (t.definition().trigger()) {
+      case Trigger.Cron c -> "cron " + c.expression() + t.definition().timeZone().map(z -> " (" + z + ")").orElse("");
+      case Trigger.After a -> "after " + a.delay();
+      case Trigger.At a -> "at " + a.time();
+      case Trigger.OnEvent e -> "event " + e.pattern();
+      case Trigger.OnDemand d -> "on demand";
+    };
+    System.out.printf("  %-16s %-9s %-34s next %s%n", t.id(), t.state(), trigger, t.nextFireTime().map(Object::toString).orElse("-"));
+  }
+
   private static void readCommands(TaskgridClient client) {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       String line;
@@ -121,7 +159,51 @@ public final class DevMode {
               }
               print(client.get(words[1]));
             }
-            case "help" -> System.out.println("commands: submit <handler> [payload] | get <execution-id> | help");
+            case "tasks" -> listTasks(client);
+            case "run" -> {
+              if (words.length < 2) {
+                System.out.println("usage: run <task-id> [payload]");
+                continue;
+              }
+              TaskHandle h = words.length > 2 ? client.tasks().runNow(words[1], Payload.text(words[2])) : client.tasks().runNow(words[1]);
+              System.out.println("  accepted " + h.id());
+              h.result().thenAccept(DevMode::print);
+            }
+            case "pause", "resume", "delete" -> {
+              if (words.length < 2) {
+                System.out.println("usage: " + words[0] + " <task-id>");
+                continue;
+              }
+              switch (words[0]) {
+                case "pause" -> printTask(client.tasks().pause(words[1]));
+                case "resume" -> printTask(client.tasks().resume(words[1]));
+                default -> {
+                  client.tasks().delete(words[1]);
+                  System.out.println("  deleted " + words[1]);
+                }
+              }
+            }
+            case "cron" -> {
+              String[] parts = line.trim().split("\\s+", 4);
+              if (parts.length < 4) {
+                System.out.println("usage: cron <task-id> <handler> <cron expression>");
+                continue;
+              }
+              printTask(client.tasks().create(TaskDefinition.builder(parts[1], parts[2]).cron(parts[3]).build()));
+            }
+            case "publish" -> {
+              if (words.length < 2) {
+                System.out.println("usage: publish <event> [json]");
+                continue;
+              }
+              String id = client.events().publish(words[1], Payload.of((words.length > 2 ? words[2] : "{}").getBytes(StandardCharsets.UTF_8), "application/json"));
+              System.out.println("  published " + words[1] + " as " + id);
+            }
+            case "preview" -> {
+              String expression = line.trim().length() > 8 ? line.trim().substring(8).trim() : "";
+              for (java.time.Instant t : client.tasks().preview(expression, 5)) System.out.println("  " + t);
+            }
+            case "help" -> System.out.println("commands: submit, get, tasks, run, pause, resume, delete, cron, publish, preview, help");
             default -> System.out.println("unknown command \"" + words[0] + "\"; try help");
           }
         } catch (TaskgridException e) {

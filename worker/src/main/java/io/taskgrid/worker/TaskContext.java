@@ -21,6 +21,18 @@ public interface TaskContext {
   /** When this attempt must be done; past it the handler is interrupted and the execution ends TIMEOUT. */
   Instant deadline();
 
+  /** The registered task that produced this execution; empty for a task submitted directly. */
+  java.util.Optional<String> taskId();
+
+  /**
+   * For a scheduled execution, the fire time its trigger produced it for (without jitter); for an
+   * event-triggered one, when the event was published; otherwise empty.
+   */
+  java.util.Optional<Instant> scheduledAt();
+
+  /** The event that triggered this execution, for event-triggered tasks. */
+  java.util.Optional<TaskEvent> event();
+
   /** Labels given at submission. */
   Map<String, String> labels();
 

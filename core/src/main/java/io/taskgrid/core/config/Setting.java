@@ -28,7 +28,7 @@ public record Setting<T>(String name, String defaultValue, String doc, Function<
 
   /** A README table row. */
   public String markdownRow() {
-    return "| `" + name + "` | `" + (defaultValue.isEmpty() ? "(generated)" : defaultValue) + "` | " + doc + " |";
+    return "| `" + name + "` | `" + (defaultValue.isEmpty() ? "(none)" : defaultValue) + "` | " + doc + " |";
   }
 
   public static Integer positiveInt(String s) {

@@ -25,6 +25,7 @@ public final class TestCluster implements AutoCloseable {
   private final String name = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   private final List<AutoCloseable> started = new ArrayList<>();
   private SubmissionLimits limits = SubmissionLimits.DEFAULTS;
+  private String redisUrl = infra.redisUrl();
 
   public Infrastructure infra() {
     return infra;
@@ -47,12 +48,41 @@ public final class TestCluster implements AutoCloseable {
     return this;
   }
 
+  /** Uses a Redis of the test's own (one it can flush or kill) instead of the shared one. */
+  public TestCluster redis(String url) {
+    this.redisUrl = url;
+    return this;
+  }
+
+  public String redisUrl() {
+    return redisUrl;
+  }
+
   public CoordinatorConfig coordinatorConfig(int port) {
-    return CoordinatorConfig.defaults(infra.kafkaBootstrap(), infra.redisUrl())
+    return CoordinatorConfig.defaults(infra.kafkaBootstrap(), redisUrl)
         .withNamespace(name)
         .withTasksTopic(topic(), PARTITIONS)
         .withLimits(limits)
-        .withGrpcPort(port);
+        .withGrpcPort(port)
+        .withScheduling(schedulingDefaults().withTopics("tg." + name));
+  }
+
+  private CoordinatorConfig.Scheduling schedulingDefaults() {
+    return CoordinatorConfig.defaults(infra.kafkaBootstrap(), redisUrl).scheduling();
+  }
+
+  /** Environment variables that give a coordinator process this cluster's namespace and topics. */
+  public java.util.Map<String, String> coordinatorEnv() {
+    CoordinatorConfig c = coordinatorConfig(0);
+    return java.util.Map.of(
+        "TASKGRID_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
+        "TASKGRID_REDIS_URL", redisUrl,
+        "TASKGRID_NAMESPACE", name,
+        "TASKGRID_TASKS_TOPIC", topic(),
+        "TASKGRID_TASKS_TOPIC_PARTITIONS", Integer.toString(PARTITIONS),
+        "TASKGRID_REGISTRY_TOPIC", c.scheduling().registryTopic(),
+        "TASKGRID_FIRES_TOPIC", c.scheduling().firesTopic(),
+        "TASKGRID_EVENTS_TOPIC", c.scheduling().eventsTopic());
   }
 
   /** Starts a coordinator on a free port. */
@@ -61,13 +91,27 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public Coordinator coordinator(int port) {
-    Coordinator c = new Coordinator(coordinatorConfig(port)).start();
+    return coordinator(coordinatorConfig(port));
+  }
+
+  /** Starts a coordinator with {@code config} (usually {@link #coordinatorConfig} with changes). */
+  public Coordinator coordinator(CoordinatorConfig config) {
+    Coordinator c = new Coordinator(config).start();
     started.add(c);
     return c;
   }
 
+  /** A port no one listens on right now, for a coordinator process. */
+  public static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public WorkerConfig workerConfig(List<String> coordinators) {
-    return WorkerConfig.defaults(infra.kafkaBootstrap(), infra.redisUrl(), coordinators.toArray(String[]::new))
+    return WorkerConfig.defaults(infra.kafkaBootstrap(), redisUrl, coordinators.toArray(String[]::new))
         .withNamespace(name)
         .withTopicAndGroup(topic(), group())
         .withClaimLease(Duration.ofSeconds(3))

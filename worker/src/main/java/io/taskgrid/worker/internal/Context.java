@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import io.taskgrid.worker.TaskEvent;
 
 /** The {@link TaskContext} of one run. */
 final class Context implements TaskContext {
@@ -39,6 +41,28 @@ final class Context implements TaskContext {
   @Override
   public Instant deadline() {
     return run.deadline();
+  }
+
+  @Override
+  public Optional<String> taskId() {
+    String id = run.message().getTaskId();
+    return id.isEmpty() ? Optional.empty() : Optional.of(id);
+  }
+
+  @Override
+  public Optional<Instant> scheduledAt() {
+    if (!run.message().hasScheduledAt()) return Optional.empty();
+    var t = run.message().getScheduledAt();
+    return Optional.of(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()));
+  }
+
+  @Override
+  public Optional<TaskEvent> event() {
+    if (!run.message().hasEvent()) return Optional.empty();
+    var e = run.message().getEvent();
+    String ct = e.getData().getContentType();
+    return Optional.of(new TaskEvent(e.getName(), e.getData().getData().toByteArray(), ct.isEmpty() ? io.taskgrid.core.Payload.JSON : ct,
+        Instant.ofEpochSecond(e.getPublishedAt().getSeconds(), e.getPublishedAt().getNanos())));
   }
 
   @Override

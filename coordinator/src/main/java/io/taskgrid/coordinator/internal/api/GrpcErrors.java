@@ -32,6 +32,8 @@ public final class GrpcErrors implements ServerInterceptor {
       case StatusRuntimeException s -> s;
       case InvalidArgumentException i -> Status.INVALID_ARGUMENT.withDescription(i.getMessage()).asRuntimeException();
       case NotFoundException n -> Status.NOT_FOUND.withDescription(n.getMessage()).asRuntimeException();
+      case io.taskgrid.core.AlreadyExistsException a -> Status.ALREADY_EXISTS.withDescription(a.getMessage()).asRuntimeException();
+      case io.taskgrid.core.ConflictException c -> Status.FAILED_PRECONDITION.withDescription(c.getMessage()).asRuntimeException();
       case UnavailableException u -> Status.UNAVAILABLE.withDescription(u.getMessage()).asRuntimeException();
       case TaskgridException t when t.isRetryable() -> Status.UNAVAILABLE.withDescription(t.getMessage()).asRuntimeException();
       default -> {

@@ -33,7 +33,7 @@ public final class ProtoMapping {
     return TaskSpec.validate(r.getHandler(), payload, timeout, toPriority(r.getPriorityValue()), r.getLabelsMap(), r.getIdempotencyKey(), limits);
   }
 
-  static Priority toPriority(int value) {
+  public static Priority toPriority(int value) {
     return switch (value) {
       case 0, 3 -> Priority.MEDIUM;
       case 1 -> Priority.CRITICAL;

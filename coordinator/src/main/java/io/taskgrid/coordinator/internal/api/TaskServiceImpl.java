@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal.api;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.taskgrid.coordinator.internal.queue.ExecutionMessages;
 import io.taskgrid.coordinator.internal.queue.TaskQueue;
 import io.taskgrid.coordinator.internal.store.ExecutionRecord;
 import io.taskgrid.coordinator.internal.store.ExecutionStore;
@@ -15,6 +16,25 @@ import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.NotFoundException;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.TaskSpec;
+import io.taskgrid.coordinator.internal.queue.KafkaTaskQueue;
+import io.taskgrid.coordinator.internal.registry.TaskRegistry;
+import io.taskgrid.core.Payload;
+import io.taskgrid.core.task.RegisteredTask;
+import io.taskgrid.proto.v1.CreateTaskRequest;
+import io.taskgrid.proto.v1.DeleteTaskRequest;
+import io.taskgrid.proto.v1.DeleteTaskResponse;
+import io.taskgrid.proto.v1.GetTaskRequest;
+import io.taskgrid.proto.v1.ListTasksRequest;
+import io.taskgrid.proto.v1.ListTasksResponse;
+import io.taskgrid.proto.v1.PauseTaskRequest;
+import io.taskgrid.proto.v1.PreviewScheduleRequest;
+import io.taskgrid.proto.v1.PreviewScheduleResponse;
+import io.taskgrid.proto.v1.PublishEventRequest;
+import io.taskgrid.proto.v1.PublishEventResponse;
+import io.taskgrid.proto.v1.ResumeTaskRequest;
+import io.taskgrid.proto.v1.RunTaskRequest;
+import io.taskgrid.proto.v1.Task;
+import io.taskgrid.proto.v1.UpdateTaskRequest;
 import io.taskgrid.proto.v1.Execution;
 import io.taskgrid.proto.v1.ExecutionUpdate;
 import io.taskgrid.proto.v1.GetExecutionRequest;
@@ -28,6 +48,9 @@ import io.taskgrid.proto.v1.WatchExecutionRequest;
 import io.taskgrid.proto.v1.WatchExecutionsRequest;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,13 +70,85 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   private final WatchHub hub;
   private final SubmissionLimits limits;
   private final Clock clock;
+  private final RegistryApi tasks;
+  private final KafkaTaskQueue events;
+  private final String eventsTopic;
 
-  public TaskServiceImpl(ExecutionStore store, TaskQueue queue, WatchHub hub, SubmissionLimits limits, Clock clock) {
+  public TaskServiceImpl(ExecutionStore store, KafkaTaskQueue queue, WatchHub hub, SubmissionLimits limits, Clock clock,
+      TaskRegistry registry, ZoneId defaultZone, String eventsTopic) {
     this.store = store;
     this.queue = queue;
     this.hub = hub;
     this.limits = limits;
     this.clock = clock;
+    this.tasks = new RegistryApi(registry, limits, defaultZone, clock);
+    this.events = queue;
+    this.eventsTopic = eventsTopic;
+  }
+
+  @Override
+  public void createTask(CreateTaskRequest request, StreamObserver<Task> out) {
+    reply(tasks.create(request.getTask()), out);
+  }
+
+  @Override
+  public void updateTask(UpdateTaskRequest request, StreamObserver<Task> out) {
+    reply(tasks.update(request.getTask(), request.getExpectedRevision()), out);
+  }
+
+  @Override
+  public void getTask(GetTaskRequest request, StreamObserver<Task> out) {
+    reply(tasks.get(request.getTaskId()), out);
+  }
+
+  @Override
+  public void listTasks(ListTasksRequest request, StreamObserver<ListTasksResponse> out) {
+    reply(tasks.list(request), out);
+  }
+
+  @Override
+  public void pauseTask(PauseTaskRequest request, StreamObserver<Task> out) {
+    reply(tasks.pause(request.getTaskId()), out);
+  }
+
+  @Override
+  public void resumeTask(ResumeTaskRequest request, StreamObserver<Task> out) {
+    reply(tasks.resume(request.getTaskId()), out);
+  }
+
+  @Override
+  public void deleteTask(DeleteTaskRequest request, StreamObserver<DeleteTaskResponse> out) {
+    tasks.delete(request.getTaskId());
+    reply(DeleteTaskResponse.getDefaultInstance(), out);
+  }
+
+  @Override
+  public void runTask(RunTaskRequest request, StreamObserver<SubmitTaskResponse> out) {
+    RegisteredTask task = tasks.task(request.getTaskId());
+    Payload payload = request.hasPayload()
+        ? new Payload(request.getPayload().getData().toByteArray(), request.getPayload().getContentType()).requireAtMost("payload", limits.maxPayloadBytes())
+        : task.definition().payload();
+    NewExecution e = ExecutionMessages.execution(ExecutionId.generate(clock).value(), task, payload, "run_now", Optional.empty(),
+        Optional.empty(), limits, clock.instant());
+    respond(submit(List.of(e), x -> ExecutionMessages.toMessage(x, task, Optional.empty(), Optional.empty())).thenApply(r -> r.get(0)), out);
+  }
+
+  @Override
+  public void previewSchedule(PreviewScheduleRequest request, StreamObserver<PreviewScheduleResponse> out) {
+    reply(tasks.preview(request), out);
+  }
+
+  @Override
+  public void publishEvent(PublishEventRequest request, StreamObserver<PublishEventResponse> out) {
+    String name = RegistryApi.eventName(request.getName()).value();
+    Payload data = tasks.eventData(request.getData());
+    respond(events.publish(eventsTopic, name, data.unsafeData(), data.contentType())
+        .thenApply(id -> PublishEventResponse.newBuilder().setEventId(id).build()), out);
+  }
+
+  private static <T> void reply(T value, StreamObserver<T> out) {
+    out.onNext(value);
+    out.onCompleted();
   }
 
   @Override
@@ -91,6 +186,10 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     for (TaskSpec spec : specs) {
       executions.add(new NewExecution(ExecutionId.generate(clock).value(), spec, now));
     }
+    return submit(executions, ExecutionMessages::toMessage);
+  }
+
+  private CompletionStage<List<SubmitTaskResponse>> submit(List<NewExecution> executions, Function<NewExecution, TaskMessage> toMessage) {
     return store.insert(executions).thenCompose(inserts -> {
       List<NewExecution> created = new ArrayList<>();
       List<TaskMessage> messages = new ArrayList<>();
@@ -99,7 +198,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
         switch (inserts.get(i)) {
           case Insert.Created c -> {
             created.add(executions.get(i));
-            messages.add(toMessage(executions.get(i)));
+            messages.add(toMessage.apply(executions.get(i)));
             responses.add(SubmitTaskResponse.newBuilder().setExecutionId(c.executionId()).build());
           }
           case Insert.Duplicate d -> responses.add(SubmitTaskResponse.newBuilder().setExecutionId(d.existingId()).setDuplicate(true).build());
@@ -112,21 +211,6 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
         });
       });
     });
-  }
-
-  private static TaskMessage toMessage(NewExecution e) {
-    TaskSpec s = e.spec();
-    return TaskMessage.newBuilder()
-        .setExecutionId(e.executionId())
-        .setHandler(s.handler().value())
-        .setPayload(ProtoMapping.toProto(s.payload()))
-        .setAttempt(1)
-        .setTimeout(ProtoMapping.toProto(s.timeout()))
-        .setEnqueuedAt(ProtoMapping.toProto(e.submittedAt()))
-        .setPriority(ProtoMapping.toProto(s.priority()))
-        .putAllLabels(s.labels().values())
-        .setIdempotencyKey(s.idempotencyKey().map(k -> k.value()).orElse(""))
-        .build();
   }
 
   @Override

@@ -104,6 +104,28 @@ public final class KafkaTaskQueue implements TaskQueue {
     return done;
   }
 
+  /**
+   * Appends one record to {@code topic} (events); completes with "topic-partition@offset" once
+   * all in-sync replicas have it.
+   */
+  public CompletionStage<String> publish(String topic, String key, byte[] value, String contentType) {
+    CompletableFuture<String> done = new CompletableFuture<>();
+    try {
+      ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+      record.headers().add("content-type", contentType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      producer.send(record, (metadata, error) -> {
+        if (error != null) {
+          done.completeExceptionally(new UnavailableException("Kafka did not accept the event: " + error.getMessage(), error));
+        } else {
+          done.complete(metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset());
+        }
+      });
+    } catch (RuntimeException e) {
+      done.completeExceptionally(new UnavailableException("Kafka did not accept the event: " + e.getMessage(), e));
+    }
+    return done;
+  }
+
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(10));

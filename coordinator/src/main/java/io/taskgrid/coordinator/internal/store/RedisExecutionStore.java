@@ -59,7 +59,9 @@ public final class RedisExecutionStore implements ExecutionStore {
   /**
    * ARGV: prefix idemTtlMs retentionMs packed, packed holding per execution the record of {@code
    * tg_new_record} ({@link Keyspace#LUA}). Returns, packed, per
-   * execution 'NEW' or 'DUP:' .. the id that holds the idempotency key.
+   * execution 'NEW' or 'DUP:' .. the id that holds the idempotency key, or its own id when a record
+   * of that id exists (a scheduled fire's id is derived from the fire, so it may be recorded twice,
+   * and a worker may have rebuilt and advanced it already: never overwrite).
    */
   private static final String INSERT = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
@@ -73,11 +75,12 @@ public final class RedisExecutionStore implements ExecutionStore {
           dup = redis.call('GET', k)
           if not dup then redis.call('SET', k, id, 'PX', ARGV[2]) end
         end
+        local e = ARGV[1] .. 'exec:' .. id
+        if not dup and redis.call('EXISTS', e) == 1 then dup = id end
         if dup then
           out[#out + 1] = tg_item('DUP:' .. dup)
           p = tg_record_end(items, p)
         else
-          local e = ARGV[1] .. 'exec:' .. id
           p = tg_new_record(e, items, p)
           redis.call('PEXPIRE', e, ARGV[3])
           out[#out + 1] = '3:NEW'

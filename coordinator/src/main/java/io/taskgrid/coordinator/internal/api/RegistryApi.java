@@ -1,0 +1,170 @@
+package io.taskgrid.coordinator.internal.api;
+
+import io.taskgrid.coordinator.internal.registry.RegistryCodec;
+import io.taskgrid.coordinator.internal.registry.TaskRegistry;
+import io.taskgrid.core.InvalidArgumentException;
+import io.taskgrid.core.Payload;
+import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.schedule.Schedule;
+import io.taskgrid.core.schedule.Schedules;
+import io.taskgrid.core.task.EventName;
+import io.taskgrid.core.task.FireProgress;
+import io.taskgrid.core.task.RegisteredTask;
+import io.taskgrid.core.task.TaskDefinition;
+import io.taskgrid.core.task.TaskId;
+import io.taskgrid.core.task.TaskState;
+import io.taskgrid.proto.v1.ListTasksRequest;
+import io.taskgrid.proto.v1.ListTasksResponse;
+import io.taskgrid.proto.v1.PreviewScheduleRequest;
+import io.taskgrid.proto.v1.PreviewScheduleResponse;
+import io.taskgrid.proto.v1.Task;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Base64;
+import java.util.Optional;
+
+/** The registered-task rpcs, between protobuf and the registry. */
+final class RegistryApi {
+  static final int DEFAULT_PAGE = 100;
+  static final int MAX_PAGE = 1000;
+  static final int MAX_PREVIEW = 1000;
+
+  private final TaskRegistry registry;
+  private final SubmissionLimits limits;
+  private final ZoneId defaultZone;
+  private final Clock clock;
+
+  RegistryApi(TaskRegistry registry, SubmissionLimits limits, ZoneId defaultZone, Clock clock) {
+    this.registry = registry;
+    this.limits = limits;
+    this.defaultZone = defaultZone;
+    this.clock = clock;
+  }
+
+  TaskDefinition definition(io.taskgrid.proto.v1.TaskDefinition proto) {
+    try {
+      return RegistryCodec.toDraft(proto).validate(limits, defaultZone);
+    } catch (InvalidArgumentException e) {
+      throw e.under("task");
+    }
+  }
+
+  Task create(io.taskgrid.proto.v1.TaskDefinition proto) {
+    return toProto(registry.create(definition(proto)).task());
+  }
+
+  Task update(io.taskgrid.proto.v1.TaskDefinition proto, long expectedRevision) {
+    if (expectedRevision < 0) throw new InvalidArgumentException("expected_revision", "must not be negative, got " + expectedRevision);
+    return toProto(registry.update(definition(proto), expectedRevision));
+  }
+
+  Task get(String id) {
+    return toProto(registry.get(TaskId.parse("task_id", id)));
+  }
+
+  Task pause(String id) {
+    return toProto(registry.pause(TaskId.parse("task_id", id)));
+  }
+
+  Task resume(String id) {
+    return toProto(registry.resume(TaskId.parse("task_id", id)));
+  }
+
+  void delete(String id) {
+    registry.delete(TaskId.parse("task_id", id));
+  }
+
+  RegisteredTask task(String id) {
+    return registry.get(TaskId.parse("task_id", id));
+  }
+
+  ListTasksResponse list(ListTasksRequest r) {
+    int size = r.getPageSize() == 0 ? DEFAULT_PAGE : r.getPageSize();
+    if (size < 1 || size > MAX_PAGE) throw new InvalidArgumentException("page_size", "must be between 1 and " + MAX_PAGE + ", got " + r.getPageSize());
+    TaskId after = null;
+    if (!r.getPageToken().isEmpty()) {
+      try {
+        after = new TaskId(new String(Base64.getUrlDecoder().decode(r.getPageToken()), StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        throw new InvalidArgumentException("page_token", "is not a token returned by ListTasks, got " + InvalidArgumentException.quote(r.getPageToken()));
+      }
+    }
+    Optional<TaskState> state = switch (r.getState()) {
+      case TASK_STATE_UNSPECIFIED -> Optional.empty();
+      case TASK_STATE_ACTIVE -> Optional.of(TaskState.ACTIVE);
+      case TASK_STATE_PAUSED -> Optional.of(TaskState.PAUSED);
+      case TASK_STATE_DISABLED -> Optional.of(TaskState.DISABLED);
+      case TASK_STATE_COMPLETED -> Optional.of(TaskState.COMPLETED);
+      case UNRECOGNIZED -> throw new InvalidArgumentException("state", "unknown state " + r.getStateValue());
+    };
+    registry.sync();
+    ListTasksResponse.Builder out = ListTasksResponse.newBuilder();
+    RegisteredTask lastAdded = null;
+    for (RegisteredTask t : registry.view().tasksAfter(after)) {
+      if (!r.getTag().isEmpty() && !t.definition().tags().contains(r.getTag())) continue;
+      if (!r.getCategory().isEmpty() && !t.definition().category().equals(r.getCategory())) continue;
+      if (state.isPresent() && t.state(registry.progress(t.id())) != state.get()) continue;
+      if (out.getTasksCount() == size) {
+        out.setNextPageToken(Base64.getUrlEncoder().withoutPadding().encodeToString(lastAdded.id().value().getBytes(StandardCharsets.UTF_8)));
+        break;
+      }
+      out.addTasks(toProto(t));
+      lastAdded = t;
+    }
+    return out.build();
+  }
+
+  PreviewScheduleResponse preview(PreviewScheduleRequest r) {
+    ZoneId zone = r.getTimeZone().isEmpty() ? defaultZone : Schedules.zone("time_zone", r.getTimeZone());
+    Instant from = r.hasFrom() ? ProtoMapping.toInstant(r.getFrom()) : clock.instant();
+    int count = r.getCount() == 0 ? 10 : r.getCount();
+    if (count < 1 || count > MAX_PREVIEW) throw new InvalidArgumentException("count", "must be between 1 and " + MAX_PREVIEW + ", got " + r.getCount());
+    Schedule schedule = Schedules.parse("expression", r.getExpression(), zone, from);
+    PreviewScheduleResponse.Builder out = PreviewScheduleResponse.newBuilder();
+    for (Instant t : schedule.preview(from, count)) out.addFireTimes(ProtoMapping.toProto(t));
+    return out.build();
+  }
+
+  /** Validates an event for PublishEvent. */
+  static EventName eventName(String name) {
+    return EventName.parse("name", name);
+  }
+
+  Payload eventData(io.taskgrid.proto.v1.Payload data) {
+    Payload p = new Payload(data.getData().toByteArray(), data.getContentType().isEmpty() ? Payload.JSON : data.getContentType());
+    return p.requireAtMost("data", limits.maxPayloadBytes());
+  }
+
+  Task toProto(RegisteredTask t) {
+    Optional<FireProgress> progress = registry.progress(t.id()).filter(p -> p.belongsTo(t));
+    TaskState state = t.state(progress);
+    Task.Builder b = Task.newBuilder()
+        .setDefinition(RegistryCodec.toProto(t.definition()))
+        .setState(switch (state) {
+          case ACTIVE -> io.taskgrid.proto.v1.TaskState.TASK_STATE_ACTIVE;
+          case PAUSED -> io.taskgrid.proto.v1.TaskState.TASK_STATE_PAUSED;
+          case DISABLED -> io.taskgrid.proto.v1.TaskState.TASK_STATE_DISABLED;
+          case COMPLETED -> io.taskgrid.proto.v1.TaskState.TASK_STATE_COMPLETED;
+        })
+        .setCreatedAt(ProtoMapping.toProto(t.createdAt()))
+        .setUpdatedAt(ProtoMapping.toProto(t.updatedAt()))
+        .setRevision(t.revision());
+    progress.ifPresent(p -> {
+      if (!p.lastExecutionId().isEmpty()) {
+        b.setLastFireTime(ProtoMapping.toProto(p.lastFireTime()));
+        b.setLastExecutionId(p.lastExecutionId());
+      }
+    });
+    if (state == TaskState.ACTIVE && t.isScheduled()) {
+      Instant from = t.firedThrough(progress);
+      try {
+        t.schedule(defaultZone).flatMap(s -> s.next(from)).ifPresent(n -> b.setNextFireTime(ProtoMapping.toProto(n)));
+      } catch (RuntimeException e) {
+        // a schedule that cannot be computed has no next fire
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,235 @@
+package io.taskgrid.coordinator.internal.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.taskgrid.coordinator.internal.registry.TaskRegistry;
+import io.taskgrid.core.Durations;
+import io.taskgrid.core.InvalidArgumentException;
+import io.taskgrid.core.Payload;
+import io.taskgrid.core.Priority;
+import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.task.TaskDefinition;
+import io.taskgrid.core.task.TaskDraft;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tasks file: tasks declared in YAML, registered when a coordinator starts (created, or
+ * updated when their definition changed; unchanged ones are left alone). Every task is checked
+ * before any is written, so a bad file registers nothing and stops the coordinator with a message
+ * naming the task and the field.
+ *
+ * <pre>
+ * tasks:
+ *   - id: nightly-report
+ *     handler: reports.nightly
+ *     cron: "0 2 * * *"            # or after: 5m / at: 2026-12-24T18:00 / event: "user:*"
+ *     time_zone: Europe/London
+ *     payload: {day: yesterday}    # any YAML value, sent as JSON; or payload_text: plain text
+ *     enabled: ${REPORTS_ENABLED:-true}
+ * </pre>
+ *
+ * {@code ${NAME}} and {@code ${NAME:-default}} in any value are replaced from the environment; an
+ * unset variable without a default is an error.
+ */
+public final class TasksFileLoader {
+  private static final Logger log = LoggerFactory.getLogger(TasksFileLoader.class);
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final Set<String> KEYS = Set.of("id", "name", "description", "handler", "payload", "payload_text", "content_type",
+      "cron", "after", "at", "event", "time_zone", "enabled", "tags", "category", "metadata", "misfire_policy", "catch_up_window",
+      "jitter", "timeout", "priority");
+
+  /** A tasks file that cannot be used; the message says where and why. */
+  public static final class TasksFileException extends RuntimeException {
+    public TasksFileException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private TasksFileLoader() {}
+
+  /** Reads, checks and registers the file's tasks. */
+  public static void load(Path file, Map<String, String> env, TaskRegistry registry, SubmissionLimits limits, ZoneId defaultZone) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new TasksFileException("tasks file " + file + ": cannot be read: " + e, e);
+    }
+    List<TaskDefinition> tasks = parse(file.toString(), text, env, limits, defaultZone);
+    int changed = 0;
+    for (TaskDefinition t : tasks) {
+      try {
+        if (registry.upsert(t).changed()) changed++;
+      } catch (InvalidArgumentException e) {
+        throw new TasksFileException("tasks file " + file + ": task \"" + t.id() + "\": " + e.getMessage(), e);
+      }
+    }
+    log.info("Tasks file {}: {} tasks, {} created or updated", file, tasks.size(), changed);
+  }
+
+  /** Checks every task of the file; the first problem is a {@link TasksFileException}. */
+  public static List<TaskDefinition> parse(String source, String yaml, Map<String, String> env, SubmissionLimits limits, ZoneId defaultZone) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    } catch (IOException e) {
+      throw new TasksFileException("tasks file " + source + ": not valid YAML: " + e.getMessage(), e);
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) return List.of();
+    if (!root.isObject() || !root.has("tasks") || root.size() != 1 || !root.get("tasks").isArray()) {
+      throw new TasksFileException("tasks file " + source + ": must hold one key, tasks, with a list of tasks", null);
+    }
+    List<TaskDefinition> out = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    int i = 0;
+    for (JsonNode node : root.get("tasks")) {
+      String where = "tasks[" + i + "]" + (node.hasNonNull("id") ? " (id \"" + node.get("id").asText() + "\")" : "");
+      try {
+        if (!node.isObject()) throw new InvalidArgumentException("task", "must be a mapping of fields");
+        TaskDefinition d = draft((ObjectNode) node, env).validate(limits, defaultZone);
+        if (!ids.add(d.id().value())) throw new InvalidArgumentException("id", "is declared twice in the file: \"" + d.id() + "\"");
+        out.add(d);
+      } catch (InvalidArgumentException e) {
+        throw new TasksFileException("tasks file " + source + ": " + where + "." + e.getMessage(), e);
+      }
+      i++;
+    }
+    return out;
+  }
+
+  private static TaskDraft draft(ObjectNode node, Map<String, String> env) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!KEYS.contains(key)) {
+        throw new InvalidArgumentException(key, "is not a task field (known: " + String.join(", ", KEYS.stream().sorted().toList()) + ")");
+      }
+    }
+    Payload payload = null;
+    if (node.has("payload") && node.has("payload_text")) {
+      throw new InvalidArgumentException("payload", "give payload or payload_text, not both");
+    }
+    String contentType = text(node, "content_type", env);
+    if (node.has("payload")) {
+      JsonNode value = substitute(node.get("payload"), env, "payload");
+      payload = new Payload(value.toString().getBytes(StandardCharsets.UTF_8), contentType == null ? Payload.JSON : contentType);
+    } else if (node.has("payload_text")) {
+      payload = new Payload(text(node, "payload_text", env).getBytes(StandardCharsets.UTF_8), contentType == null ? Payload.TEXT : contentType);
+    }
+    List<String> tags = null;
+    if (node.has("tags")) {
+      JsonNode t = node.get("tags");
+      if (!t.isArray()) throw new InvalidArgumentException("tags", "must be a list");
+      tags = new ArrayList<>();
+      for (int i = 0; i < t.size(); i++) tags.add(substitute(t.get(i).asText(), env, "tags[" + i + "]"));
+    }
+    Map<String, String> metadata = null;
+    if (node.has("metadata")) {
+      JsonNode m = node.get("metadata");
+      if (!m.isObject()) throw new InvalidArgumentException("metadata", "must be a mapping");
+      metadata = new LinkedHashMap<>();
+      for (var e : m.properties()) metadata.put(e.getKey(), substitute(e.getValue().asText(), env, "metadata." + e.getKey()));
+    }
+    return new TaskDraft(
+        text(node, "id", env),
+        text(node, "name", env),
+        text(node, "description", env),
+        text(node, "handler", env),
+        payload,
+        text(node, "cron", env),
+        text(node, "after", env),
+        text(node, "at", env),
+        text(node, "event", env),
+        text(node, "time_zone", env),
+        bool(node, "enabled", env),
+        tags,
+        text(node, "category", env),
+        metadata,
+        text(node, "misfire_policy", env),
+        duration(node, "catch_up_window", env),
+        duration(node, "jitter", env),
+        duration(node, "timeout", env),
+        priority(node, env));
+  }
+
+  private static String text(ObjectNode node, String key, Map<String, String> env) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) return null;
+    if (v.isContainerNode()) throw new InvalidArgumentException(key, "must be a single value, got " + v);
+    return substitute(v.asText(), env, key);
+  }
+
+  private static Boolean bool(ObjectNode node, String key, Map<String, String> env) {
+    String v = text(node, key, env);
+    if (v == null) return null;
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new InvalidArgumentException(key, "must be true or false, got " + InvalidArgumentException.quote(v));
+    };
+  }
+
+  private static Duration duration(ObjectNode node, String key, Map<String, String> env) {
+    String v = text(node, key, env);
+    return v == null ? null : Durations.parse(key, v);
+  }
+
+  private static Priority priority(ObjectNode node, Map<String, String> env) {
+    String v = text(node, "priority", env);
+    if (v == null) return null;
+    try {
+      return Priority.valueOf(v.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("priority", "must be critical, high, medium, low or background, got " + InvalidArgumentException.quote(v));
+    }
+  }
+
+  private static JsonNode substitute(JsonNode value, Map<String, String> env, String field) {
+    if (value.isTextual()) return TextNode.valueOf(substitute(value.asText(), env, field));
+    if (value.isObject()) {
+      ObjectNode copy = ((ObjectNode) value).deepCopy();
+      for (var e : value.properties()) copy.set(e.getKey(), substitute(e.getValue(), env, field + "." + e.getKey()));
+      return copy;
+    }
+    if (value.isArray()) {
+      var copy = ((com.fasterxml.jackson.databind.node.ArrayNode) value).deepCopy();
+      for (int i = 0; i < value.size(); i++) copy.set(i, substitute(value.get(i), env, field + "[" + i + "]"));
+      return copy;
+    }
+    return value;
+  }
+
+  static String substitute(String text, Map<String, String> env, String field) {
+    Matcher m = VARIABLE.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = env.get(m.group(1));
+      if (value == null) value = m.group(2);
+      if (value == null) {
+        throw new InvalidArgumentException(field, "environment variable " + m.group(1) + " is not set and has no default (write ${" + m.group(1) + ":-default})");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+}

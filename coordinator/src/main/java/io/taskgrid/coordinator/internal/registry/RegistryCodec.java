@@ -1,0 +1,125 @@
+package io.taskgrid.coordinator.internal.registry;
+
+import io.taskgrid.coordinator.internal.api.ProtoMapping;
+import io.taskgrid.core.Durations;
+import io.taskgrid.core.Payload;
+import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.schedule.MisfirePolicy;
+import io.taskgrid.core.task.FireProgress;
+import io.taskgrid.core.task.RegisteredTask;
+import io.taskgrid.core.task.TaskDefinition;
+import io.taskgrid.core.task.TaskDraft;
+import io.taskgrid.core.task.Trigger;
+import io.taskgrid.proto.v1.FireRecord;
+import io.taskgrid.proto.v1.TaskRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+
+/** Registered tasks between the domain and their protobuf form (API and registry topics). */
+public final class RegistryCodec {
+  /** Stored definitions are read back with no size limits: limits apply when they are written. */
+  private static final SubmissionLimits STORED = new SubmissionLimits(Integer.MAX_VALUE, Duration.ofMinutes(5), Duration.ofDays(3650), 1);
+
+  private RegistryCodec() {}
+
+  /** The draft a client sent; validation turns it into a definition. */
+  public static TaskDraft toDraft(io.taskgrid.proto.v1.TaskDefinition d) {
+    io.taskgrid.proto.v1.Trigger t = d.getTrigger();
+    return new TaskDraft(
+        d.getId(),
+        d.getName(),
+        d.getDescription(),
+        d.getHandler(),
+        d.hasPayload() ? new Payload(d.getPayload().getData().toByteArray(), d.getPayload().getContentType()) : null,
+        t.getKindCase() == io.taskgrid.proto.v1.Trigger.KindCase.CRON ? t.getCron() : null,
+        t.getKindCase() == io.taskgrid.proto.v1.Trigger.KindCase.AFTER ? t.getAfter() : null,
+        t.getKindCase() == io.taskgrid.proto.v1.Trigger.KindCase.AT ? t.getAt() : null,
+        t.getKindCase() == io.taskgrid.proto.v1.Trigger.KindCase.EVENT ? t.getEvent() : null,
+        d.getTimeZone(),
+        d.hasEnabled() ? d.getEnabled() : null,
+        new ArrayList<>(d.getTagsList()),
+        d.getCategory(),
+        d.getMetadataMap(),
+        switch (d.getMisfirePolicy()) {
+          case MISFIRE_POLICY_SKIP -> "skip";
+          case MISFIRE_POLICY_CATCH_UP -> "catch_up";
+          case MISFIRE_POLICY_FIRE_ONCE, MISFIRE_POLICY_UNSPECIFIED -> "fire_once";
+          case UNRECOGNIZED -> "misfire_policy(" + d.getMisfirePolicyValue() + ")";
+        },
+        d.hasCatchUpWindow() ? duration(d.getCatchUpWindow()) : null,
+        d.hasJitter() ? duration(d.getJitter()) : null,
+        d.hasTimeout() ? duration(d.getTimeout()) : null,
+        ProtoMapping.toPriority(d.getPriorityValue()));
+  }
+
+  /** The canonical protobuf form of a definition. */
+  public static io.taskgrid.proto.v1.TaskDefinition toProto(TaskDefinition d) {
+    var b = io.taskgrid.proto.v1.TaskDefinition.newBuilder()
+        .setId(d.id().value())
+        .setName(d.name())
+        .setDescription(d.description())
+        .setHandler(d.handler().value())
+        .setPayload(ProtoMapping.toProto(d.payload()))
+        .setTimeZone(d.zone().map(ZoneId::getId).orElse(""))
+        .setEnabled(d.enabled())
+        .addAllTags(d.tags())
+        .setCategory(d.category())
+        .putAllMetadata(d.metadata().values())
+        .setPriority(ProtoMapping.toProto(d.priority()));
+    var t = io.taskgrid.proto.v1.Trigger.newBuilder();
+    switch (d.trigger()) {
+      case Trigger.Cron c -> b.setTrigger(t.setCron(c.expression()));
+      case Trigger.After a -> b.setTrigger(t.setAfter(Durations.format(a.delay())));
+      case Trigger.At at -> b.setTrigger(t.setAt(at.instant().toString()));
+      case Trigger.OnEvent e -> b.setTrigger(t.setEvent(e.pattern().value()));
+      case Trigger.OnDemand o -> { }
+    }
+    switch (d.misfirePolicy()) {
+      case MisfirePolicy.Skip s -> b.setMisfirePolicy(io.taskgrid.proto.v1.MisfirePolicy.MISFIRE_POLICY_SKIP);
+      case MisfirePolicy.FireOnce f -> b.setMisfirePolicy(io.taskgrid.proto.v1.MisfirePolicy.MISFIRE_POLICY_FIRE_ONCE);
+      case MisfirePolicy.CatchUp c -> b.setMisfirePolicy(io.taskgrid.proto.v1.MisfirePolicy.MISFIRE_POLICY_CATCH_UP)
+          .setCatchUpWindow(ProtoMapping.toProto(c.window()));
+    }
+    if (!d.jitter().isZero()) b.setJitter(ProtoMapping.toProto(d.jitter()));
+    d.timeout().ifPresent(x -> b.setTimeout(ProtoMapping.toProto(x)));
+    return b.build();
+  }
+
+  public static TaskRecord toRecord(RegisteredTask t) {
+    return TaskRecord.newBuilder()
+        .setDefinition(toProto(t.definition()))
+        .setPaused(t.paused())
+        .setCreatedAt(ProtoMapping.toProto(t.createdAt()))
+        .setUpdatedAt(ProtoMapping.toProto(t.updatedAt()))
+        .setScheduleFrom(ProtoMapping.toProto(t.scheduleFrom()))
+        .setRevision(t.revision())
+        .build();
+  }
+
+  /** Reads a stored task; {@code defaultZone} only matters for definitions without a zone. */
+  public static RegisteredTask fromRecord(TaskRecord r, ZoneId defaultZone) {
+    TaskDefinition d = toDraft(r.getDefinition()).validate(STORED, defaultZone);
+    return new RegisteredTask(d, r.getPaused(), ProtoMapping.toInstant(r.getCreatedAt()), ProtoMapping.toInstant(r.getUpdatedAt()),
+        ProtoMapping.toInstant(r.getScheduleFrom()), r.getRevision());
+  }
+
+  public static FireRecord toRecord(FireProgress p) {
+    return FireRecord.newBuilder()
+        .setTaskCreatedAt(ProtoMapping.toProto(p.taskCreatedAt()))
+        .setLastFireTime(ProtoMapping.toProto(p.lastFireTime()))
+        .setLastExecutionId(p.lastExecutionId())
+        .setCompleted(p.completed())
+        .build();
+  }
+
+  public static FireProgress fromRecord(FireRecord r) {
+    return new FireProgress(ProtoMapping.toInstant(r.getTaskCreatedAt()), ProtoMapping.toInstant(r.getLastFireTime()),
+        r.getLastExecutionId(), r.getCompleted());
+  }
+
+  private static Duration duration(com.google.protobuf.Duration d) {
+    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+}

@@ -1,0 +1,132 @@
+package io.taskgrid.coordinator.internal.registry;
+
+import io.taskgrid.core.AlreadyExistsException;
+import io.taskgrid.core.ConflictException;
+import io.taskgrid.core.NotFoundException;
+import io.taskgrid.core.task.FireProgress;
+import io.taskgrid.core.task.RegisteredTask;
+import io.taskgrid.core.task.TaskDefinition;
+import io.taskgrid.core.task.TaskId;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Registered tasks: every change is decided under the task's lock against a view that is in sync
+ * with Kafka, written to the registry topic, and answered once this coordinator's view holds it.
+ */
+public final class TaskRegistry {
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The outcome of a create or upsert. */
+  public record Change(RegisteredTask task, boolean changed) {}
+
+  private final KafkaRegistryLog log;
+  private final RegistryView view;
+  private final TaskLocks locks;
+  private final Clock clock;
+
+  public TaskRegistry(KafkaRegistryLog log, RegistryView view, TaskLocks locks, Clock clock) {
+    this.log = log;
+    this.view = view;
+    this.locks = locks;
+    this.clock = clock;
+  }
+
+  public RegistryView view() {
+    return view;
+  }
+
+  /**
+   * Registers {@code definition}. An identical definition under the same id is a no-op; a different
+   * one is {@link AlreadyExistsException}.
+   */
+  public Change create(TaskDefinition definition) {
+    return locks.withLock(definition.id(), () -> {
+      log.awaitSync(READ_TIMEOUT);
+      Optional<RegisteredTask> existing = view.task(definition.id());
+      if (existing.isPresent()) {
+        if (existing.get().definition().equals(definition)) return new Change(existing.get(), false);
+        throw new AlreadyExistsException("task.id: a task \"" + definition.id() + "\" exists with a different definition (use UpdateTask)");
+      }
+      definition.requireFuture(clock.instant());
+      RegisteredTask created = RegisteredTask.create(definition, clock.instant());
+      log.write(created);
+      return new Change(created, true);
+    });
+  }
+
+  /** Creates the task, or updates it when its definition differs (the tasks file's upsert). */
+  public Change upsert(TaskDefinition definition) {
+    return locks.withLock(definition.id(), () -> {
+      log.awaitSync(READ_TIMEOUT);
+      Optional<RegisteredTask> existing = view.task(definition.id());
+      if (existing.isPresent() && existing.get().definition().equals(definition)) return new Change(existing.get(), false);
+      definition.requireFuture(clock.instant());
+      RegisteredTask next = existing.map(t -> t.update(definition, clock.instant())).orElseGet(() -> RegisteredTask.create(definition, clock.instant()));
+      log.write(next);
+      return new Change(next, true);
+    });
+  }
+
+  /** Replaces a task's definition; {@code expectedRevision} 0 means any. */
+  public RegisteredTask update(TaskDefinition definition, long expectedRevision) {
+    return locks.withLock(definition.id(), () -> {
+      RegisteredTask current = require(definition.id(), "task.id");
+      if (expectedRevision != 0 && current.revision() != expectedRevision) {
+        throw new ConflictException("expected_revision: task \"" + definition.id() + "\" is at revision " + current.revision()
+            + ", not " + expectedRevision);
+      }
+      if (current.definition().equals(definition)) return current;
+      if (!current.definition().trigger().equals(definition.trigger())) definition.requireFuture(clock.instant());
+      RegisteredTask next = current.update(definition, clock.instant());
+      log.write(next);
+      return next;
+    });
+  }
+
+  public RegisteredTask pause(TaskId id) {
+    return locks.withLock(id, () -> {
+      RegisteredTask current = require(id, "task_id");
+      RegisteredTask next = current.pause(clock.instant());
+      if (next != current) log.write(next);
+      return next;
+    });
+  }
+
+  public RegisteredTask resume(TaskId id) {
+    return locks.withLock(id, () -> {
+      RegisteredTask current = require(id, "task_id");
+      RegisteredTask next = current.resume(clock.instant());
+      if (next != current) log.write(next);
+      return next;
+    });
+  }
+
+  public void delete(TaskId id) {
+    locks.withLock(id, () -> {
+      require(id, "task_id");
+      log.delete(id);
+      return null;
+    });
+  }
+
+  /** The task as of now (in sync with every coordinator's acknowledged writes). */
+  public RegisteredTask get(TaskId id) {
+    return require(id, "task_id");
+  }
+
+  public Optional<FireProgress> progress(TaskId id) {
+    return view.progress(id);
+  }
+
+  /** Brings the view up to date with everything acknowledged so far. */
+  public void sync() {
+    log.awaitSync(READ_TIMEOUT);
+  }
+
+  private RegisteredTask require(TaskId id, String field) {
+    log.awaitSync(READ_TIMEOUT);
+    return view.task(id).orElseThrow(() -> new NotFoundException(field + ": no task \"" + id + "\" is registered"));
+  }
+}

@@ -1,0 +1,421 @@
+package io.taskgrid.coordinator.internal.schedule;
+
+import io.taskgrid.coordinator.internal.api.ProtoMapping;
+import io.taskgrid.coordinator.internal.queue.ExecutionMessages;
+import io.taskgrid.coordinator.internal.registry.KafkaRegistryLog;
+import io.taskgrid.coordinator.internal.registry.RegistryCodec;
+import io.taskgrid.coordinator.internal.registry.RegistryView;
+import io.taskgrid.coordinator.internal.store.ExecutionStore;
+import io.taskgrid.coordinator.internal.store.ExecutionStore.NewExecution;
+import io.taskgrid.core.ExecutionId;
+import io.taskgrid.core.Payload;
+import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.schedule.FirePlan;
+import io.taskgrid.core.schedule.Jitter;
+import io.taskgrid.core.schedule.Misfires;
+import io.taskgrid.core.schedule.Schedule;
+import io.taskgrid.core.task.EventName;
+import io.taskgrid.core.task.FireProgress;
+import io.taskgrid.core.task.RegisteredTask;
+import io.taskgrid.core.task.TaskId;
+import io.taskgrid.core.task.Trigger;
+import io.taskgrid.proto.v1.Event;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's scheduler: turns fire times and events into executions, each exactly once.
+ *
+ * <p>While this coordinator leads, one thread keeps every scheduled task's next fire in a
+ * priority queue and sleeps until the earliest one is due (in a poll of the events topic, so an
+ * event or a registry change wakes it at once). Due fires and new events become task messages
+ * written in one Kafka transaction together with the tasks' fire progress and the events
+ * topic's offsets. Each execution's id is derived from (task, fire time) or (task, event), so the
+ * same fire is the same execution on any coordinator.
+ *
+ * <p>Exactly once across failover: a new leader first initializes the scheduler's transactional
+ * producer, which fences the previous leader's producer (its open transaction is aborted, its
+ * next commit fails), then reads fire progress to the end and continues from there. A paused
+ * former leader therefore cannot write another fire, and nothing it committed is fired again.
+ * Fires that fell due while no one led are decided by each task's misfire policy.
+ */
+public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ScheduleLoop.class);
+  private static final int MAX_BATCH = 500;
+  private static final int MAX_CATCH_UP_FIRES = 1000;
+  private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
+
+  /** What the loop needs from its coordinator's configuration. */
+  public record Settings(
+      String bootstrap,
+      String clientId,
+      String tasksTopic,
+      String eventsTopic,
+      String eventsGroup,
+      String transactionalId,
+      ZoneId defaultZone,
+      Duration misfireGrace,
+      SubmissionLimits limits) {}
+
+  private record Due(Instant dueAt, Instant fireTime, TaskId task, long generation, boolean last) {}
+
+  private final Settings settings;
+  private final RegistryView view;
+  private final KafkaRegistryLog registryLog;
+  private final ExecutionStore store;
+  private final LeaderElection election;
+  private final Clock clock;
+  private final Thread thread;
+  private final Set<TaskId> changed = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<KafkaConsumer<String, byte[]>> wakeable = new AtomicReference<>();
+  private volatile boolean running = true;
+  private volatile boolean leading;
+
+  // state of one leadership term, touched only by the loop thread
+  private final PriorityQueue<Due> queue = new PriorityQueue<>((a, b) -> {
+    int c = a.dueAt().compareTo(b.dueAt());
+    return c != 0 ? c : a.task().compareTo(b.task());
+  });
+  private final Map<TaskId, Long> generations = new HashMap<>();
+  private final Map<TaskId, FireProgress> firedThisTerm = new HashMap<>();
+
+  public ScheduleLoop(Settings settings, RegistryView view, KafkaRegistryLog registryLog, ExecutionStore store,
+      LeaderElection election, Clock clock) {
+    this.settings = settings;
+    this.view = view;
+    this.registryLog = registryLog;
+    this.store = store;
+    this.election = election;
+    this.clock = clock;
+    this.thread = new Thread(this::run, "taskgrid-scheduler");
+    this.thread.setDaemon(true);
+    view.addListener(this);
+  }
+
+  public ScheduleLoop start() {
+    election.start();
+    thread.start();
+    return this;
+  }
+
+  /** Whether this coordinator is leading scheduling right now. */
+  public boolean isLeading() {
+    return leading;
+  }
+
+  @Override
+  public void taskChanged(TaskId id) {
+    if (!leading) return;
+    changed.add(id);
+    KafkaConsumer<String, byte[]> c = wakeable.get();
+    if (c != null) c.wakeup();
+  }
+
+  private void run() {
+    while (running) {
+      if (!election.isLeader()) {
+        pause(100);
+        continue;
+      }
+      try {
+        lead();
+      } catch (ProducerFencedException | InvalidProducerEpochException e) {
+        log.warn("Scheduler fenced: another coordinator took over scheduling ({})", e.toString());
+        election.resign();
+      } catch (RuntimeException e) {
+        if (running) {
+          log.warn("Scheduling term ended by an error; starting again: {}", e.toString(), e);
+          pause(500);
+        }
+      } finally {
+        leading = false;
+      }
+    }
+  }
+
+  private void lead() {
+    try (KafkaProducer<String, byte[]> producer = newProducer();
+        KafkaConsumer<String, byte[]> events = newEventConsumer()) {
+      producer.initTransactions(); // fences the previous leader's producer and ends its open transaction
+      List<TopicPartition> partitions = events.partitionsFor(settings.eventsTopic()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      events.assign(partitions);
+      Map<TopicPartition, OffsetAndMetadata> committed = events.committed(Set.copyOf(partitions));
+      for (TopicPartition tp : partitions) {
+        OffsetAndMetadata o = committed.get(tp);
+        if (o == null) events.seekToBeginning(List.of(tp)); else events.seek(tp, o.offset());
+      }
+      leading = true;
+      registryLog.awaitSync(Duration.ofSeconds(30)); // all progress committed before the fencing is now in the view
+      queue.clear();
+      generations.clear();
+      firedThisTerm.clear();
+      changed.clear();
+      Instant now = clock.instant();
+      int planned = 0;
+      for (RegisteredTask t : view.tasks()) {
+        if (plan(t.id(), now)) planned++;
+      }
+      log.info("Leading scheduling: {} scheduled tasks of {}, {} fires queued", planned, view.size(), queue.size());
+      wakeable.set(events);
+      try {
+        while (running && election.isLeader()) {
+          step(producer, events);
+        }
+      } finally {
+        wakeable.set(null);
+      }
+      if (running) log.warn("Stopped leading scheduling: leadership lease lost");
+    }
+  }
+
+  private void step(KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> events) {
+    if (!changed.isEmpty()) {
+      Instant now = clock.instant();
+      for (TaskId id : List.copyOf(changed)) {
+        changed.remove(id);
+        plan(id, now);
+      }
+    }
+    Instant now = clock.instant();
+    List<Due> due = new ArrayList<>();
+    while (!queue.isEmpty() && !queue.peek().dueAt().isAfter(now) && due.size() < MAX_BATCH) {
+      Due d = queue.poll();
+      if (generations.getOrDefault(d.task(), -1L) == d.generation()) due.add(d);
+    }
+    Duration wait = Duration.ZERO;
+    if (due.isEmpty()) {
+      wait = queue.isEmpty() ? MAX_SLEEP : Duration.between(now, queue.peek().dueAt());
+      if (wait.compareTo(MAX_SLEEP) > 0) wait = MAX_SLEEP;
+      if (!changed.isEmpty()) wait = Duration.ZERO;
+    }
+    ConsumerRecords<String, byte[]> records;
+    try {
+      records = events.poll(wait);
+    } catch (WakeupException e) {
+      records = ConsumerRecords.empty();
+    }
+    if (due.isEmpty() && records.isEmpty()) return;
+    fire(producer, events, due, records);
+  }
+
+  /** Recomputes a task's queued fires. Returns whether it is scheduled. */
+  private boolean plan(TaskId id, Instant now) {
+    long generation = generations.getOrDefault(id, 0L) + 1;
+    Optional<RegisteredTask> found = view.task(id);
+    if (found.isEmpty() || !found.get().isScheduled()) {
+      generations.remove(id);
+      return false;
+    }
+    RegisteredTask task = found.get();
+    Optional<Schedule> schedule;
+    try {
+      schedule = task.schedule(settings.defaultZone());
+    } catch (RuntimeException e) {
+      log.error("Task {} has a schedule that cannot be computed; it will not fire: {}", id, e.getMessage());
+      generations.remove(id);
+      return false;
+    }
+    if (schedule.isEmpty()) {
+      generations.remove(id);
+      return false;
+    }
+    generations.put(id, generation);
+    Optional<FireProgress> progress = latestProgress(task);
+    if (task.definition().isOneOff() && progress.filter(FireProgress::completed).isPresent()) return false;
+    Instant from = task.firedThrough(progress);
+    FirePlan p = Misfires.plan(schedule.get(), from, now, settings.misfireGrace(), task.definition().misfirePolicy(), MAX_CATCH_UP_FIRES);
+    for (int i = 0; i < p.due().size(); i++) {
+      boolean last = p.next().isEmpty() && i == p.due().size() - 1;
+      enqueue(task, p.due().get(i), generation, last);
+    }
+    p.next().ifPresent(n -> enqueue(task, n, generation, true));
+    return true;
+  }
+
+  private void enqueue(RegisteredTask task, Instant fire, long generation, boolean last) {
+    Instant dueAt = fire.plus(Jitter.offset(task.id().value(), fire, task.definition().jitter()));
+    queue.add(new Due(dueAt, fire, task.id(), generation, last));
+  }
+
+  private Optional<FireProgress> latestProgress(RegisteredTask task) {
+    Optional<FireProgress> stored = view.progress(task.id()).filter(p -> p.belongsTo(task));
+    Optional<FireProgress> mine = Optional.ofNullable(firedThisTerm.get(task.id())).filter(p -> p.belongsTo(task));
+    if (mine.isEmpty()) return stored;
+    if (stored.isEmpty()) return mine;
+    return stored.get().lastFireTime().isAfter(mine.get().lastFireTime()) ? stored : mine;
+  }
+
+  private void fire(KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> events, List<Due> due,
+      ConsumerRecords<String, byte[]> records) {
+    Instant now = clock.instant();
+    List<NewExecution> executions = new ArrayList<>();
+    Map<TaskId, FireProgress> progress = new HashMap<>();
+    List<Due> fired = new ArrayList<>();
+    producer.beginTransaction();
+    for (Due d : due) {
+      RegisteredTask task = view.task(d.task()).orElse(null);
+      if (task == null || !task.isScheduled()) continue;
+      String trigger = switch (task.definition().trigger()) {
+        case Trigger.Cron c -> "cron";
+        case Trigger.After a -> "after";
+        case Trigger.At a -> "at";
+        case Trigger.OnEvent e -> "event";
+        case Trigger.OnDemand o -> "run_now";
+      };
+      String id = ExecutionId.derived(d.fireTime(), "fire", task.id().value(), task.createdAt().toString(), d.fireTime().toString()).value();
+      NewExecution e = ExecutionMessages.execution(id, task, task.definition().payload(), trigger, Optional.of(d.fireTime()),
+          Optional.empty(), settings.limits(), now);
+      producer.send(new ProducerRecord<>(settings.tasksTopic(), id,
+          ExecutionMessages.toMessage(e, task, Optional.of(d.fireTime()), Optional.empty()).toByteArray()));
+      FireProgress p = new FireProgress(task.createdAt(), d.fireTime(), id, task.definition().isOneOff());
+      progress.put(task.id(), p);
+      producer.send(new ProducerRecord<>(registryLog.firesTopic(), task.id().value(), RegistryCodec.toRecord(p).toByteArray()));
+      executions.add(e);
+      fired.add(d);
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> r : records) {
+      offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+      EventName name;
+      try {
+        name = EventName.parse("key", r.key());
+      } catch (RuntimeException bad) {
+        log.warn("Ignoring an event with an invalid name at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), bad.getMessage());
+        continue;
+      }
+      Event event = toEvent(name, r);
+      for (RegisteredTask task : view.listenersOf(name)) {
+        String id = ExecutionId.derived(Instant.ofEpochMilli(r.timestamp()), "event", task.id().value(), task.createdAt().toString(),
+            r.topic(), Integer.toString(r.partition()), Long.toString(r.offset())).value();
+        NewExecution e = ExecutionMessages.execution(id, task, task.definition().payload(), "event", Optional.empty(), Optional.of(event),
+            settings.limits(), now);
+        producer.send(new ProducerRecord<>(settings.tasksTopic(), id,
+            ExecutionMessages.toMessage(e, task, Optional.of(Instant.ofEpochMilli(r.timestamp())), Optional.of(event)).toByteArray()));
+        executions.add(e);
+      }
+    }
+    if (!offsets.isEmpty()) {
+      producer.sendOffsetsToTransaction(offsets, new ConsumerGroupMetadata(settings.eventsGroup()));
+    }
+    try {
+      producer.commitTransaction();
+    } catch (ProducerFencedException | InvalidProducerEpochException e) {
+      throw e;
+    } catch (KafkaException e) {
+      // not committed: this term ends; the next one re-plans from committed progress and offsets
+      throw new IllegalStateException("scheduling transaction failed: " + e.getMessage(), e);
+    }
+    firedThisTerm.putAll(progress);
+    for (Due d : fired) {
+      if (!d.last()) continue;
+      RegisteredTask task = view.task(d.task()).orElse(null);
+      if (task == null) continue;
+      task.schedule(settings.defaultZone()).flatMap(s -> s.next(d.fireTime()))
+          .ifPresent(n -> enqueue(task, n, d.generation(), true));
+    }
+    if (!executions.isEmpty()) {
+      // the records let clients read and watch fired executions at once; a worker rebuilds any that
+      // are missing from its message, so a failure here loses nothing
+      store.insert(executions).whenComplete((r, error) -> {
+        if (error != null) log.warn("Recording {} fired executions in Redis failed (workers will record them): {}", executions.size(), error.toString());
+      });
+    }
+  }
+
+  private static Event toEvent(EventName name, ConsumerRecord<String, byte[]> r) {
+    Header type = r.headers().lastHeader("content-type");
+    String contentType = type == null ? Payload.JSON : new String(type.value(), StandardCharsets.UTF_8);
+    Payload data;
+    try {
+      data = new Payload(r.value() == null ? new byte[0] : r.value(), contentType);
+    } catch (RuntimeException badType) {
+      data = new Payload(r.value() == null ? new byte[0] : r.value(), Payload.OCTET_STREAM);
+    }
+    return Event.newBuilder().setName(name.value()).setData(ProtoMapping.toProto(data))
+        .setPublishedAt(ProtoMapping.toProto(Instant.ofEpochMilli(r.timestamp()))).build();
+  }
+
+  private KafkaProducer<String, byte[]> newProducer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-scheduler");
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.limits().maxPayloadBytes() + 64 * 1024);
+    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private KafkaConsumer<String, byte[]> newEventConsumer() {
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-events");
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.eventsGroup());
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<String, byte[]> c = wakeable.get();
+    if (c != null) c.wakeup();
+    try {
+      thread.join(15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    election.close();
+  }
+}
