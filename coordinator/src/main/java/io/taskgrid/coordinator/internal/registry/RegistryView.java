@@ -80,9 +80,9 @@ public final class RegistryView {
     changed(id);
   }
 
+  /** Progress is written only by the leader, which tracks its own: no listener needs telling. */
   void putProgress(TaskId id, FireProgress p) {
     progress.put(id, p);
-    changed(id);
   }
 
   void removeProgress(TaskId id) {

@@ -112,6 +112,8 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   });
   private final Map<TaskId, Long> generations = new HashMap<>();
   private final Map<TaskId, FireProgress> firedThisTerm = new HashMap<>();
+  /** One-off tasks whose only fire was dropped by their misfire policy: written as completed. */
+  private final Map<TaskId, FireProgress> dropped = new HashMap<>();
 
   public ScheduleLoop(Settings settings, RegistryView view, KafkaRegistryLog registryLog, ExecutionStore store,
       LeaderElection election, Clock clock) {
@@ -184,6 +186,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       queue.clear();
       generations.clear();
       firedThisTerm.clear();
+      dropped.clear();
       changed.clear();
       Instant now = clock.instant();
       int planned = 0;
@@ -229,7 +232,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     } catch (WakeupException e) {
       records = ConsumerRecords.empty();
     }
-    if (due.isEmpty() && records.isEmpty()) return;
+    if (due.isEmpty() && records.isEmpty() && dropped.isEmpty()) return;
     fire(producer, events, due, records);
   }
 
@@ -259,6 +262,10 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     if (task.definition().isOneOff() && progress.filter(FireProgress::completed).isPresent()) return false;
     Instant from = task.firedThrough(progress);
     FirePlan p = Misfires.plan(schedule.get(), from, now, settings.misfireGrace(), task.definition().misfirePolicy(), MAX_CATCH_UP_FIRES);
+    if (task.definition().isOneOff() && p.due().isEmpty() && p.next().isEmpty()) {
+      dropped.put(id, new FireProgress(task.createdAt(), from, "", true));
+      return false;
+    }
     for (int i = 0; i < p.due().size(); i++) {
       boolean last = p.next().isEmpty() && i == p.due().size() - 1;
       enqueue(task, p.due().get(i), generation, last);
@@ -308,6 +315,10 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       executions.add(e);
       fired.add(d);
     }
+    for (var d : dropped.entrySet()) {
+      producer.send(new ProducerRecord<>(registryLog.firesTopic(), d.getKey().value(), RegistryCodec.toRecord(d.getValue()).toByteArray()));
+      progress.putIfAbsent(d.getKey(), d.getValue());
+    }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : records) {
       offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
@@ -341,6 +352,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       throw new IllegalStateException("scheduling transaction failed: " + e.getMessage(), e);
     }
     firedThisTerm.putAll(progress);
+    dropped.clear();
     for (Due d : fired) {
       if (!d.last()) continue;
       RegisteredTask task = view.task(d.task()).orElse(null);

@@ -1,0 +1,116 @@
+package io.taskgrid.coordinator.internal.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskgrid.coordinator.internal.config.TasksFileLoader.TasksFileException;
+import io.taskgrid.core.Payload;
+import io.taskgrid.core.Priority;
+import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.schedule.MisfirePolicy;
+import io.taskgrid.core.task.TaskDefinition;
+import io.taskgrid.core.task.Trigger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TasksFileLoaderTest {
+  private static List<TaskDefinition> parse(String yaml, Map<String, String> env) {
+    return TasksFileLoader.parse("tasks.yaml", yaml, env, SubmissionLimits.DEFAULTS, ZoneOffset.UTC);
+  }
+
+  @Test
+  void readsEveryFieldOfATask() {
+    List<TaskDefinition> tasks = parse("""
+        tasks:
+          - id: nightly-report
+            name: Nightly report
+            description: the numbers
+            handler: reports.nightly
+            cron: "0 2 * * *"
+            time_zone: Europe/London
+            payload: {day: yesterday, n: 3}
+            enabled: false
+            tags: [reports, daily]
+            category: reporting
+            metadata: {owner: data}
+            misfire_policy: catch_up
+            catch_up_window: 6h
+            jitter: 30s
+            timeout: 10m
+            priority: high
+        """, Map.of());
+    TaskDefinition d = tasks.get(0);
+    assertThat(d.id().value()).isEqualTo("nightly-report");
+    assertThat(d.name()).isEqualTo("Nightly report");
+    assertThat(d.trigger()).isEqualTo(new Trigger.Cron("0 2 * * *"));
+    assertThat(d.zone()).contains(ZoneId.of("Europe/London"));
+    assertThat(d.payload()).isEqualTo(new Payload("{\"day\":\"yesterday\",\"n\":3}".getBytes(StandardCharsets.UTF_8), Payload.JSON));
+    assertThat(d.enabled()).isFalse();
+    assertThat(d.tags()).containsExactly("daily", "reports");
+    assertThat(d.category()).isEqualTo("reporting");
+    assertThat(d.metadata().values()).containsEntry("owner", "data");
+    assertThat(d.misfirePolicy()).isEqualTo(new MisfirePolicy.CatchUp(Duration.ofHours(6)));
+    assertThat(d.jitter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(d.timeout()).contains(Duration.ofMinutes(10));
+    assertThat(d.priority()).isEqualTo(Priority.HIGH);
+  }
+
+  @Test
+  void substitutesEnvironmentVariablesWithDefaults() {
+    String yaml = """
+        tasks:
+          - id: t
+            handler: ${HANDLER}
+            event: "${PREFIX:-user}:*"
+            enabled: ${ENABLED:-true}
+            payload_text: "to ${WHO:-nobody}"
+        """;
+    TaskDefinition d = parse(yaml, Map.of("HANDLER", "mail.send", "ENABLED", "false")).get(0);
+    assertThat(d.handler().value()).isEqualTo("mail.send");
+    assertThat(d.trigger()).isEqualTo(new Trigger.OnEvent(io.taskgrid.core.task.EventPattern.parse("p", "user:*")));
+    assertThat(d.enabled()).isFalse();
+    assertThat(d.payload().asText()).isEqualTo("to nobody");
+  }
+
+  @Test
+  void aBadTaskIsReportedWithItsPositionIdAndField() {
+    assertThatThrownBy(() -> parse("""
+        tasks:
+          - id: ok
+            handler: h
+            cron: "* * * * *"
+          - id: nightly
+            handler: h
+            cron: "61 2 * * *"
+        """, Map.of()))
+        .isInstanceOf(TasksFileException.class)
+        .hasMessageContaining("tasks.yaml")
+        .hasMessageContaining("tasks[1] (id \"nightly\").trigger.cron")
+        .hasMessageContaining("61");
+  }
+
+  @Test
+  void rejectsUnknownKeysDuplicateIdsAndUnsetVariables() {
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, crom: \"* * * * *\"}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").crom: is not a task field");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h}\n  - {id: a, handler: h}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("declared twice");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: \"${NOPE}\"}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").handler: environment variable NOPE is not set");
+    assertThatThrownBy(() -> parse("tasks: [\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("not valid YAML");
+    assertThatThrownBy(() -> parse("jobs: []\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("one key, tasks");
+  }
+
+  @Test
+  void anEmptyFileDeclaresNoTasks() {
+    assertThat(parse("", Map.of())).isEmpty();
+    assertThat(parse("tasks: []", Map.of())).isEmpty();
+  }
+}
