@@ -50,7 +50,10 @@ public record TaskDefinition(
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(trigger, "trigger");
     Objects.requireNonNull(zone, "zone");
-    tags = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(tags));
+    // a coordinator holds every registered task in memory (a million is a supported size):
+    // empty collections are shared and repeated strings interned
+    tags = tags.isEmpty() ? java.util.Collections.emptySortedSet() : java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(tags));
+    category = category.intern();
     Objects.requireNonNull(category, "category");
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(misfirePolicy, "misfirePolicy");
@@ -98,6 +101,7 @@ public record TaskDefinition(
 
   /** Metadata limits are those of execution labels. */
   static Labels metadata(Map<String, String> values) {
+    if (values == null || values.isEmpty()) return Labels.NONE;
     try {
       return new Labels(values);
     } catch (InvalidArgumentException e) {

@@ -59,6 +59,8 @@ public record TaskDraft(
   public static final Duration DEFAULT_CATCH_UP_WINDOW = Duration.ofHours(1);
   public static final Duration MAX_CATCH_UP_WINDOW = Duration.ofDays(31);
   public static final Duration MAX_JITTER = Duration.ofHours(1);
+  private static final MisfirePolicy SKIP = new MisfirePolicy.Skip();
+  private static final MisfirePolicy FIRE_ONCE = new MisfirePolicy.FireOnce();
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,62}");
 
   /** An empty draft with only the id and handler, for builders. */
@@ -74,21 +76,21 @@ public record TaskDraft(
    */
   public TaskDefinition validate(SubmissionLimits limits, ZoneId defaultZone) {
     TaskId taskId = TaskId.parse("id", id);
-    String shownName = name == null || name.isEmpty() ? taskId.value() : name;
+    String shownName = name == null || name.isEmpty() || name.equals(taskId.value()) ? taskId.value() : name;
     if (shownName.length() > MAX_NAME) {
       throw new InvalidArgumentException("name", "must be at most " + MAX_NAME + " characters, got " + shownName.length());
     }
-    String text = description == null ? "" : description;
+    String text = description == null || description.isEmpty() ? "" : description;
     if (text.length() > MAX_DESCRIPTION) {
       throw new InvalidArgumentException("description", "must be at most " + MAX_DESCRIPTION + " characters, got " + text.length());
     }
     HandlerName handlerName;
     try {
-      handlerName = new HandlerName(handler);
+      handlerName = new HandlerName(handler == null ? null : handler.intern());
     } catch (InvalidArgumentException e) {
       throw e; // already names "handler"
     }
-    Payload body = (payload == null ? Payload.EMPTY : payload).requireAtMost("payload", limits.maxPayloadBytes());
+    Payload body = (payload == null || payload.equals(Payload.EMPTY) ? Payload.EMPTY : payload).requireAtMost("payload", limits.maxPayloadBytes());
     Optional<ZoneId> zone =
         timeZone == null || timeZone.isEmpty() ? Optional.empty() : Optional.of(Schedules.zone("time_zone", timeZone));
     Trigger trigger = trigger(zone.orElse(defaultZone));
@@ -143,7 +145,7 @@ public record TaskDraft(
     }
     if (cron != null) {
       Schedules.parse("trigger.cron", cron, zone, Instant.EPOCH); // validates; the schedule is rebuilt when needed
-      return new Trigger.Cron(cron.trim());
+      return new Trigger.Cron(cron.trim().intern());
     }
     if (after != null) {
       Duration delay = Durations.parse("trigger.after", after);
@@ -168,8 +170,8 @@ public record TaskDraft(
       throw new InvalidArgumentException("catch_up_window", "applies only to misfire_policy catch_up, got policy " + policy);
     }
     return switch (policy) {
-      case "skip" -> new MisfirePolicy.Skip();
-      case "fire_once" -> new MisfirePolicy.FireOnce();
+      case "skip" -> SKIP;
+      case "fire_once" -> FIRE_ONCE;
       case "catch_up" -> {
         if (window.isNegative() || window.compareTo(MAX_CATCH_UP_WINDOW) > 0) {
           throw new InvalidArgumentException(
