@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * Publishes events: every registered task whose {@linkplain TaskDefinition.Builder#onEvent event
- * pattern} matches an event's name gets one execution, with the event's data as its payload. Get
+ * pattern} matches an event's name gets one execution: its payload is the task's own, and the
+ * handler reads the event (name, data, publication time) from {@code TaskContext.event()}. Get
  * it from {@link TaskgridClient#events()}; it is thread-safe.
  *
  * <pre>{@code

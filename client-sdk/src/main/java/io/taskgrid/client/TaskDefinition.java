@@ -516,7 +516,8 @@ public final class TaskDefinition {
 
     /**
      * Runs the task on every published event whose name matches a pattern (see {@link
-     * Events#publish(String, Payload)}); the event's data becomes the execution's payload.
+     * Events#publish(String, Payload)}). The execution gets the task's payload; the handler reads
+     * the event's name and data from {@code TaskContext.event()}.
      *
      * @param pattern an event name where {@code *} matches any run of characters: {@code
      *     user:*}, {@code audit:*}, {@code *}

@@ -52,12 +52,22 @@ final class RegistryApi {
   }
 
   Task create(io.taskgrid.proto.v1.TaskDefinition proto) {
-    return toProto(registry.create(definition(proto)).task());
+    TaskDefinition definition = definition(proto);
+    try {
+      return toProto(registry.create(definition).task());
+    } catch (InvalidArgumentException e) {
+      throw e.under("task"); // an `at` already past, found when registering
+    }
   }
 
   Task update(io.taskgrid.proto.v1.TaskDefinition proto, long expectedRevision) {
     if (expectedRevision < 0) throw new InvalidArgumentException("expected_revision", "must not be negative, got " + expectedRevision);
-    return toProto(registry.update(definition(proto), expectedRevision));
+    TaskDefinition definition = definition(proto);
+    try {
+      return toProto(registry.update(definition, expectedRevision));
+    } catch (InvalidArgumentException e) {
+      throw e.under("task");
+    }
   }
 
   Task get(String id) {
