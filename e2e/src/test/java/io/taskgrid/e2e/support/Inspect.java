@@ -47,7 +47,9 @@ public final class Inspect {
   }
 
   /** Keys under a namespace. */
+  /** Keys of executions and idempotency keys in {@code namespace} (not the scheduler's leader lease). */
   public static long keysIn(RedissonClient redis, String namespace) {
-    return redis.getKeys().getKeysStreamByPattern("tg:" + namespace + ":*").count();
+    return redis.getKeys().getKeysStreamByPattern("tg:" + namespace + ":*")
+        .filter(k -> !k.equals("tg:" + namespace + ":scheduler-leader")).count();
   }
 }
