@@ -104,7 +104,7 @@ public final class Coordinator implements AutoCloseable {
       scheduler = new ScheduleLoop(
           new ScheduleLoop.Settings(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId(), config.tasksTopic(), sch.eventsTopic(),
               config.namespace() + "-event-router", "taskgrid-scheduler-" + config.namespace(), sch.defaultZone(), sch.misfireGrace(),
-              config.limits()),
+              sch.fireAhead(), config.limits()),
           view, registryLog, store,
           new RedisLeaderLease(redisson, config.keyspace().prefix() + "scheduler-leader", config.coordinatorId(), sch.leaderLease()),
           clock).start();

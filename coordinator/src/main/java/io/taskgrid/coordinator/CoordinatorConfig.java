@@ -52,6 +52,7 @@ public record CoordinatorConfig(
    * @param leaderLease how long a leader's lease lasts without renewal: the longest a dead leader
    *     blocks scheduling
    * @param tasksFile YAML file of tasks to register at start; empty for none
+   * @param fireAhead how early the leader writes a fire; workers start it at its time
    */
   public record Scheduling(
       String registryTopic,
@@ -61,7 +62,8 @@ public record CoordinatorConfig(
       java.time.ZoneId defaultZone,
       Duration misfireGrace,
       Duration leaderLease,
-      String tasksFile) {
+      String tasksFile,
+      Duration fireAhead) {
     public Scheduling {
       for (String t : List.of(registryTopic, firesTopic, eventsTopic)) {
         if (t == null || !t.matches("[A-Za-z0-9._-]{1,249}")) throw new IllegalArgumentException("bad topic name: " + t);
@@ -71,23 +73,26 @@ public record CoordinatorConfig(
       if (misfireGrace == null || misfireGrace.isNegative()) throw new IllegalArgumentException("misfireGrace must not be negative");
       if (leaderLease == null || leaderLease.toMillis() < 300) throw new IllegalArgumentException("leaderLease must be at least 300ms");
       tasksFile = tasksFile == null ? "" : tasksFile;
+      if (fireAhead == null || fireAhead.isNegative() || fireAhead.compareTo(Duration.ofSeconds(10)) > 0) {
+        throw new IllegalArgumentException("fireAhead must be between 0 and 10s, got " + fireAhead);
+      }
     }
 
     public Scheduling withTopics(String prefix) {
       return new Scheduling(prefix + ".registry", prefix + ".fires", prefix + ".events", eventsTopicPartitions, defaultZone, misfireGrace,
-          leaderLease, tasksFile);
+          leaderLease, tasksFile, fireAhead);
     }
 
     public Scheduling withTasksFile(String file) {
-      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, misfireGrace, leaderLease, file);
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, misfireGrace, leaderLease, file, fireAhead);
     }
 
     public Scheduling withMisfireGrace(Duration grace) {
-      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, grace, leaderLease, tasksFile);
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, grace, leaderLease, tasksFile, fireAhead);
     }
 
     public Scheduling withDefaultZone(java.time.ZoneId zone) {
-      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, zone, misfireGrace, leaderLease, tasksFile);
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, zone, misfireGrace, leaderLease, tasksFile, fireAhead);
     }
   }
 
@@ -132,6 +137,8 @@ public record CoordinatorConfig(
       new Setting<>("TASKGRID_MISFIRE_GRACE", "60s", "A fire at most this late (no coordinator led at its time) runs normally; later ones follow the task's misfire policy.", Setting::duration);
   public static final Setting<Duration> LEADER_LEASE =
       new Setting<>("TASKGRID_LEADER_LEASE", "3s", "Lease of the scheduling leader: a standby takes over at most this long after the leader dies.", Setting::duration);
+  public static final Setting<Duration> FIRE_AHEAD =
+      new Setting<>("TASKGRID_FIRE_AHEAD", "200ms", "How early the leader writes a scheduled fire to Kafka; workers hold it and start it at its time, so Kafka's latency does not delay it. A pause, change or delete reaches fires further ahead than this.", Setting::duration);
   public static final Setting<String> TASKS_FILE =
       new Setting<>("TASKGRID_TASKS_FILE", "", "YAML file of tasks registered (created or updated) when the coordinator starts; empty for none.", s -> s);
 
@@ -139,7 +146,7 @@ public record CoordinatorConfig(
   public static final List<Setting<?>> SETTINGS =
       List.of(COORDINATOR_ID, GRPC_PORT, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE, TASKS_TOPIC, TASKS_TOPIC_PARTITIONS,
           TASKS_TOPIC_REPLICATION, MAX_PAYLOAD_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, EXECUTION_RETENTION, IDEMPOTENCY_RETENTION,
-          REGISTRY_TOPIC, FIRES_TOPIC, EVENTS_TOPIC, EVENTS_TOPIC_PARTITIONS, DEFAULT_TIME_ZONE, MISFIRE_GRACE, LEADER_LEASE, TASKS_FILE);
+          REGISTRY_TOPIC, FIRES_TOPIC, EVENTS_TOPIC, EVENTS_TOPIC_PARTITIONS, DEFAULT_TIME_ZONE, MISFIRE_GRACE, LEADER_LEASE, FIRE_AHEAD, TASKS_FILE);
 
   public CoordinatorConfig {
     coordinatorId = coordinatorId == null || coordinatorId.isEmpty()
@@ -179,7 +186,7 @@ public record CoordinatorConfig(
         EXECUTION_RETENTION.read(env),
         IDEMPOTENCY_RETENTION.read(env),
         new Scheduling(REGISTRY_TOPIC.read(env), FIRES_TOPIC.read(env), EVENTS_TOPIC.read(env), EVENTS_TOPIC_PARTITIONS.read(env),
-            DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env)));
+            DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env), FIRE_AHEAD.read(env)));
   }
 
   public Keyspace keyspace() {

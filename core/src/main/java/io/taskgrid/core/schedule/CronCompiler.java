@@ -21,6 +21,9 @@ import com.cronutils.parser.CronParser;
 import io.taskgrid.core.InvalidArgumentException;
 import java.util.List;
 import java.util.Locale;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -35,8 +38,22 @@ import java.util.regex.Pattern;
  * schedules but few distinct expressions, and a pattern is immutable, so sharing is invisible.
  */
 final class CronCompiler {
-  private static final int CACHE_LIMIT = 4096;
-  private static final Map<String, CronPattern> CACHE = new ConcurrentHashMap<>();
+  /**
+   * Compiled patterns by normalized expression, held weakly: a pattern lives as long as a schedule
+   * (a registered task) uses it, so a million tasks sharing a hundred thousand expressions compile
+   * each once, and expressions only previewed do not accumulate.
+   */
+  private static final Map<String, Cached> CACHE = new ConcurrentHashMap<>();
+  private static final ReferenceQueue<CronPattern> CLEARED = new ReferenceQueue<>();
+
+  private static final class Cached extends WeakReference<CronPattern> {
+    final String key;
+
+    Cached(String key, CronPattern pattern) {
+      super(pattern, CLEARED);
+      this.key = key;
+    }
+  }
 
   private static final String[] NAMES = {"second", "minute", "hour", "day-of-month", "month", "day-of-week"};
   private static final String[] ALLOWED = {
@@ -111,16 +128,17 @@ final class CronCompiler {
               + quote(expression));
     }
     String normalized = String.join(" ", typed).toUpperCase(Locale.ROOT);
-    CronPattern cached = CACHE.get(normalized);
-    if (cached != null) {
-      return cached;
+    for (Reference<? extends CronPattern> r; (r = CLEARED.poll()) != null; ) {
+      CACHE.remove(((Cached) r).key, r);
+    }
+    Cached cached = CACHE.get(normalized);
+    CronPattern hit = cached == null ? null : cached.get();
+    if (hit != null) {
+      return hit;
     }
     CronPattern compiled = compile(field, expression, typed, normalized);
-    if (CACHE.size() >= CACHE_LIMIT) {
-      CACHE.clear(); // crude but bounded; a miss only costs one parse
-    }
-    CronPattern raced = CACHE.putIfAbsent(normalized, compiled);
-    return raced != null ? raced : compiled;
+    CACHE.put(normalized, new Cached(normalized, compiled));
+    return compiled;
   }
 
   private static CronPattern compile(String field, String expression, String[] typed, String normalized) {

@@ -5,6 +5,7 @@ import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.Labels;
 import io.taskgrid.core.Payload;
 import io.taskgrid.core.Priority;
+import io.taskgrid.core.schedule.EverySchedule;
 import io.taskgrid.core.schedule.MisfirePolicy;
 import io.taskgrid.core.schedule.OnceSchedule;
 import io.taskgrid.core.schedule.Schedule;
@@ -73,7 +74,7 @@ public record TaskDefinition(
    */
   public Optional<Schedule> schedule(ZoneId clusterDefault, Instant createdAt) {
     return switch (trigger) {
-      case Trigger.Cron c -> Optional.of(Schedules.parse("trigger.cron", c.expression(), zoneOr(clusterDefault), createdAt));
+      case Trigger.Cron c -> Optional.of(c.compiled() instanceof EverySchedule every ? new EverySchedule(every.interval(), createdAt) : c.compiled());
       case Trigger.After a -> Optional.of(new OnceSchedule(createdAt.plus(a.delay())));
       case Trigger.At at -> Optional.of(new OnceSchedule(at.instant()));
       case Trigger.OnEvent e -> Optional.empty();

@@ -144,8 +144,7 @@ public record TaskDraft(
       throw new InvalidArgumentException("trigger", "set only one of cron, after, at and event, got " + String.join(", ", given));
     }
     if (cron != null) {
-      Schedules.parse("trigger.cron", cron, zone, Instant.EPOCH); // validates; the schedule is rebuilt when needed
-      return new Trigger.Cron(cron.trim().intern());
+      return new Trigger.Cron(cron.trim().intern(), Schedules.parse("trigger.cron", cron, zone, Instant.EPOCH));
     }
     if (after != null) {
       Duration delay = Durations.parse("trigger.after", after);

@@ -113,8 +113,14 @@ public final class Dispatcher implements AutoCloseable {
       switch (results.get(i)) {
         case ClaimResult.Claimed c -> {
           var timeout = d.message().getTimeout();
-          Instant deadline = now.plusSeconds(timeout.getSeconds()).plusNanos(timeout.getNanos());
-          Run run = new Run(d, c.attempt(), now, deadline);
+          // a fire written ahead of its time starts at its time; its deadline counts from then
+          Instant start = now;
+          if (d.message().hasNotBefore()) {
+            Instant notBefore = Instant.ofEpochSecond(d.message().getNotBefore().getSeconds(), d.message().getNotBefore().getNanos());
+            if (notBefore.isAfter(now)) start = notBefore;
+          }
+          Instant deadline = start.plusSeconds(timeout.getSeconds()).plusNanos(timeout.getNanos());
+          Run run = new Run(d, c.attempt(), start, deadline);
           running.put(d.executionId(), run);
           runner.start(run);
         }

@@ -68,12 +68,30 @@ public final class HandlerRunner implements AutoCloseable {
       return;
     }
     Duration timeout = Duration.between(run.startedAt(), run.deadline());
-    run.future(executor.submit(() -> invoke(run, handler.get())));
+    run.future(executor.submit(() -> {
+      if (waitUntil(run.startedAt())) invoke(run, handler.get());
+    }));
     timer.schedule(() -> {
       if (finish(run, Outcome.TimedOut.after(run.startedAt(), clock.instant(), timeout))) {
         run.interrupt();
       }
     }, Math.max(0, Duration.between(clock.instant(), run.deadline()).toMillis()), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Parks this (virtual) thread until {@code start}, for fires written ahead of their time. False
+   * when interrupted meanwhile: the run was ended (worker stopping) and must not start.
+   */
+  private boolean waitUntil(Instant start) {
+    long nanos;
+    while ((nanos = Duration.between(clock.instant(), start).toNanos()) > 0) {
+      try {
+        Thread.sleep(Duration.ofNanos(nanos));
+      } catch (InterruptedException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void invoke(Run run, TaskHandler handler) {

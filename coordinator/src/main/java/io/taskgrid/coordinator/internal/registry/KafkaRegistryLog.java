@@ -74,7 +74,7 @@ public final class KafkaRegistryLog implements AutoCloseable {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500); // records arrive as soon as written; sync() wakes the reader itself
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

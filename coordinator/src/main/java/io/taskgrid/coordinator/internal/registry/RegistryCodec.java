@@ -101,8 +101,12 @@ public final class RegistryCodec {
   /** Reads a stored task; {@code defaultZone} only matters for definitions without a zone. */
   public static RegisteredTask fromRecord(TaskRecord r, ZoneId defaultZone) {
     TaskDefinition d = toDraft(r.getDefinition()).validate(STORED, defaultZone);
-    return new RegisteredTask(d, r.getPaused(), ProtoMapping.toInstant(r.getCreatedAt()), ProtoMapping.toInstant(r.getUpdatedAt()),
-        ProtoMapping.toInstant(r.getScheduleFrom()), r.getRevision());
+    // the three instants are often equal: one object then, which a million tasks notice
+    Instant created = ProtoMapping.toInstant(r.getCreatedAt());
+    Instant updated = r.getUpdatedAt().equals(r.getCreatedAt()) ? created : ProtoMapping.toInstant(r.getUpdatedAt());
+    Instant from = r.getScheduleFrom().equals(r.getCreatedAt()) ? created
+        : r.getScheduleFrom().equals(r.getUpdatedAt()) ? updated : ProtoMapping.toInstant(r.getScheduleFrom());
+    return new RegisteredTask(d, r.getPaused(), created, updated, from, r.getRevision());
   }
 
   public static FireRecord toRecord(FireProgress p) {

@@ -20,6 +20,7 @@ import io.taskgrid.core.task.RegisteredTask;
 import io.taskgrid.core.task.TaskId;
 import io.taskgrid.core.task.Trigger;
 import io.taskgrid.proto.v1.Event;
+import io.taskgrid.proto.v1.TaskMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,6 +90,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       String transactionalId,
       ZoneId defaultZone,
       Duration misfireGrace,
+      Duration fireAhead,
       SubmissionLimits limits) {}
 
   private record Due(Instant dueAt, Instant fireTime, TaskId task, long generation, boolean last) {}
@@ -215,14 +217,15 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       }
     }
     Instant now = clock.instant();
+    Instant horizon = now.plus(settings.fireAhead()); // written early, started on time by the worker
     List<Due> due = new ArrayList<>();
-    while (!queue.isEmpty() && !queue.peek().dueAt().isAfter(now) && due.size() < MAX_BATCH) {
+    while (!queue.isEmpty() && !queue.peek().dueAt().isAfter(horizon) && due.size() < MAX_BATCH) {
       Due d = queue.poll();
       if (generations.getOrDefault(d.task(), -1L) == d.generation()) due.add(d);
     }
     Duration wait = Duration.ZERO;
     if (due.isEmpty()) {
-      wait = queue.isEmpty() ? MAX_SLEEP : Duration.between(now, queue.peek().dueAt());
+      wait = queue.isEmpty() ? MAX_SLEEP : Duration.between(horizon, queue.peek().dueAt());
       if (wait.compareTo(MAX_SLEEP) > 0) wait = MAX_SLEEP;
       if (!changed.isEmpty()) wait = Duration.ZERO;
     }
@@ -307,8 +310,9 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       String id = ExecutionId.derived(d.fireTime(), "fire", task.id().value(), task.createdAt().toString(), d.fireTime().toString()).value();
       NewExecution e = ExecutionMessages.execution(id, task, task.definition().payload(), trigger, Optional.of(d.fireTime()),
           Optional.empty(), settings.limits(), now);
-      producer.send(new ProducerRecord<>(settings.tasksTopic(), id,
-          ExecutionMessages.toMessage(e, task, Optional.of(d.fireTime()), Optional.empty()).toByteArray()));
+      TaskMessage message = ExecutionMessages.toMessage(e, task, Optional.of(d.fireTime()), Optional.empty()).toBuilder()
+          .setNotBefore(ProtoMapping.toProto(d.dueAt())).build();
+      producer.send(new ProducerRecord<>(settings.tasksTopic(), id, message.toByteArray()));
       FireProgress p = new FireProgress(task.createdAt(), d.fireTime(), id, task.definition().isOneOff());
       progress.put(task.id(), p);
       producer.send(new ProducerRecord<>(registryLog.firesTopic(), task.id().value(), RegistryCodec.toRecord(p).toByteArray()));
@@ -406,7 +410,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500); // an idle leader costs the broker two fetches a second, not ten
     return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
