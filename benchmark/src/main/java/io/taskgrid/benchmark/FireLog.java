@@ -32,7 +32,7 @@ final class FireLog {
    *
    * @param schedulerNanos fire time to message written: the scheduler's wake-up and work
    * @param kafkaNanos written to readable: the Kafka transaction's commit and a consumer's fetch
-   * @param workerNanos readable to handler start: the worker's fetch, Redis claim and dispatch
+   * @param workerNanos readable to handler start: the worker's fetch, Redis claim, dispatch and wait for not_before
    */
   record Phases(Fire fire, long schedulerNanos, long kafkaNanos, long workerNanos) {
     static Phases of(Fire f, TaskMessageProbe.Seen seen) {

@@ -104,13 +104,13 @@ final class ScheduleReport {
     row("fire delay p50", millis(stats.percentileMillis(50)), "");
     row("fire delay p99", millis(stats.percentileMillis(99)), "<= 10 ms");
     row("fire delay max", millis(stats.maxMillis()), "");
-    row("of which fire time to task message written (scheduler; ms resolution): p50 / p99",
+    row("of which fire time to task message written (scheduler; negative = written ahead by TASKGRID_FIRE_AHEAD; ms resolution): p50 / p99",
         f("%s / %s", millis(stats.phasePercentileMillis(FireLog.Phases::schedulerNanos, 50)),
             millis(stats.phasePercentileMillis(FireLog.Phases::schedulerNanos, 99))), "");
     row("of which written to readable by a read_committed consumer (transaction commit, fetch): p50 / p99",
         f("%s / %s", millis(stats.phasePercentileMillis(FireLog.Phases::kafkaNanos, 50)),
             millis(stats.phasePercentileMillis(FireLog.Phases::kafkaNanos, 99))), "");
-    row("of which readable to handler start (worker fetch, Redis claim, dispatch): p50 / p99",
+    row("of which readable to handler start (worker fetch, Redis claim, holding until not_before): p50 / p99",
         f("%s / %s", millis(stats.phasePercentileMillis(FireLog.Phases::workerNanos, 50)),
             millis(stats.phasePercentileMillis(FireLog.Phases::workerNanos, 99))), "");
     row(f("fires measured (%d task(s) x %d s)", stats.tasks(), stats.windowSeconds()), Integer.toString(stats.delaysNanos().length), "");
