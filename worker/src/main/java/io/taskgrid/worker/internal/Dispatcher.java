@@ -102,6 +102,11 @@ public final class Dispatcher implements AutoCloseable {
     try {
       results = claims.claim(batch);
     } catch (RuntimeException e) {
+      if (stopped) {
+        // interrupted by close(): the messages stay uncommitted and are redelivered to another worker
+        permits.release(batch.size());
+        return;
+      }
       log.warn("Cannot claim {} executions ({}); retrying in {}", batch.size(), e.toString(), retryDelay);
       permits.release(batch.size());
       batch.forEach(this::retryLater);
