@@ -1,6 +1,6 @@
 package io.taskgrid.core.task;
 
-import io.taskgrid.core.InvalidArgumentException;
+import io.taskgrid.core.NameRule;
 import java.util.regex.Pattern;
 
 /**
@@ -8,31 +8,15 @@ import java.util.regex.Pattern;
  * including none and including {@code :} ({@code user:*}, {@code *:failed}, {@code *}).
  */
 public record EventPattern(String value) {
-  public static final int MAX_LENGTH = 200;
-  private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9*][A-Za-z0-9._:/*-]*");
+  private static final NameRule RULE = new NameRule(NameRule.NAME.maxLength(), Pattern.compile("[A-Za-z0-9*][A-Za-z0-9._:/*-]*"),
+      "must be an event name in which * matches anything (user:*, *), using letters, digits and . _ - : / *");
 
   public EventPattern {
-    check("trigger.event", value);
+    RULE.check("trigger.event", value);
   }
 
   public static EventPattern parse(String field, String value) {
-    check(field, value);
-    return new EventPattern(value);
-  }
-
-  private static void check(String field, String value) {
-    if (value == null || value.isEmpty()) {
-      throw new InvalidArgumentException(field, "must not be empty");
-    }
-    if (value.length() > MAX_LENGTH) {
-      throw new InvalidArgumentException(field, "must be at most " + MAX_LENGTH + " characters, got " + value.length());
-    }
-    if (!SHAPE.matcher(value).matches()) {
-      throw new InvalidArgumentException(
-          field,
-          "must be an event name in which * matches anything (user:*, *), using letters, digits and . _ - : / *, got "
-              + InvalidArgumentException.quote(value));
-    }
+    return new EventPattern(RULE.check(field, value));
   }
 
   /** Whether {@code name} matches; linear in the lengths (no regex backtracking). */
