@@ -114,7 +114,7 @@ public final class Coordinator implements AutoCloseable {
       // a batch may carry many payloads; each is checked against the payload limit
       int maxMessage = Math.max(16 * 1024 * 1024, config.limits().maxPayloadBytes() * 4);
       server = serverBuilder
-          .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, hub, config.limits(), clock, registry, sch.defaultZone(), sch.eventsTopic()), errors))
+          .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, registry, sch.defaultZone(), sch.eventsTopic()), errors))
           .addService(ServerInterceptors.intercept(new ResultServiceImpl(store), errors))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)

@@ -98,7 +98,7 @@ public final class CronSchedule implements Schedule {
   }
 
   /** Gap times fire at the end of the gap; overlap times at their first occurrence. */
-  private static Instant toInstant(ZoneRules rules, LocalDateTime local) {
+  static Instant toInstant(ZoneRules rules, LocalDateTime local) {
     if (rules.isFixedOffset()) {
       return local.toInstant(rules.getOffset(local));
     }

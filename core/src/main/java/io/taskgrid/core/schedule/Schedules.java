@@ -117,4 +117,13 @@ public final class Schedules {
     }
     return Map.copyOf(ids);
   }
+
+  /**
+   * The instant a wall-clock time in {@code zone} stands for, by Taskgrid's daylight-saving rules:
+   * a time inside a spring-forward gap is the first instant after the gap; a time inside a
+   * fall-back overlap is its first occurrence. Cron fires and local {@code at} times both use it.
+   */
+  public static Instant toInstant(java.time.LocalDateTime local, ZoneId zone) {
+    return CronSchedule.toInstant(zone.getRules(), local);
+  }
 }

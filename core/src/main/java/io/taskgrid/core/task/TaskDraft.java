@@ -14,8 +14,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,12 +82,7 @@ public record TaskDraft(
     if (text.length() > MAX_DESCRIPTION) {
       throw new InvalidArgumentException("description", "must be at most " + MAX_DESCRIPTION + " characters, got " + text.length());
     }
-    HandlerName handlerName;
-    try {
-      handlerName = new HandlerName(handler == null ? null : handler.intern());
-    } catch (InvalidArgumentException e) {
-      throw e; // already names "handler"
-    }
+    HandlerName handlerName = new HandlerName(handler == null ? null : handler.intern());
     Payload body = (payload == null || payload.equals(Payload.EMPTY) ? Payload.EMPTY : payload).requireAtMost("payload", limits.maxPayloadBytes());
     Optional<ZoneId> zone =
         timeZone == null || timeZone.isEmpty() ? Optional.empty() : Optional.of(Schedules.zone("time_zone", timeZone));
@@ -205,12 +198,7 @@ public record TaskDraft(
         return Instant.parse(s);
       } catch (DateTimeException notInstant) {
         try {
-          LocalDateTime local = LocalDateTime.parse(s);
-          ZoneOffsetTransition transition = zone.getRules().getTransition(local);
-          if (transition != null && transition.isGap()) {
-            return transition.getInstant();
-          }
-          return ZonedDateTime.ofLocal(local, zone, null).toInstant();
+          return Schedules.toInstant(LocalDateTime.parse(s), zone);
         } catch (DateTimeException notLocal) {
           throw new InvalidArgumentException(
               field,

@@ -52,8 +52,7 @@ final class Context implements TaskContext {
   @Override
   public Optional<Instant> scheduledAt() {
     if (!run.message().hasScheduledAt()) return Optional.empty();
-    var t = run.message().getScheduledAt();
-    return Optional.of(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()));
+    return Optional.of(ProtoTime.instant(run.message().getScheduledAt()));
   }
 
   @Override
@@ -62,7 +61,7 @@ final class Context implements TaskContext {
     var e = run.message().getEvent();
     String ct = e.getData().getContentType();
     return Optional.of(new TaskEvent(e.getName(), e.getData().getData().toByteArray(), ct.isEmpty() ? io.taskgrid.core.Payload.JSON : ct,
-        Instant.ofEpochSecond(e.getPublishedAt().getSeconds(), e.getPublishedAt().getNanos())));
+        ProtoTime.instant(e.getPublishedAt())));
   }
 
   @Override

@@ -121,7 +121,7 @@ public final class Dispatcher implements AutoCloseable {
           // a fire written ahead of its time starts at its time; its deadline counts from then
           Instant start = now;
           if (d.message().hasNotBefore()) {
-            Instant notBefore = Instant.ofEpochSecond(d.message().getNotBefore().getSeconds(), d.message().getNotBefore().getNanos());
+            Instant notBefore = ProtoTime.instant(d.message().getNotBefore());
             if (notBefore.isAfter(now)) start = notBefore;
           }
           Instant deadline = start.plusSeconds(timeout.getSeconds()).plusNanos(timeout.getNanos());

@@ -21,15 +21,8 @@ public final class ProtoMapping {
   private ProtoMapping() {}
 
   public static TaskSpec toSpec(SubmitTaskRequest r, SubmissionLimits limits) {
-    Payload payload = r.hasPayload() ? new Payload(r.getPayload().getData().toByteArray(), r.getPayload().getContentType()) : Payload.EMPTY;
-    java.time.Duration timeout = null;
-    if (r.hasTimeout()) {
-      Duration d = r.getTimeout();
-      if (d.getNanos() < -999_999_999 || d.getNanos() > 999_999_999) {
-        throw new InvalidArgumentException("timeout", "nanos out of range: " + d.getNanos());
-      }
-      timeout = java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
-    }
+    Payload payload = r.hasPayload() ? toPayload(r.getPayload()) : Payload.EMPTY;
+    java.time.Duration timeout = r.hasTimeout() ? toDuration("timeout", r.getTimeout()) : null;
     return TaskSpec.validate(r.getHandler(), payload, timeout, toPriority(r.getPriorityValue()), r.getLabelsMap(), r.getIdempotencyKey(), limits);
   }
 
@@ -72,6 +65,19 @@ public final class ProtoMapping {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
+  /** A protobuf duration as a Java one; nanos outside the protobuf range are INVALID_ARGUMENT naming {@code field}. */
+  public static java.time.Duration toDuration(String field, Duration d) {
+    if (d.getNanos() < -999_999_999 || d.getNanos() > 999_999_999) {
+      throw new InvalidArgumentException(field, "nanos out of range: " + d.getNanos());
+    }
+    return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+
+  /** A protobuf payload as the domain's (which checks the content type). */
+  public static Payload toPayload(io.taskgrid.proto.v1.Payload p) {
+    return new Payload(p.getData().toByteArray(), p.getContentType());
+  }
+
   public static Duration toProto(java.time.Duration d) {
     return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
@@ -110,7 +116,7 @@ public final class ProtoMapping {
     Instant finished = toInstant(o.getFinishedAt());
     return switch (o.getStatus()) {
       case EXECUTION_STATUS_SUCCEEDED -> new Outcome.Succeeded(started, finished,
-          new Payload(o.getResult().getData().toByteArray(), o.getResult().getContentType()));
+          toPayload(o.getResult()));
       case EXECUTION_STATUS_FAILED -> new Outcome.Failed(started, finished, o.getError().getType(), o.getError().getMessage());
       case EXECUTION_STATUS_TIMEOUT -> new Outcome.TimedOut(started, finished, o.getError().getMessage());
       default -> throw new InvalidArgumentException(field + ".status", "must be SUCCEEDED, FAILED or TIMEOUT, got " + o.getStatus());

@@ -1,6 +1,5 @@
 package io.taskgrid.coordinator.internal.api;
 
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.taskgrid.coordinator.internal.queue.ExecutionMessages;
@@ -16,7 +15,7 @@ import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.NotFoundException;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.TaskSpec;
-import io.taskgrid.coordinator.internal.queue.KafkaTaskQueue;
+import io.taskgrid.coordinator.internal.queue.EventPublisher;
 import io.taskgrid.coordinator.internal.registry.TaskRegistry;
 import io.taskgrid.core.Payload;
 import io.taskgrid.core.task.RegisteredTask;
@@ -71,18 +70,18 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   private final SubmissionLimits limits;
   private final Clock clock;
   private final RegistryApi tasks;
-  private final KafkaTaskQueue events;
+  private final EventPublisher events;
   private final String eventsTopic;
 
-  public TaskServiceImpl(ExecutionStore store, KafkaTaskQueue queue, WatchHub hub, SubmissionLimits limits, Clock clock,
+  public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
       TaskRegistry registry, ZoneId defaultZone, String eventsTopic) {
     this.store = store;
     this.queue = queue;
+    this.events = events;
     this.hub = hub;
     this.limits = limits;
     this.clock = clock;
     this.tasks = new RegistryApi(registry, limits, defaultZone, clock);
-    this.events = queue;
     this.eventsTopic = eventsTopic;
   }
 
@@ -126,7 +125,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   public void runTask(RunTaskRequest request, StreamObserver<SubmitTaskResponse> out) {
     RegisteredTask task = tasks.task(request.getTaskId());
     Payload payload = request.hasPayload()
-        ? new Payload(request.getPayload().getData().toByteArray(), request.getPayload().getContentType()).requireAtMost("payload", limits.maxPayloadBytes())
+        ? ProtoMapping.toPayload(request.getPayload()).requireAtMost("payload", limits.maxPayloadBytes())
         : task.definition().payload();
     NewExecution e = ExecutionMessages.execution(ExecutionId.generate(clock).value(), task, payload, "run_now", Optional.empty(),
         Optional.empty(), limits, clock.instant());

@@ -8,28 +8,20 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link TaskQueue} on a Kafka topic: key = execution id, value = serialized {@link TaskMessage}.
  * The producer is idempotent with {@code acks=all}, so an acknowledged message is on every in-sync
  * replica and a retried send never duplicates it.
  */
-public final class KafkaTaskQueue implements TaskQueue {
-  private static final Logger log = LoggerFactory.getLogger(KafkaTaskQueue.class);
+public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
   /** Room for the message envelope around the largest payload. */
   private static final int ENVELOPE_BYTES = 64 * 1024;
 
@@ -38,19 +30,10 @@ public final class KafkaTaskQueue implements TaskQueue {
 
   public KafkaTaskQueue(String bootstrap, String topic, String clientId, int maxPayloadBytes) {
     this.topic = topic;
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    // no lingering: latency matters at low rates, and batching happens by itself under load
-    // (records accumulate while the previous request is in flight)
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    Properties p = KafkaSetup.reliableProducer(bootstrap, clientId, maxPayloadBytes + ENVELOPE_BYTES);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxPayloadBytes + ENVELOPE_BYTES);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
@@ -59,24 +42,9 @@ public final class KafkaTaskQueue implements TaskQueue {
    * timeout}; an existing topic is left as it is.
    */
   public static void ensureTopic(String bootstrap, String topic, int partitions, short replication, int maxPayloadBytes, Duration timeout) {
-    Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    try (Admin admin = Admin.create(conf)) {
-      NewTopic t = new NewTopic(topic, partitions, replication)
-          .configs(Map.of("max.message.bytes", Integer.toString(maxPayloadBytes + ENVELOPE_BYTES),
-              "min.insync.replicas", Integer.toString(Math.max(1, replication - 1))));
-      admin.createTopics(List.of(t)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      log.info("Created topic {} with {} partitions", topic, partitions);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new UnavailableException("cannot create Kafka topic " + topic + ": " + e.getCause(), e.getCause());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted while creating topic " + topic, e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new UnavailableException("Kafka did not answer within " + timeout + " creating topic " + topic, e);
-    }
+    KafkaSetup.ensureTopics(bootstrap, timeout, new NewTopic(topic, partitions, replication)
+        .configs(Map.of("max.message.bytes", Integer.toString(maxPayloadBytes + ENVELOPE_BYTES),
+            "min.insync.replicas", Integer.toString(Math.max(1, replication - 1)))));
   }
 
   @Override
@@ -104,10 +72,7 @@ public final class KafkaTaskQueue implements TaskQueue {
     return done;
   }
 
-  /**
-   * Appends one record to {@code topic} (events); completes with "topic-partition@offset" once
-   * all in-sync replicas have it.
-   */
+  @Override
   public CompletionStage<String> publish(String topic, String key, byte[] value, String contentType) {
     CompletableFuture<String> done = new CompletableFuture<>();
     try {

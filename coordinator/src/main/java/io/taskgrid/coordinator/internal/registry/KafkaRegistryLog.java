@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.registry;
 
+import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.core.UnavailableException;
 import io.taskgrid.core.task.RegisteredTask;
 import io.taskgrid.core.task.TaskId;
@@ -17,8 +18,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -46,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaRegistryLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaRegistryLog.class);
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
+  private static final int MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
   private final String registryTopic;
   private final String firesTopic;
@@ -76,16 +75,9 @@ public final class KafkaRegistryLog implements AutoCloseable {
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500); // records arrive as soon as written; sync() wakes the reader itself
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-registry-writer");
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    Properties p = KafkaSetup.reliableProducer(bootstrap, clientId + "-registry-writer", MAX_RECORD_BYTES);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 12_000);
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     reader = new Thread(this::read, "taskgrid-registry-reader");
     reader.setDaemon(true);
@@ -93,29 +85,14 @@ public final class KafkaRegistryLog implements AutoCloseable {
 
   /** Creates the two compacted topics if they do not exist (one partition each: one total order). */
   public static void ensureTopics(String bootstrap, short replication, Duration timeout, String... topics) {
-    Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    try (Admin admin = Admin.create(conf)) {
-      for (String topic : topics) {
-        NewTopic t = new NewTopic(topic, 1, replication).configs(Map.of(
-            "cleanup.policy", "compact",
-            "max.message.bytes", Integer.toString(4 * 1024 * 1024),
-            "min.insync.replicas", Integer.toString(Math.max(1, replication - 1))));
-        try {
-          admin.createTopics(List.of(t)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-          log.info("Created compacted topic {}", topic);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new UnavailableException("cannot create Kafka topic " + topic + ": " + e.getCause(), e.getCause());
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted while creating topics", e);
-    } catch (TimeoutException e) {
-      throw new UnavailableException("Kafka did not answer within " + timeout + " creating the registry topics", e);
+    NewTopic[] compacted = new NewTopic[topics.length];
+    for (int i = 0; i < topics.length; i++) {
+      compacted[i] = new NewTopic(topics[i], 1, replication).configs(Map.of(
+          "cleanup.policy", "compact",
+          "max.message.bytes", Integer.toString(MAX_RECORD_BYTES),
+          "min.insync.replicas", Integer.toString(Math.max(1, replication - 1))));
     }
+    KafkaSetup.ensureTopics(bootstrap, timeout, compacted);
   }
 
   public String firesTopic() {

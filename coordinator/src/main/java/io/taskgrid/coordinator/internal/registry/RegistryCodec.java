@@ -2,7 +2,6 @@ package io.taskgrid.coordinator.internal.registry;
 
 import io.taskgrid.coordinator.internal.api.ProtoMapping;
 import io.taskgrid.core.Durations;
-import io.taskgrid.core.Payload;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.schedule.MisfirePolicy;
 import io.taskgrid.core.task.FireProgress;
@@ -32,7 +31,7 @@ public final class RegistryCodec {
         d.getName(),
         d.getDescription(),
         d.getHandler(),
-        d.hasPayload() ? new Payload(d.getPayload().getData().toByteArray(), d.getPayload().getContentType()) : null,
+        d.hasPayload() ? ProtoMapping.toPayload(d.getPayload()) : null,
         t.getKindCase() == io.taskgrid.proto.v1.Trigger.KindCase.CRON ? t.getCron() : null,
         t.getKindCase() == io.taskgrid.proto.v1.Trigger.KindCase.AFTER ? t.getAfter() : null,
         t.getKindCase() == io.taskgrid.proto.v1.Trigger.KindCase.AT ? t.getAt() : null,
@@ -48,9 +47,9 @@ public final class RegistryCodec {
           case MISFIRE_POLICY_FIRE_ONCE, MISFIRE_POLICY_UNSPECIFIED -> "fire_once";
           case UNRECOGNIZED -> "misfire_policy(" + d.getMisfirePolicyValue() + ")";
         },
-        d.hasCatchUpWindow() ? duration(d.getCatchUpWindow()) : null,
-        d.hasJitter() ? duration(d.getJitter()) : null,
-        d.hasTimeout() ? duration(d.getTimeout()) : null,
+        d.hasCatchUpWindow() ? ProtoMapping.toDuration("catch_up_window", d.getCatchUpWindow()) : null,
+        d.hasJitter() ? ProtoMapping.toDuration("jitter", d.getJitter()) : null,
+        d.hasTimeout() ? ProtoMapping.toDuration("timeout", d.getTimeout()) : null,
         ProtoMapping.toPriority(d.getPriorityValue()));
   }
 
@@ -121,9 +120,5 @@ public final class RegistryCodec {
   public static FireProgress fromRecord(FireRecord r) {
     return new FireProgress(ProtoMapping.toInstant(r.getTaskCreatedAt()), ProtoMapping.toInstant(r.getLastFireTime()),
         r.getLastExecutionId(), r.getCompleted());
-  }
-
-  private static Duration duration(com.google.protobuf.Duration d) {
-    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
   }
 }

@@ -42,26 +42,22 @@ public final class TaskRegistry {
    * one is {@link AlreadyExistsException}.
    */
   public Change create(TaskDefinition definition) {
-    return locks.withLock(definition.id(), () -> {
-      log.awaitSync(READ_TIMEOUT);
-      Optional<RegisteredTask> existing = view.task(definition.id());
-      if (existing.isPresent()) {
-        if (existing.get().definition().equals(definition)) return new Change(existing.get(), false);
-        throw new AlreadyExistsException("task.id: a task \"" + definition.id() + "\" exists with a different definition (use UpdateTask)");
-      }
-      definition.requireFuture(clock.instant());
-      RegisteredTask created = RegisteredTask.create(definition, clock.instant());
-      log.write(created);
-      return new Change(created, true);
-    });
+    return register(definition, false);
   }
 
   /** Creates the task, or updates it when its definition differs (the tasks file's upsert). */
   public Change upsert(TaskDefinition definition) {
+    return register(definition, true);
+  }
+
+  private Change register(TaskDefinition definition, boolean replace) {
     return locks.withLock(definition.id(), () -> {
       log.awaitSync(READ_TIMEOUT);
       Optional<RegisteredTask> existing = view.task(definition.id());
       if (existing.isPresent() && existing.get().definition().equals(definition)) return new Change(existing.get(), false);
+      if (existing.isPresent() && !replace) {
+        throw new AlreadyExistsException("task.id: a task \"" + definition.id() + "\" exists with a different definition (use UpdateTask)");
+      }
       definition.requireFuture(clock.instant());
       RegisteredTask next = existing.map(t -> t.update(definition, clock.instant())).orElseGet(() -> RegisteredTask.create(definition, clock.instant()));
       log.write(next);

@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.schedule;
 
 import io.taskgrid.coordinator.internal.api.ProtoMapping;
 import io.taskgrid.coordinator.internal.queue.ExecutionMessages;
+import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.coordinator.internal.registry.KafkaRegistryLog;
 import io.taskgrid.coordinator.internal.registry.RegistryCodec;
 import io.taskgrid.coordinator.internal.registry.RegistryView;
@@ -387,18 +388,12 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   }
 
   private KafkaProducer<String, byte[]> newProducer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-scheduler");
+    Properties p = KafkaSetup.reliableProducer(settings.bootstrap(), settings.clientId() + "-scheduler",
+        settings.limits().maxPayloadBytes() + 64 * 1024);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.limits().maxPayloadBytes() + 64 * 1024);
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
