@@ -14,6 +14,7 @@ import io.taskgrid.client.TaskQuery;
 import io.taskgrid.client.TaskState;
 import io.taskgrid.client.TaskgridAlreadyExistsException;
 import io.taskgrid.client.TaskgridClient;
+import io.taskgrid.client.TaskgridConflictException;
 import io.taskgrid.client.TaskgridNotFoundException;
 import io.taskgrid.client.Tasks;
 import io.taskgrid.client.Trigger;
@@ -293,5 +294,36 @@ class ScheduleIT {
 
   private List<String> ids(TaskQuery query) {
     return tasks.list(query).tasks().stream().map(TaskInfo::id).toList();
+  }
+
+  @Test
+  void anUpdateReachesTheNextFiresAndAStaleRevisionIsAConflictThatChangesNothing() {
+    TaskInfo created = tasks.create(aTask("edited").cron(EVERY_SECOND).payloadText("before").build());
+    await().atMost(Duration.ofSeconds(30)).until(() -> runs.of("edited").stream().anyMatch(r -> r.payload().equals("before")));
+    TaskInfo read = tasks.get("edited");
+    assertThat(read.nextFireTime()).hasValueSatisfying(t -> assertThat(t).isAfter(read.lastFireTime().orElseThrow()));
+    assertThat(read.lastExecutionId()).isPresent();
+
+    TaskInfo updated = tasks.update(aTask("edited").cron(EVERY_SECOND).payloadText("after").build(), created.revision());
+    assertThat(updated.revision()).isGreaterThan(created.revision());
+    Instant changed = Instant.now();
+    await().atMost(Duration.ofSeconds(30)).until(() -> runs.of("edited").stream()
+        .anyMatch(r -> r.payload().equals("after") && r.scheduledAt().isAfter(changed)));
+    assertThat(runs.of("edited")).filteredOn(r -> r.scheduledAt().isAfter(changed.plusSeconds(1)))
+        .allSatisfy(r -> assertThat(r.payload()).isEqualTo("after"));
+
+    assertThatThrownBy(() -> tasks.update(aTask("edited").cron(EVERY_SECOND).payloadText("stale").build(), created.revision()))
+        .isInstanceOf(TaskgridConflictException.class);
+    assertThat(tasks.get("edited").revision()).isEqualTo(updated.revision());
+    assertThat(runs.doubles("edited")).isEmpty();
+  }
+
+  @Test
+  void previewGivesTheNextFireTimesOfAnExpressionInAZone() {
+    Instant from = Instant.parse("2026-03-28T12:00:00Z"); // London skips 01:00-02:00 on the 29th
+    assertThat(tasks.preview("0 2 * * *", java.time.ZoneId.of("Europe/London"), from, 3)).containsExactly(
+        Instant.parse("2026-03-29T01:00:00Z"), // 02:00 BST, an hour earlier in UTC than the day before
+        Instant.parse("2026-03-30T01:00:00Z"),
+        Instant.parse("2026-03-31T01:00:00Z"));
   }
 }
