@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * Redis) and a standby is ready to lead at once. Reads are {@code read_committed}: fire progress
  * of an aborted scheduling transaction is never seen.
  */
-public final class KafkaRegistryLog implements AutoCloseable {
+public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaRegistryLog.class);
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
   private static final int MAX_RECORD_BYTES = 4 * 1024 * 1024;
@@ -117,16 +117,19 @@ public final class KafkaRegistryLog implements AutoCloseable {
   }
 
   /** Waits for {@link #sync()}, as an {@link UnavailableException} if Kafka does not answer in time. */
+  @Override
   public void awaitSync(Duration timeout) {
     await(sync(), timeout, "reading the task registry");
   }
 
   /** Writes a task record and waits until this coordinator's view holds it. */
+  @Override
   public void write(RegisteredTask task) {
     send(new ProducerRecord<>(registryTopic, task.id().value(), RegistryCodec.toRecord(task).toByteArray()));
   }
 
   /** Deletes a task (and its progress) and waits until this coordinator's view no longer holds it. */
+  @Override
   public void delete(TaskId id) {
     producer.send(new ProducerRecord<>(firesTopic, id.value(), null));
     send(new ProducerRecord<>(registryTopic, id.value(), null));
