@@ -175,6 +175,9 @@ public record TaskDraft(
           throw new InvalidArgumentException(
               "catch_up_window", "must be between 0 and " + Durations.format(MAX_CATCH_UP_WINDOW) + ", got " + Durations.format(window));
         }
+        if (window.getNano() % 1_000_000 != 0) {
+          throw new InvalidArgumentException("catch_up_window", "must be a whole number of milliseconds, got " + window);
+        }
         yield new MisfirePolicy.CatchUp(window);
       }
       default -> throw new InvalidArgumentException(

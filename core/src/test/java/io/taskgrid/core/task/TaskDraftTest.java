@@ -113,4 +113,12 @@ class TaskDraftTest {
     assertThat(valid(draft(null, null, "9999-12-31T23:59:59Z", null, null)).trigger())
         .isEqualTo(new Trigger.At(Instant.parse("9999-12-31T23:59:59Z")));
   }
+
+  @Test
+  void aCatchUpWindowFinerThanAMillisecondIsRejectedNamingIt() {
+    assertThatThrownBy(() -> valid(new TaskDraft("t", null, null, "h", null, null, null, null, null, null, null, null, null, null, "catch_up",
+        Duration.ofSeconds(1, 5), null, null, null)))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessage("catch_up_window: must be a whole number of milliseconds, got PT1.000000005S");
+  }
 }
