@@ -2,7 +2,6 @@ package io.taskgrid.coordinator.internal.api;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.taskgrid.coordinator.internal.queue.EventPublisher;
@@ -34,7 +33,7 @@ import java.util.function.Supplier;
 
 /**
  * The real {@link TaskServiceImpl} and {@link ResultServiceImpl} behind the real {@link GrpcErrors}
- * interceptor on an in-process gRPC server, over in-memory collaborators that count every write:
+ * interceptor, wired as a coordinator wires them, on an in-process gRPC server, over in-memory collaborators that count every write:
  * the public API as a client sees it, without Kafka or Redis.
  */
 final class InProcessTaskService implements AutoCloseable {
@@ -77,9 +76,9 @@ final class InProcessTaskService implements AutoCloseable {
     String name = "taskgrid-test-" + UUID.randomUUID();
     try {
       server = InProcessServerBuilder.forName(name).directExecutor()
-          .addService(ServerInterceptors.intercept(
-              new TaskServiceImpl(store, queue, events, hub, SubmissionLimits.DEFAULTS, clock, registry, DEFAULT_ZONE, "taskgrid.events"), errors))
-          .addService(ServerInterceptors.intercept(new ResultServiceImpl(store), errors))
+          .addService(errors.guard(
+              new TaskServiceImpl(store, queue, events, hub, SubmissionLimits.DEFAULTS, clock, registry, DEFAULT_ZONE, "taskgrid.events")))
+          .addService(errors.guard(new ResultServiceImpl(store)))
           .build()
           .start();
     } catch (IOException e) {
@@ -94,6 +93,11 @@ final class InProcessTaskService implements AutoCloseable {
 
   TaskServiceGrpc.TaskServiceStub tasksAsync() {
     return TaskServiceGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /** The channel itself, for calls the generated stubs cannot make (bytes that are not a valid request). */
+  io.grpc.Channel channel() {
+    return channel;
   }
 
   ResultServiceGrpc.ResultServiceBlockingStub results() {

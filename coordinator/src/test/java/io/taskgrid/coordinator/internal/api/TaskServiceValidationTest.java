@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import io.taskgrid.proto.v1.CreateTaskRequest;
 import io.taskgrid.proto.v1.MisfirePolicy;
 import io.taskgrid.proto.v1.Outcome;
@@ -18,8 +21,15 @@ import io.taskgrid.proto.v1.ReportOutcomesRequest;
 import io.taskgrid.proto.v1.SubmitTaskRequest;
 import io.taskgrid.proto.v1.SubmitTasksRequest;
 import io.taskgrid.proto.v1.TaskDefinition;
+import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.Trigger;
 import io.taskgrid.proto.v1.ExecutionStatus;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -158,5 +168,35 @@ class TaskServiceValidationTest {
         .setData(Payload.newBuilder().setData(ByteString.copyFromUtf8("{}")).setContentType("not a type")).build()));
     assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(s.getDescription()).startsWith("data.content_type: must be a media type");
+  }
+
+  @Test
+  void aRequestThatIsNotAValidProtobufMessageIsInvalidArgument() {
+    MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
+      @Override
+      public InputStream stream(byte[] value) {
+        return new ByteArrayInputStream(value);
+      }
+
+      @Override
+      public byte[] parse(InputStream stream) {
+        try {
+          return stream.readAllBytes();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+    MethodDescriptor<byte[], byte[]> submit = MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(TaskServiceGrpc.getSubmitTaskMethod().getFullMethodName()).setRequestMarshaller(bytes).setResponseMarshaller(bytes)
+        .build();
+    byte[] handlerNotUtf8 = {0x0a, 0x02, (byte) 0xff, (byte) 0xfe};
+    byte[] cutShort = {0x0a, 0x05, 'e', 'c'};
+    for (byte[] request : List.of(handlerNotUtf8, cutShort)) {
+      Status s = rejected(() -> ClientCalls.blockingUnaryCall(service.channel(), submit, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+          request));
+      assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(s.getDescription()).startsWith("request: is not a valid protobuf message: ");
+    }
   }
 }
