@@ -117,7 +117,9 @@ class DockerComposeTest {
       assertThat(Repo.Role.ofCommand(command(s).get(0))).isEqualTo(Repo.Role.COORDINATOR);
       Map<String, String> env = environment(s);
       int grpc = CoordinatorConfig.GRPC_PORT.read(env);
-      assertThat(containerPorts(s)).as("%s publishes its gRPC port", name).contains(grpc);
+      assertThat(containerPorts(s)).as("%s publishes its gRPC port", name).contains(grpc)
+          .as("%s publishes only its gRPC and operations ports", name)
+          .allMatch(p -> p == grpc || p == Integer.parseInt(env.get("TASKGRID_HTTP_PORT")));
       assertHealthCheckOnOpsPort(name, s, env);
     }
   }
