@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param updatedAt when its definition or state last changed
  * @param nextFireTime when its trigger fires next; empty for event-triggered, on-demand, paused,
  *     disabled and completed tasks
- * @param lastFireTime the last fire time its trigger produced an execution for, if any
+ * @param lastFireTime when it last fired, if ever: its trigger's latest fire (cron, one-off, or an event's
+ *     publish time) or its latest {@code run}, whichever is later
  * @param lastExecutionId the execution of that last fire, if any; usable with {@link
  *     TaskgridClient#get(String)}
  * @param revision increases with every change; pass it to {@link Tasks#update(TaskDefinition,

@@ -197,6 +197,47 @@ class ScheduleIT {
   }
 
   @Test
+  void fiftyEventsFromAPlainKafkaProducerShowOnTheTaskAsItsLastFireAndExecution() throws Exception {
+    tasks.create(aTask("on-order").onEvent("order:*").build());
+    assertThat(tasks.get("on-order").lastFireTime()).isEmpty();
+    String eventsTopic = cluster.coordinatorConfig(0).scheduling().eventsTopic();
+    Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        cluster.infra().kafkaBootstrap()), new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < 50; i++) {
+        producer.send(new ProducerRecord<>(eventsTopic, null, base.plusMillis(i).toEpochMilli(), "order:placed",
+            Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flush();
+    }
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> runs.count("on-order") == 50);
+    Run last = runs.of("on-order").stream().filter(r -> r.eventData().equals("49")).findFirst().orElseThrow();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      TaskInfo read = tasks.get("on-order");
+      assertThat(read.lastFireTime()).contains(base.plusMillis(49));
+      assertThat(read.lastExecutionId()).contains(last.executionId());
+      assertThat(read.nextFireTime()).isEmpty();
+    });
+    assertThat(client.get(last.executionId()).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
+  @Test
+  void runNowShowsOnTheTaskAsItsLastFireWithoutMovingItsSchedule() {
+    tasks.create(aTask("yearly").cron("0 0 1 1 *").timeZone("UTC").build());
+    Instant next = tasks.get("yearly").nextFireTime().orElseThrow();
+
+    ExecutionInfo run = tasks.runNow("yearly").await(Duration.ofSeconds(60));
+
+    TaskInfo read = tasks.get("yearly");
+    assertThat(read.lastExecutionId()).contains(run.executionId());
+    assertThat(read.lastFireTime()).hasValueSatisfying(t -> assertThat(t).isBefore(Instant.now().plusSeconds(1)));
+    assertThat(read.nextFireTime()).contains(next);
+    assertThat(runs.of("yearly")).extracting(Run::trigger).containsExactly("run_now");
+  }
+
+  @Test
   void runNowRunsWithTheGivenPayloadOrElseTheTasksOwn() {
     tasks.create(aTask("report").payloadText("the task's own").build());
 
@@ -325,5 +366,15 @@ class ScheduleIT {
         Instant.parse("2026-03-29T01:00:00Z"), // 02:00 BST, an hour earlier in UTC than the day before
         Instant.parse("2026-03-30T01:00:00Z"),
         Instant.parse("2026-03-31T01:00:00Z"));
+  }
+
+  @Test
+  void previewOfAnIntervalExpressionFollowsRealTimeThroughTheRepeatedHour() {
+    Instant from = Instant.parse("2026-11-01T04:30:00Z"); // New York repeats 01:00-02:00 that night
+    assertThat(tasks.preview("0 * * * *", java.time.ZoneId.of("America/New_York"), from, 4)).containsExactly(
+        Instant.parse("2026-11-01T05:00:00Z"), // 01:00 EDT
+        Instant.parse("2026-11-01T06:00:00Z"), // 01:00 EST
+        Instant.parse("2026-11-01T07:00:00Z"), // 02:00 EST
+        Instant.parse("2026-11-01T08:00:00Z"));
   }
 }

@@ -95,6 +95,8 @@ final class CronCompiler {
     Pattern.compile("\\?|" + list(DOW).pattern())
   };
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  /** One step expression: {@code *}/n, a/n or a-b/n. */
+  private static final Pattern STEP = Pattern.compile("(?:\\*|\\d{1,2}(?:-\\d{1,2})?)/(\\d{1,2})");
 
   // Day-of-week 7 stays 7: with the usual withIntMapping(7, 0) cron-utils reads "7/1" as "0/1", every
   // day. DaySpec folds 7 into Sunday itself. Package-private for CronUtilsQuirksTest.
@@ -199,12 +201,35 @@ final class CronCompiler {
             dow.last,
             dow.nth,
             isAny(six[3]),
-            isAny(six[5]));
+            isAny(six[5]),
+            intervalHours(six[2], plain[2]));
     if (!pattern.firesAtAll()) {
       throw new InvalidArgumentException(
           field, "never fires: no date matches its day-of-month, month and day-of-week, in " + quote(expression));
     }
     return pattern;
+  }
+
+  /**
+   * Whether an hour field repeats over the whole day, making the expression an interval schedule
+   * that follows real time across daylight-saving changes: {@code *}, or a single step ({@code
+   * *}/n, a/n, a-b/n) that fires at least twice a day and never waits more than n hours, not even
+   * from its last hour to the next day's first (a &lt; n, and the last hour + n &gt; 23). So {@code
+   * *}/2, {@code 1/2}, {@code 0-23/3}, {@code 5/6} are intervals; lists ({@code 0,12}), plain hours,
+   * ranges ({@code 9-17}) and partial steps ({@code 8-18/2}, {@code 7/2}) name fixed hours.
+   */
+  static boolean intervalHours(String text, long hours) {
+    if (text.equals("*")) {
+      return true;
+    }
+    java.util.regex.Matcher step = STEP.matcher(text);
+    if (!step.matches() || Long.bitCount(hours) < 2) {
+      return false;
+    }
+    int n = Integer.parseInt(step.group(1));
+    int first = Long.numberOfTrailingZeros(hours);
+    int last = 63 - Long.numberOfLeadingZeros(hours);
+    return first < n && last + n > 23;
   }
 
   /** cron-utils says only that something is wrong; find the first field that fails on its own. */

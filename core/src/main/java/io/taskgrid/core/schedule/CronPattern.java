@@ -35,6 +35,7 @@ final class CronPattern {
   private final long dowNth; // bit d * 8 + k: k-th weekday d of the month
   private final boolean domAny;
   private final boolean dowAny;
+  private final boolean interval;
 
   CronPattern(
       String text,
@@ -50,7 +51,8 @@ final class CronPattern {
       int dowLast,
       long dowNth,
       boolean domAny,
-      boolean dowAny) {
+      boolean dowAny,
+      boolean interval) {
     this.text = text;
     this.seconds = seconds;
     this.minutes = minutes;
@@ -65,6 +67,16 @@ final class CronPattern {
     this.dowNth = dowNth;
     this.domAny = domAny;
     this.dowAny = dowAny;
+    this.interval = interval;
+  }
+
+  /**
+   * True for an interval schedule: its hour field is {@code *} or a step over the whole day (see
+   * {@link CronCompiler#intervalHours}), so it repeats through the day and follows real time across
+   * daylight-saving changes. False for a fixed-time schedule, whose hour field names hours.
+   */
+  boolean interval() {
+    return interval;
   }
 
   /** The normalized expression this pattern was compiled from. */

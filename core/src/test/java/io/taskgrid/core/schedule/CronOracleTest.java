@@ -115,16 +115,32 @@ class CronOracleTest {
             "59 23 * * *",
             "15 3 * * *",
             "0 22-23 * * *",
-            "*/20 * * * *")) {
+            "*/20 * * * *",
+            "*/30 * * * *",
+            "30 * * * *",
+            "0 */2 * * *",
+            "0 0-23/3 * * *",
+            "*/7 * * * *",
+            "0 2,14 * * *")) {
       Schedule schedule = Schedules.parse("cron", expression, zone, null);
       Oracle oracle = new Oracle(("0 " + expression).split(" "));
 
-      // every matching local minute of two days around the change, mapped by the documented rule
       LocalDateTime from = LocalDateTime.ofInstant(transition, zone).minusDays(1).withHour(0).withMinute(0);
       TreeSet<Instant> fires = new TreeSet<>();
-      for (LocalDateTime t = from; t.isBefore(from.plusDays(3)); t = t.plusMinutes(1)) {
-        if (oracle.matches(t)) {
-          fires.add(documentedInstant(rules, t));
+      if (oracle.interval()) {
+        // real time: every instant (minute by minute) of three days whose local time matches
+        Instant end = from.plusDays(3).atZone(zone).toInstant();
+        for (Instant t = from.atZone(zone).toInstant(); t.isBefore(end); t = t.plusSeconds(60)) {
+          if (oracle.matches(LocalDateTime.ofInstant(t, zone))) {
+            fires.add(t);
+          }
+        }
+      } else {
+        // every matching local minute of three days around the change, mapped by the documented rule
+        for (LocalDateTime t = from; t.isBefore(from.plusDays(3)); t = t.plusMinutes(1)) {
+          if (oracle.matches(t)) {
+            fires.add(documentedInstant(rules, t));
+          }
         }
       }
       Instant low = fires.first();
@@ -148,7 +164,7 @@ class CronOracleTest {
     }
   }
 
-  /** Gap: the transition instant. Overlap: the earlier offset. Otherwise: the only offset. */
+  /** Fixed-time rule. Gap: the transition instant. Overlap: the earlier offset. Otherwise: the only offset. */
   private static Instant documentedInstant(ZoneRules rules, LocalDateTime local) {
     List<ZoneOffset> offsets = rules.getValidOffsets(local);
     if (offsets.isEmpty()) {
@@ -204,6 +220,24 @@ class CronOracleTest {
 
   /** Reads the six fields as text on every call: slow, obvious, and independent of CronPattern. */
   private record Oracle(String[] f) {
+    /** An interval schedule: the hour field is * or one step whose hours cover the day n hours apart. */
+    boolean interval() {
+      if (f[2].equals("*")) {
+        return true;
+      }
+      if (!f[2].matches("[*0-9-]+/\\d+")) {
+        return false;
+      }
+      int n = Integer.parseInt(f[2].substring(f[2].indexOf('/') + 1));
+      List<Integer> hours = new ArrayList<>();
+      for (int h = 0; h < 24; h++) {
+        if (plain(f[2], h, 0, 23)) {
+          hours.add(h);
+        }
+      }
+      return hours.size() >= 2 && hours.get(0) < n && hours.get(hours.size() - 1) + n > 23;
+    }
+
     boolean matches(LocalDateTime t) {
       return plain(f[0], t.getSecond(), 0, 59)
           && plain(f[1], t.getMinute(), 0, 59)

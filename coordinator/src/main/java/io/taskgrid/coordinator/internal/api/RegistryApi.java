@@ -20,16 +20,23 @@ import io.taskgrid.proto.v1.PreviewScheduleResponse;
 import io.taskgrid.proto.v1.Task;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The registered-task rpcs, between protobuf and the registry. */
 final class RegistryApi {
   static final int DEFAULT_PAGE = 100;
   static final int MAX_PAGE = 1000;
   static final int MAX_PREVIEW = 1000;
+  private static final Duration RECORD_RUN_TIMEOUT = Duration.ofSeconds(10);
+  private static final Logger log = LoggerFactory.getLogger(RegistryApi.class);
 
   private final TaskRegistry registry;
   private final SubmissionLimits limits;
@@ -88,6 +95,19 @@ final class RegistryApi {
 
   RegisteredTask task(String id) {
     return registry.get(TaskId.parse("task_id", id));
+  }
+
+  /**
+   * Shows a RunTask on the task as its last fire. The execution is accepted before this is
+   * written, so a failure here is logged, not answered: the caller must not run it again.
+   */
+  CompletionStage<Void> recordRun(RegisteredTask task, Instant at, String executionId) {
+    return registry.recordRun(task, at, executionId)
+        .orTimeout(RECORD_RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(e -> {
+          log.warn("Run {} of task {} is accepted, but recording it as the task's last fire failed: {}", executionId, task.id(), e.toString());
+          return null;
+        });
   }
 
   ListTasksResponse list(ListTasksRequest r) {
@@ -167,11 +187,9 @@ final class RegistryApi {
         .setCreatedAt(ProtoMapping.toProto(t.createdAt()))
         .setUpdatedAt(ProtoMapping.toProto(t.updatedAt()))
         .setRevision(t.revision());
-    progress.ifPresent(p -> {
-      if (!p.lastExecutionId().isEmpty()) {
-        b.setLastFireTime(ProtoMapping.toProto(p.lastFireTime()));
-        b.setLastExecutionId(p.lastExecutionId());
-      }
+    registry.lastFire(t).ifPresent(p -> {
+      b.setLastFireTime(ProtoMapping.toProto(p.lastFireTime()));
+      b.setLastExecutionId(p.lastExecutionId());
     });
     if (state == TaskState.ACTIVE && t.isScheduled()) {
       Instant from = t.firedThrough(progress);

@@ -127,9 +127,12 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     Payload payload = request.hasPayload()
         ? ProtoMapping.toPayload(request.getPayload()).requireAtMost("payload", limits.maxPayloadBytes())
         : task.definition().payload();
+    Instant now = clock.instant();
     NewExecution e = ExecutionMessages.execution(ExecutionId.generate(clock).value(), task, payload, "run_now", Optional.empty(),
-        Optional.empty(), limits, clock.instant());
-    respond(submit(List.of(e), x -> ExecutionMessages.toMessage(x, task, Optional.empty(), Optional.empty())).thenApply(r -> r.get(0)), out);
+        Optional.empty(), limits, now);
+    respond(submit(List.of(e), x -> ExecutionMessages.toMessage(x, task, Optional.empty(), Optional.empty()))
+        .thenApply(r -> r.get(0))
+        .thenCompose(r -> tasks.recordRun(task, now, r.getExecutionId()).thenApply(recorded -> r)), out);
   }
 
   @Override

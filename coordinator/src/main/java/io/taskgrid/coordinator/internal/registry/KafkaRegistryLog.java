@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.registry;
 
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.core.UnavailableException;
+import io.taskgrid.core.task.FireProgress;
 import io.taskgrid.core.task.RegisteredTask;
 import io.taskgrid.core.task.TaskId;
 import io.taskgrid.proto.v1.FireRecord;
@@ -45,6 +46,12 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaRegistryLog.class);
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
   private static final int MAX_RECORD_BYTES = 4 * 1024 * 1024;
+  /**
+   * Key suffix of a task's last RunTask on the fires topic, beside its trigger's progress keyed by
+   * the bare id. Task ids cannot contain '!', so no id collides with it; a run record is written by
+   * whichever coordinator served the call and never moves the schedule.
+   */
+  static final String RUN_SUFFIX = "!run";
 
   private final String registryTopic;
   private final String firesTopic;
@@ -128,9 +135,24 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
     send(new ProducerRecord<>(registryTopic, task.id().value(), RegistryCodec.toRecord(task).toByteArray()));
   }
 
+  /**
+   * Records a task's latest RunTask (its execution and when it ran) and completes once this
+   * coordinator's view holds it; it shows on the task as its last fire unless its trigger fired
+   * later.
+   */
+  public CompletableFuture<Void> recordRun(TaskId id, FireProgress run) {
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    producer.send(new ProducerRecord<>(firesTopic, id.value() + RUN_SUFFIX, RegistryCodec.toRecord(run).toByteArray()), (m, e) -> {
+      if (e != null) written.completeExceptionally(e);
+      else written.complete(null);
+    });
+    return written.thenCompose(x -> sync());
+  }
+
   /** Deletes a task (and its progress) and waits until this coordinator's view no longer holds it. */
   @Override
   public void delete(TaskId id) {
+    producer.send(new ProducerRecord<>(firesTopic, id.value() + RUN_SUFFIX, null));
     producer.send(new ProducerRecord<>(firesTopic, id.value(), null));
     send(new ProducerRecord<>(registryTopic, id.value(), null));
   }
@@ -213,9 +235,10 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
   }
 
   private void apply(ConsumerRecord<String, byte[]> r) {
+    boolean run = r.topic().equals(firesTopic) && r.key() != null && r.key().endsWith(RUN_SUFFIX);
     TaskId id;
     try {
-      id = new TaskId(r.key());
+      id = new TaskId(run ? r.key().substring(0, r.key().length() - RUN_SUFFIX.length()) : r.key());
     } catch (RuntimeException e) {
       log.warn("Ignoring a registry record with key {} at {}-{}@{}: {}", r.key(), r.topic(), r.partition(), r.offset(), e.getMessage());
       return;
@@ -227,6 +250,9 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         } else {
           view.put(RegistryCodec.fromRecord(TaskRecord.parseFrom(r.value()), defaultZone));
         }
+      } else if (run) {
+        if (r.value() == null) view.removeRun(id);
+        else view.putRun(id, RegistryCodec.fromRecord(FireRecord.parseFrom(r.value())));
       } else if (r.value() == null) {
         view.removeProgress(id);
       } else {

@@ -25,6 +25,7 @@ public final class RegistryView {
 
   private final ConcurrentSkipListMap<TaskId, RegisteredTask> tasks = new ConcurrentSkipListMap<>();
   private final ConcurrentHashMap<TaskId, FireProgress> progress = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TaskId, FireProgress> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TaskId, RegisteredTask> eventTasks = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -38,6 +39,11 @@ public final class RegistryView {
 
   public Optional<FireProgress> progress(TaskId id) {
     return Optional.ofNullable(progress.get(id));
+  }
+
+  /** The task's latest RunTask, which does not move its schedule. */
+  public Optional<FireProgress> lastRun(TaskId id) {
+    return Optional.ofNullable(runs.get(id));
   }
 
   /** Every task, ordered by id. */
@@ -87,6 +93,14 @@ public final class RegistryView {
 
   void removeProgress(TaskId id) {
     progress.remove(id);
+  }
+
+  void putRun(TaskId id, FireProgress run) {
+    runs.put(id, run);
+  }
+
+  void removeRun(TaskId id) {
+    runs.remove(id);
   }
 
   private void changed(TaskId id) {

@@ -9,7 +9,9 @@ import io.taskgrid.core.task.TaskDefinition;
 import io.taskgrid.core.task.TaskId;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Registered tasks: every change is decided under the task's lock against a view that is in sync
@@ -114,6 +116,23 @@ public final class TaskRegistry {
 
   public Optional<FireProgress> progress(TaskId id) {
     return view.progress(id);
+  }
+
+  /**
+   * The task's latest fire, whatever made it: its trigger (cron, one-off, event), as recorded by
+   * the scheduling leader, or a RunTask, as recorded by the coordinator that served it.
+   */
+  public Optional<FireProgress> lastFire(RegisteredTask task) {
+    Optional<FireProgress> fired = view.progress(task.id()).filter(p -> p.belongsTo(task) && !p.lastExecutionId().isEmpty());
+    Optional<FireProgress> run = view.lastRun(task.id()).filter(p -> p.belongsTo(task));
+    if (fired.isEmpty()) return run;
+    if (run.isEmpty()) return fired;
+    return run.get().lastFireTime().isAfter(fired.get().lastFireTime()) ? run : fired;
+  }
+
+  /** Records a RunTask of {@code task} as its last fire; completes once this coordinator's view shows it. */
+  public CompletableFuture<Void> recordRun(RegisteredTask task, Instant at, String executionId) {
+    return log.recordRun(task.id(), new FireProgress(task.createdAt(), at, executionId, false));
   }
 
   /** Brings the view up to date with everything acknowledged so far. */

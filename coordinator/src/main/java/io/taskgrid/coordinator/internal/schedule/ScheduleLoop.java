@@ -325,6 +325,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       progress.putIfAbsent(d.getKey(), d.getValue());
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Map<TaskId, FireProgress> eventFires = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : records) {
       offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
       EventName name;
@@ -340,10 +341,18 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
             r.topic(), Integer.toString(r.partition()), Long.toString(r.offset())).value();
         NewExecution e = ExecutionMessages.execution(id, task, task.definition().payload(), "event", Optional.empty(), Optional.of(event),
             settings.limits(), now);
+        Instant firedAt = Instant.ofEpochMilli(r.timestamp());
         producer.send(new ProducerRecord<>(settings.tasksTopic(), id,
-            ExecutionMessages.toMessage(e, task, Optional.of(Instant.ofEpochMilli(r.timestamp())), Optional.of(event)).toByteArray()));
+            ExecutionMessages.toMessage(e, task, Optional.of(firedAt), Optional.of(event)).toByteArray()));
         executions.add(e);
+        // an event task has no schedule to move: its progress is only what GetTask shows as its last fire
+        eventFires.merge(task.id(), new FireProgress(task.createdAt(), firedAt, id, false),
+            (a, b) -> b.lastFireTime().isBefore(a.lastFireTime()) ? a : b);
       }
+    }
+    for (var f : eventFires.entrySet()) {
+      producer.send(new ProducerRecord<>(registryLog.firesTopic(), f.getKey().value(), RegistryCodec.toRecord(f.getValue()).toByteArray()));
+      progress.put(f.getKey(), f.getValue());
     }
     if (!offsets.isEmpty()) {
       producer.sendOffsetsToTransaction(offsets, new ConsumerGroupMetadata(settings.eventsGroup()));
