@@ -140,6 +140,7 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
    * coordinator's view holds it; it shows on the task as its last fire unless its trigger fired
    * later.
    */
+  @Override
   public CompletableFuture<Void> recordRun(TaskId id, FireProgress run) {
     CompletableFuture<Void> written = new CompletableFuture<>();
     producer.send(new ProducerRecord<>(firesTopic, id.value() + RUN_SUFFIX, RegistryCodec.toRecord(run).toByteArray()), (m, e) -> {

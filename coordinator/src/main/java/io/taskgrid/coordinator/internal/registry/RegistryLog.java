@@ -1,8 +1,10 @@
 package io.taskgrid.coordinator.internal.registry;
 
+import io.taskgrid.core.task.FireProgress;
 import io.taskgrid.core.task.RegisteredTask;
 import io.taskgrid.core.task.TaskId;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where registered tasks are written, and the view read back from it: what {@link TaskRegistry}
@@ -17,6 +19,12 @@ public interface RegistryLog {
 
   /** Writes a task record and returns once this coordinator's view holds it. */
   void write(RegisteredTask task);
+
+  /**
+   * Records a RunTask of task {@code id}; completes once this coordinator's view holds it. It never
+   * moves the task's schedule.
+   */
+  CompletableFuture<Void> recordRun(TaskId id, FireProgress run);
 
   /** Deletes a task (and its progress) and returns once this coordinator's view no longer holds it. */
   void delete(TaskId id);

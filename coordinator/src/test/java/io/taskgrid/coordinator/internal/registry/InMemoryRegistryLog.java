@@ -1,10 +1,12 @@
 package io.taskgrid.coordinator.internal.registry;
 
+import io.taskgrid.core.task.FireProgress;
 import io.taskgrid.core.task.RegisteredTask;
 import io.taskgrid.core.task.TaskId;
 import io.taskgrid.proto.v1.TaskRecord;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,8 +40,16 @@ public final class InMemoryRegistryLog implements RegistryLog {
   }
 
   @Override
+  public CompletableFuture<Void> recordRun(TaskId id, FireProgress run) {
+    writes.incrementAndGet();
+    view.putRun(id, RegistryCodec.fromRecord(RegistryCodec.toRecord(run)));
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
   public void delete(TaskId id) {
     writes.incrementAndGet();
+    view.removeRun(id);
     view.removeProgress(id);
     view.remove(id);
   }
