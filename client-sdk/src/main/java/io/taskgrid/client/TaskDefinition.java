@@ -715,17 +715,20 @@ public final class TaskDefinition {
     /** {@code 1d2h3m4s500ms}, omitting zero parts; the form the cluster documents for {@code after}. */
     private static String compact(Duration d) {
       if (d.isNegative()) throw new IllegalArgumentException("delay must not be negative, got " + d);
-      long ms = d.toMillis();
-      if (ms == 0) return "0s";
+      // from seconds and nanos, not toMillis(): that overflows on very long durations, which the cluster rejects by name
+      long seconds = d.getSeconds();
+      long ms = d.getNano() / 1_000_000;
+      if (seconds == 0 && ms == 0) return "0s";
       StringBuilder s = new StringBuilder();
-      long[] sizes = {86_400_000, 3_600_000, 60_000, 1000, 1};
-      String[] units = {"d", "h", "m", "s", "ms"};
+      long[] sizes = {86_400, 3_600, 60, 1};
+      String[] units = {"d", "h", "m", "s"};
       for (int i = 0; i < sizes.length; i++) {
-        if (ms >= sizes[i]) {
-          s.append(ms / sizes[i]).append(units[i]);
-          ms %= sizes[i];
+        if (seconds >= sizes[i]) {
+          s.append(seconds / sizes[i]).append(units[i]);
+          seconds %= sizes[i];
         }
       }
+      if (ms > 0) s.append(ms).append("ms");
       return s.toString();
     }
   }

@@ -71,6 +71,19 @@ class TaskDefinitionTest {
   }
 
   @Test
+  void writesADelayTooLongForMillisecondsWithoutOverflowingLeavingTheClusterToRejectIt() {
+    assertThat(aTask().after(Duration.ofSeconds(Long.MAX_VALUE)).build().trigger()).isEqualTo(new Trigger.After("106751991167300d15h30m7s"));
+  }
+
+  @Test
+  void sendsNegativeDurationsInProtobufsFormWithNanosOfTheSecondsSign() {
+    var proto = io.taskgrid.client.internal.Convert.toProto(aTask().jitter(Duration.ofMillis(-1500)).timeout(Duration.ofSeconds(-5)).build());
+    assertThat(proto.getJitter()).isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(-1).setNanos(-500_000_000).build());
+    assertThat(proto.getTimeout()).isEqualTo(com.google.protobuf.Duration.newBuilder().setSeconds(-5).build());
+    assertThat(io.taskgrid.client.internal.Convert.fromProto(proto).jitter()).contains(Duration.ofMillis(-1500));
+  }
+
+  @Test
   void atAZonedTimeSendsTheLocalTimeAndSetsTheZone() {
     TaskDefinition d = aTask().at(ZonedDateTime.of(LocalDateTime.parse("2026-12-24T18:00"), ZoneId.of("Europe/London"))).build();
 

@@ -4,7 +4,6 @@ import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
-import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.taskgrid.coordinator.internal.api.GrpcErrors;
@@ -114,8 +113,8 @@ public final class Coordinator implements AutoCloseable {
       // a batch may carry many payloads; each is checked against the payload limit
       int maxMessage = Math.max(16 * 1024 * 1024, config.limits().maxPayloadBytes() * 4);
       server = serverBuilder
-          .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, registry, sch.defaultZone(), sch.eventsTopic()), errors))
-          .addService(ServerInterceptors.intercept(new ResultServiceImpl(store), errors))
+          .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, registry, sch.defaultZone(), sch.eventsTopic())))
+          .addService(errors.guard(new ResultServiceImpl(store)))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()

@@ -64,7 +64,13 @@ public final class Durations {
 
   /** A short human form: {@code 1500ms}, {@code 30s}, {@code -5s}, {@code 2h}. */
   public static String format(Duration d) {
-    long ms = d.toMillis();
+    long ms;
+    try {
+      ms = d.toMillis();
+    } catch (ArithmeticException beyondMillis) {
+      // beyond ±292 million years: a message about such a value must still be written
+      return d.getSeconds() + "s";
+    }
     if (ms % 86_400_000 == 0 && ms != 0) return ms / 86_400_000 + "d";
     if (ms % 3_600_000 == 0 && ms != 0) return ms / 3_600_000 + "h";
     if (ms % 60_000 == 0 && ms != 0) return ms / 60_000 + "m";

@@ -83,8 +83,19 @@ public final class Convert {
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
+  /**
+   * protobuf's form of a duration: seconds and nanos of the same sign (Java keeps nanos positive,
+   * so -1.5 s is -2 s + 0.5 s there and -1 s - 0.5 s here). Values beyond protobuf's range are sent
+   * as they are, for the cluster to reject naming the field.
+   */
   static com.google.protobuf.Duration toProto(Duration d) {
-    return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    long seconds = d.getSeconds();
+    int nanos = d.getNano();
+    if (seconds < 0 && nanos > 0) {
+      seconds += 1;
+      nanos -= 1_000_000_000;
+    }
+    return com.google.protobuf.Duration.newBuilder().setSeconds(seconds).setNanos(nanos).build();
   }
 
   static Duration duration(com.google.protobuf.Duration d) {

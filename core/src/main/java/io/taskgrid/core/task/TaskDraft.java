@@ -6,7 +6,9 @@ import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.Payload;
 import io.taskgrid.core.Priority;
 import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.TimeBounds;
 import io.taskgrid.core.schedule.MisfirePolicy;
+import io.taskgrid.core.schedule.Schedule;
 import io.taskgrid.core.schedule.Schedules;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +85,8 @@ public record TaskDraft(
     if (text.length() > MAX_DESCRIPTION) {
       throw new InvalidArgumentException("description", "must be at most " + MAX_DESCRIPTION + " characters, got " + text.length());
     }
-    HandlerName handlerName = new HandlerName(handler == null ? null : handler.intern());
+    // interned only once valid: a request must not fill the string table with junk
+    HandlerName handlerName = new HandlerName(new HandlerName(handler).value().intern());
     Payload body = (payload == null || payload.equals(Payload.EMPTY) ? Payload.EMPTY : payload).requireAtMost("payload", limits.maxPayloadBytes());
     Optional<ZoneId> zone =
         timeZone == null || timeZone.isEmpty() ? Optional.empty() : Optional.of(Schedules.zone("time_zone", timeZone));
@@ -137,10 +141,12 @@ public record TaskDraft(
       throw new InvalidArgumentException("trigger", "set only one of cron, after, at and event, got " + String.join(", ", given));
     }
     if (cron != null) {
-      return new Trigger.Cron(cron.trim().intern(), Schedules.parse("trigger.cron", cron, zone, Instant.EPOCH));
+      Schedule compiled = Schedules.parse("trigger.cron", cron, zone, Instant.EPOCH);
+      return new Trigger.Cron(cron.trim().intern(), compiled);
     }
     if (after != null) {
-      Duration delay = Durations.parse("trigger.after", after);
+      // stored and shown to the millisecond (Durations.format): a finer part would not survive a round trip
+      Duration delay = TimeBounds.require("trigger.after", Durations.parse("trigger.after", after)).truncatedTo(ChronoUnit.MILLIS);
       if (delay.isNegative() || delay.isZero()) {
         throw new InvalidArgumentException("trigger.after", "must be positive, got " + InvalidArgumentException.quote(after));
       }
@@ -169,6 +175,9 @@ public record TaskDraft(
           throw new InvalidArgumentException(
               "catch_up_window", "must be between 0 and " + Durations.format(MAX_CATCH_UP_WINDOW) + ", got " + Durations.format(window));
         }
+        if (window.getNano() % 1_000_000 != 0) {
+          throw new InvalidArgumentException("catch_up_window", "must be a whole number of milliseconds, got " + window);
+        }
         yield new MisfirePolicy.CatchUp(window);
       }
       default -> throw new InvalidArgumentException(
@@ -190,6 +199,10 @@ public record TaskDraft(
    * that occurs twice means its first occurrence (the rules cron schedules follow).
    */
   public static Instant instant(String field, String text, ZoneId zone) {
+    return TimeBounds.require(field, parseInstant(field, text, zone));
+  }
+
+  private static Instant parseInstant(String field, String text, ZoneId zone) {
     String s = text.trim();
     try {
       return OffsetDateTime.parse(s).toInstant();

@@ -87,4 +87,38 @@ class TaskDraftTest {
         .isEqualTo(valid(draft("0 2 * * *", null, null, null, "Europe/London")));
     assertThat(valid(draft(null, "5m", null, null, null))).isEqualTo(valid(draft(null, "300s", null, null, null)));
   }
+
+  @Test
+  void anAfterBeyondTenThousandYearsIsRejectedNamingTheValue() {
+    assertThatThrownBy(() -> valid(draft(null, "PT9223372036854775807S", null, null, null)))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageStartingWith("trigger.after: must be within 10,000 years")
+        .hasMessageContaining("PT2562047788015215H30M7S");
+    assertThat(valid(draft(null, "3650d", null, null, null)).trigger()).isEqualTo(new Trigger.After(Duration.ofDays(3650)));
+  }
+
+  @Test
+  void anAfterIsKeptToTheMillisecondItIsStoredWith() {
+    assertThat(valid(draft(null, "PT1.0005S", null, null, null)).trigger()).isEqualTo(new Trigger.After(Duration.ofMillis(1000)));
+    rejects(draft(null, "PT0.0005S", null, null, null), "trigger.after");
+  }
+
+  @Test
+  void anAtOutsideYearsOneTo9999IsRejectedNamingTheValue() {
+    assertThatThrownBy(() -> valid(draft(null, null, "+10000-01-01T00:00:00Z", null, null)))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessage("trigger.at: must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, got +10000-01-01T00:00:00Z");
+    rejects(draft(null, null, "+999999999-12-31T23:59:59", null, "America/New_York"), "trigger.at");
+    rejects(draft(null, null, "-999999999-01-01T00:00:00Z", null, null), "trigger.at");
+    assertThat(valid(draft(null, null, "9999-12-31T23:59:59Z", null, null)).trigger())
+        .isEqualTo(new Trigger.At(Instant.parse("9999-12-31T23:59:59Z")));
+  }
+
+  @Test
+  void aCatchUpWindowFinerThanAMillisecondIsRejectedNamingIt() {
+    assertThatThrownBy(() -> valid(new TaskDraft("t", null, null, "h", null, null, null, null, null, null, null, null, null, null, "catch_up",
+        Duration.ofSeconds(1, 5), null, null, null)))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessage("catch_up_window: must be a whole number of milliseconds, got PT1.000000005S");
+  }
 }

@@ -1,10 +1,14 @@
 package io.taskgrid.coordinator.internal.api;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.BindableService;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.taskgrid.core.InvalidArgumentException;
@@ -22,6 +26,15 @@ import org.slf4j.LoggerFactory;
 public final class GrpcErrors implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
 
+  /**
+   * {@code service} behind this interceptor, with its requests parsed inside the interceptor's
+   * reach: a request that is not a valid protobuf message (bytes cut short, a string that is not
+   * UTF-8) is INVALID_ARGUMENT, where gRPC, parsing it before any interceptor, would answer UNKNOWN.
+   */
+  public ServerServiceDefinition guard(BindableService service) {
+    return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service.bindService()), this);
+  }
+
   /** The status a client should see for {@code error}. */
   public static StatusRuntimeException toStatus(Throwable error) {
     Throwable e = error;
@@ -29,6 +42,8 @@ public final class GrpcErrors implements ServerInterceptor {
       e = e.getCause();
     }
     return switch (e) {
+      case StatusRuntimeException s when s.getCause() instanceof InvalidProtocolBufferException p ->
+          Status.INVALID_ARGUMENT.withDescription("request: is not a valid protobuf message: " + p.getMessage()).asRuntimeException();
       case StatusRuntimeException s -> s;
       case InvalidArgumentException i -> Status.INVALID_ARGUMENT.withDescription(i.getMessage()).asRuntimeException();
       case NotFoundException n -> Status.NOT_FOUND.withDescription(n.getMessage()).asRuntimeException();
@@ -47,8 +62,11 @@ public final class GrpcErrors implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     ServerCall.Listener<Q> delegate = next.startCall(call, headers);
     return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
+      private boolean closed; // by this interceptor: the call has its answer, the handler hears no more of it
+
       @Override
       public void onMessage(Q message) {
+        if (closed) return;
         try {
           super.onMessage(message);
         } catch (RuntimeException e) {
@@ -58,6 +76,7 @@ public final class GrpcErrors implements ServerInterceptor {
 
       @Override
       public void onHalfClose() {
+        if (closed) return;
         try {
           super.onHalfClose();
         } catch (RuntimeException e) {
@@ -66,6 +85,7 @@ public final class GrpcErrors implements ServerInterceptor {
       }
 
       private void close(RuntimeException e) {
+        closed = true;
         StatusRuntimeException s = toStatus(e);
         call.close(s.getStatus(), s.getTrailers() == null ? new Metadata() : s.getTrailers());
       }

@@ -11,6 +11,7 @@ import io.taskgrid.core.Payload;
 import io.taskgrid.core.Priority;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.TaskSpec;
+import io.taskgrid.core.TimeBounds;
 import io.taskgrid.proto.v1.ErrorInfo;
 import io.taskgrid.proto.v1.Execution;
 import io.taskgrid.proto.v1.SubmitTaskRequest;
@@ -61,16 +62,22 @@ public final class ProtoMapping {
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
-  public static Instant toInstant(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  /**
+   * A protobuf timestamp as an instant; one outside protobuf's range (years 1 to 9999) is
+   * INVALID_ARGUMENT naming {@code field} and the value. Every timestamp read from a request goes
+   * through here, before any arithmetic.
+   */
+  public static Instant toInstant(String field, Timestamp t) {
+    return TimeBounds.instant(field, t.getSeconds(), t.getNanos());
   }
 
-  /** A protobuf duration as a Java one; nanos outside the protobuf range are INVALID_ARGUMENT naming {@code field}. */
+  /**
+   * A protobuf duration as a Java one; one outside protobuf's range (±10,000 years, nanos of the
+   * seconds' sign) is INVALID_ARGUMENT naming {@code field} and the value. Every duration read from
+   * a request goes through here, before any arithmetic.
+   */
   public static java.time.Duration toDuration(String field, Duration d) {
-    if (d.getNanos() < -999_999_999 || d.getNanos() > 999_999_999) {
-      throw new InvalidArgumentException(field, "nanos out of range: " + d.getNanos());
-    }
-    return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+    return TimeBounds.duration(field, d.getSeconds(), d.getNanos());
   }
 
   /** A protobuf payload as the domain's (which checks the content type). */
@@ -78,8 +85,15 @@ public final class ProtoMapping {
     return new Payload(p.getData().toByteArray(), p.getContentType());
   }
 
+  /** protobuf's form: seconds and nanos of the same sign (Java keeps nanos positive). */
   public static Duration toProto(java.time.Duration d) {
-    return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    long seconds = d.getSeconds();
+    int nanos = d.getNano();
+    if (seconds < 0 && nanos > 0) {
+      seconds += 1;
+      nanos -= 1_000_000_000;
+    }
+    return Duration.newBuilder().setSeconds(seconds).setNanos(nanos).build();
   }
 
   public static io.taskgrid.proto.v1.Payload toProto(Payload p) {
@@ -112,8 +126,8 @@ public final class ProtoMapping {
 
   /** The domain outcome of a reported one; {@code field} prefixes messages about bad values. */
   public static Outcome toOutcome(io.taskgrid.proto.v1.Outcome o, String field) {
-    Instant started = toInstant(o.getStartedAt());
-    Instant finished = toInstant(o.getFinishedAt());
+    Instant started = toInstant(field + ".started_at", o.getStartedAt());
+    Instant finished = toInstant(field + ".finished_at", o.getFinishedAt());
     return switch (o.getStatus()) {
       case EXECUTION_STATUS_SUCCEEDED -> new Outcome.Succeeded(started, finished,
           toPayload(o.getResult()));

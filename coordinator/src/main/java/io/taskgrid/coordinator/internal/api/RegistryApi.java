@@ -148,7 +148,7 @@ final class RegistryApi {
 
   PreviewScheduleResponse preview(PreviewScheduleRequest r) {
     ZoneId zone = r.getTimeZone().isEmpty() ? defaultZone : Schedules.zone("time_zone", r.getTimeZone());
-    Instant from = r.hasFrom() ? ProtoMapping.toInstant(r.getFrom()) : clock.instant();
+    Instant from = r.hasFrom() ? ProtoMapping.toInstant("from", r.getFrom()) : clock.instant();
     int count = r.getCount() == 0 ? 10 : r.getCount();
     if (count < 1 || count > MAX_PREVIEW) throw new InvalidArgumentException("count", "must be between 1 and " + MAX_PREVIEW + ", got " + r.getCount());
     Schedule schedule = Schedules.parse("expression", r.getExpression(), zone, from);
@@ -163,7 +163,13 @@ final class RegistryApi {
   }
 
   Payload eventData(io.taskgrid.proto.v1.Payload data) {
-    Payload p = new Payload(data.getData().toByteArray(), data.getContentType().isEmpty() ? Payload.JSON : data.getContentType());
+    Payload p;
+    try {
+      p = new Payload(data.getData().toByteArray(), data.getContentType().isEmpty() ? Payload.JSON : data.getContentType());
+    } catch (InvalidArgumentException e) {
+      // the domain names it payload.content_type; in this request the field is data
+      throw new InvalidArgumentException("data.content_type", e.getMessage().substring(e.field().length() + 2));
+    }
     return p.requireAtMost("data", limits.maxPayloadBytes());
   }
 

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * Redis) and a standby is ready to lead at once. Reads are {@code read_committed}: fire progress
  * of an aborted scheduling transaction is never seen.
  */
-public final class KafkaRegistryLog implements AutoCloseable {
+public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaRegistryLog.class);
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
   private static final int MAX_RECORD_BYTES = 4 * 1024 * 1024;
@@ -124,11 +124,13 @@ public final class KafkaRegistryLog implements AutoCloseable {
   }
 
   /** Waits for {@link #sync()}, as an {@link UnavailableException} if Kafka does not answer in time. */
+  @Override
   public void awaitSync(Duration timeout) {
     await(sync(), timeout, "reading the task registry");
   }
 
   /** Writes a task record and waits until this coordinator's view holds it. */
+  @Override
   public void write(RegisteredTask task) {
     send(new ProducerRecord<>(registryTopic, task.id().value(), RegistryCodec.toRecord(task).toByteArray()));
   }
@@ -138,6 +140,7 @@ public final class KafkaRegistryLog implements AutoCloseable {
    * coordinator's view holds it; it shows on the task as its last fire unless its trigger fired
    * later.
    */
+  @Override
   public CompletableFuture<Void> recordRun(TaskId id, FireProgress run) {
     CompletableFuture<Void> written = new CompletableFuture<>();
     producer.send(new ProducerRecord<>(firesTopic, id.value() + RUN_SUFFIX, RegistryCodec.toRecord(run).toByteArray()), (m, e) -> {
@@ -148,6 +151,7 @@ public final class KafkaRegistryLog implements AutoCloseable {
   }
 
   /** Deletes a task (and its progress) and waits until this coordinator's view no longer holds it. */
+  @Override
   public void delete(TaskId id) {
     producer.send(new ProducerRecord<>(firesTopic, id.value() + RUN_SUFFIX, null));
     producer.send(new ProducerRecord<>(firesTopic, id.value(), null));

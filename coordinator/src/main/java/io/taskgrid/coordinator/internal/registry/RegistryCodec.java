@@ -101,10 +101,10 @@ public final class RegistryCodec {
   public static RegisteredTask fromRecord(TaskRecord r, ZoneId defaultZone) {
     TaskDefinition d = toDraft(r.getDefinition()).validate(STORED, defaultZone);
     // the three instants are often equal: one object then, which a million tasks notice
-    Instant created = ProtoMapping.toInstant(r.getCreatedAt());
-    Instant updated = r.getUpdatedAt().equals(r.getCreatedAt()) ? created : ProtoMapping.toInstant(r.getUpdatedAt());
+    Instant created = ProtoMapping.toInstant("created_at", r.getCreatedAt());
+    Instant updated = r.getUpdatedAt().equals(r.getCreatedAt()) ? created : ProtoMapping.toInstant("updated_at", r.getUpdatedAt());
     Instant from = r.getScheduleFrom().equals(r.getCreatedAt()) ? created
-        : r.getScheduleFrom().equals(r.getUpdatedAt()) ? updated : ProtoMapping.toInstant(r.getScheduleFrom());
+        : r.getScheduleFrom().equals(r.getUpdatedAt()) ? updated : ProtoMapping.toInstant("schedule_from", r.getScheduleFrom());
     return new RegisteredTask(d, r.getPaused(), created, updated, from, r.getRevision());
   }
 
@@ -118,7 +118,7 @@ public final class RegistryCodec {
   }
 
   public static FireProgress fromRecord(FireRecord r) {
-    return new FireProgress(ProtoMapping.toInstant(r.getTaskCreatedAt()), ProtoMapping.toInstant(r.getLastFireTime()),
+    return new FireProgress(ProtoMapping.toInstant("task_created_at", r.getTaskCreatedAt()), ProtoMapping.toInstant("last_fire_time", r.getLastFireTime()),
         r.getLastExecutionId(), r.getCompleted());
   }
 }

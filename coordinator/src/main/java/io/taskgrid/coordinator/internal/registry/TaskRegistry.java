@@ -23,12 +23,12 @@ public final class TaskRegistry {
   /** The outcome of a create or upsert. */
   public record Change(RegisteredTask task, boolean changed) {}
 
-  private final KafkaRegistryLog log;
+  private final RegistryLog log;
   private final RegistryView view;
   private final TaskLocks locks;
   private final Clock clock;
 
-  public TaskRegistry(KafkaRegistryLog log, RegistryView view, TaskLocks locks, Clock clock) {
+  public TaskRegistry(RegistryLog log, RegistryView view, TaskLocks locks, Clock clock) {
     this.log = log;
     this.view = view;
     this.locks = locks;
