@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * A real {@code redis-server} as a child process on a free loopback port: the one on the PATH if
  * there is one, otherwise the binary shipped in the {@code com.github.codemonstur:embedded-redis}
  * jar. Started with {@code --bind 127.0.0.1 --save "" --protected-mode no}, its directory a
- * temporary one, append-only persistence off unless asked for.
+ * temporary one, append-only persistence off unless asked for. {@link RedisSentinelCluster} also
+ * starts replicas and sentinels with it.
  *
  * <p>Lifecycle: {@link #start()} returns once the server answers PING. {@link #kill()} (SIGKILL)
  * and {@link #restart()} (same port, same directory) are for failure tests; {@link #close()} stops
@@ -83,18 +84,19 @@ public final class RedisProcess implements AutoCloseable {
     return start(false, List.of(), String.join("\n", lines) + "\n", port);
   }
 
-  private static RedisProcess start(boolean appendOnly, List<String> roleArgs, String sentinelConfig) {
-    return start(appendOnly, roleArgs, sentinelConfig, FreePorts.next());
+  private static RedisProcess start(boolean appendOnly, List<String> roleArgs, String sentinelConfText) {
+    return start(appendOnly, roleArgs, sentinelConfText, FreePorts.next());
   }
 
-  private static RedisProcess start(boolean appendOnly, List<String> roleArgs, String sentinelConfig, int port) {
-    Path dir = TempDirs.create(sentinelConfig == null ? "taskgrid-redis-" : "taskgrid-sentinel-");
+  /** With {@code sentinelConfText} (null for a data node), a sentinel with that config file. */
+  private static RedisProcess start(boolean appendOnly, List<String> roleArgs, String sentinelConfText, int port) {
+    Path dir = TempDirs.create(sentinelConfText == null ? "taskgrid-redis-" : "taskgrid-sentinel-");
     RedisProcess redis;
     try {
       Path config = null;
-      if (sentinelConfig != null) {
+      if (sentinelConfText != null) {
         config = dir.resolve("sentinel.conf");
-        Files.writeString(config, "dir " + dir + "\n" + sentinelConfig);
+        Files.writeString(config, "dir " + dir + "\n" + sentinelConfText);
       }
       redis = new RedisProcess(dir, binary(dir), port, appendOnly, roleArgs, config);
     } catch (IOException e) {
@@ -111,7 +113,7 @@ public final class RedisProcess implements AutoCloseable {
       throw e;
     }
     log.info("redis-server ({}) ready at {}{}", redis.binary, redis.redisUrl(),
-        sentinelConfig != null ? " as a sentinel" : roleArgs.isEmpty() ? "" : " " + String.join(" ", roleArgs));
+        sentinelConfText != null ? " as a sentinel" : roleArgs.isEmpty() ? "" : " " + String.join(" ", roleArgs));
     return redis;
   }
 
@@ -142,12 +144,14 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   private synchronized void launch() {
-    List<String> cmd = sentinelConfig != null
-        ? List.of(binary.toString(), sentinelConfig.toString(), "--sentinel")
-        : new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-            "--dir", dir.toString(), "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--protected-mode", "no",
-            "--daemonize", "no"));
-    if (sentinelConfig == null) cmd.addAll(roleArgs);
+    List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+    if (sentinelConfig != null) {
+      cmd.addAll(List.of(sentinelConfig.toString(), "--sentinel")); // port and the rest are in the file
+    } else {
+      cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "",
+          "--appendonly", appendOnly ? "yes" : "no", "--protected-mode", "no", "--daemonize", "no"));
+      cmd.addAll(roleArgs);
+    }
     if (!reaperRegistered) {
       Runtime.getRuntime().addShutdownHook(reaper);
       reaperRegistered = true;
