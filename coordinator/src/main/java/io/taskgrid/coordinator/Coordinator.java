@@ -20,16 +20,14 @@ import io.taskgrid.coordinator.internal.schedule.ScheduleLoop;
 import java.nio.file.Path;
 import io.taskgrid.coordinator.internal.store.RedisExecutionStore;
 import io.taskgrid.coordinator.internal.watch.WatchHub;
+import io.taskgrid.redis.RedisConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,12 +75,7 @@ public final class Coordinator implements AutoCloseable {
       throw new IllegalStateException("coordinator already started");
     }
     try {
-      Config rc = new Config();
-      rc.setCodec(StringCodec.INSTANCE);
-      rc.setReferenceEnabled(false); // no Redisson object references in values: skips a per-argument check
-      rc.useSingleServer().setAddress(config.redisUrl()).setClientName("taskgrid-" + config.coordinatorId())
-          .setConnectionMinimumIdleSize(4).setConnectionPoolSize(32).setRetryAttempts(3);
-      redisson = Redisson.create(rc);
+      redisson = new RedisConnection(config.redisEndpoint(), "taskgrid-" + config.coordinatorId(), 4, 32).open();
       KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), config.tasksTopic(), config.tasksTopicPartitions(),
           config.tasksTopicReplication(), config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
       queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.tasksTopic(), "taskgrid-" + config.coordinatorId(),
@@ -121,7 +114,7 @@ public final class Coordinator implements AutoCloseable {
           .start();
       health.setStatus("", ServingStatus.SERVING);
       log.info("Coordinator {} serving on port {} (Kafka {}, topic {}, Redis {}, namespace {})", config.coordinatorId(),
-          server.getPort(), config.kafkaBootstrap(), config.tasksTopic(), config.redisUrl(), config.namespace());
+          server.getPort(), config.kafkaBootstrap(), config.tasksTopic(), config.redisEndpoint().display(), config.namespace());
       return this;
     } catch (IOException e) {
       close();

@@ -1,6 +1,8 @@
 package io.taskgrid.coordinator;
 
+import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.config.RedisEndpoint;
 import io.taskgrid.core.config.Setting;
 import io.taskgrid.core.keyspace.Keyspace;
 import java.time.Duration;
@@ -11,12 +13,14 @@ import java.util.UUID;
 /**
  * Everything a coordinator needs to run. Built from environment variables by {@link
  * #fromEnvironment(Map)} or in code with the {@code with*} methods; every value is checked when
- * the record is made.
+ * the record is made, and a bad one is reported under its environment variable ({@code
+ * TASKGRID_LEADER_LEASE must be at least 300ms, got '100ms'}), also when set in code.
  *
  * @param coordinatorId this process's id, in logs and health
  * @param grpcPort port of the gRPC API; 0 picks a free one
  * @param kafkaBootstrap Kafka bootstrap servers
- * @param redisUrl Redis URL, e.g. {@code redis://127.0.0.1:6379}
+ * @param redisUrl Redis URL: {@code redis://127.0.0.1:6379}, or Sentinel's {@code
+ *     redis-sentinel://host1:26379,host2:26379/mymaster} (see {@link RedisEndpoint})
  * @param namespace prefix of every Redis key, so clusters sharing a Redis stay apart
  * @param tasksTopic Kafka topic of task messages
  * @param tasksTopicPartitions partitions when the coordinator creates the topic
@@ -65,16 +69,16 @@ public record CoordinatorConfig(
       String tasksFile,
       Duration fireAhead) {
     public Scheduling {
-      for (String t : List.of(registryTopic, firesTopic, eventsTopic)) {
-        if (t == null || !t.matches("[A-Za-z0-9._-]{1,249}")) throw new IllegalArgumentException("bad topic name: " + t);
-      }
-      if (eventsTopicPartitions < 1) throw new IllegalArgumentException("eventsTopicPartitions must be positive");
-      if (defaultZone == null) throw new IllegalArgumentException("defaultZone is required");
-      if (misfireGrace == null || misfireGrace.isNegative()) throw new IllegalArgumentException("misfireGrace must not be negative");
-      if (leaderLease == null || leaderLease.toMillis() < 300) throw new IllegalArgumentException("leaderLease must be at least 300ms");
+      topic(REGISTRY_TOPIC, registryTopic);
+      topic(FIRES_TOPIC, firesTopic);
+      topic(EVENTS_TOPIC, eventsTopic);
+      if (eventsTopicPartitions < 1) throw EVENTS_TOPIC_PARTITIONS.invalid("must be positive", eventsTopicPartitions);
+      if (defaultZone == null) throw DEFAULT_TIME_ZONE.invalid("must be set", null);
+      if (misfireGrace == null || misfireGrace.isNegative()) throw MISFIRE_GRACE.invalid("must not be negative", misfireGrace);
+      if (leaderLease == null || leaderLease.toMillis() < 300) throw LEADER_LEASE.invalid("must be at least 300ms", leaderLease);
       tasksFile = tasksFile == null ? "" : tasksFile;
       if (fireAhead == null || fireAhead.isNegative() || fireAhead.compareTo(Duration.ofSeconds(10)) > 0) {
-        throw new IllegalArgumentException("fireAhead must be between 0 and 10s, got " + fireAhead);
+        throw FIRE_AHEAD.invalid("must be between 0 and 10s", fireAhead);
       }
     }
 
@@ -99,11 +103,13 @@ public record CoordinatorConfig(
   public static final Setting<String> COORDINATOR_ID =
       new Setting<>("TASKGRID_COORDINATOR_ID", "", "Id of this coordinator in logs; generated when empty.", s -> s);
   public static final Setting<Integer> GRPC_PORT =
-      new Setting<>("TASKGRID_GRPC_PORT", "7233", "Port of the gRPC API (TaskService, ResultService, health).", Integer::parseInt);
+      new Setting<>("TASKGRID_GRPC_PORT", "7233", "Port of the gRPC API (TaskService, ResultService, health).", Setting::integer);
   public static final Setting<String> KAFKA_BOOTSTRAP =
       new Setting<>("TASKGRID_KAFKA_BOOTSTRAP", "127.0.0.1:9092", "Kafka bootstrap servers.", s -> s);
   public static final Setting<String> REDIS_URL =
-      new Setting<>("TASKGRID_REDIS_URL", "redis://127.0.0.1:6379", "Redis URL.", s -> s);
+      new Setting<>("TASKGRID_REDIS_URL", "redis://127.0.0.1:6379",
+          "Redis: `redis://[user:password@]host:port[/db]` (`rediss://` for TLS), or Sentinel: `redis-sentinel://host:26379,host:26379/master` (`rediss-sentinel://` for TLS).",
+          s -> s);
   public static final Setting<String> NAMESPACE =
       new Setting<>("TASKGRID_NAMESPACE", "taskgrid", "Prefix of every Redis key; clusters sharing one Redis need different namespaces.", s -> s);
   public static final Setting<String> TASKS_TOPIC =
@@ -130,9 +136,10 @@ public record CoordinatorConfig(
       new Setting<>("TASKGRID_EVENTS_TOPIC", "taskgrid.events", "Kafka topic events are published on (key: event name, value: data).", s -> s);
   public static final Setting<Integer> EVENTS_TOPIC_PARTITIONS =
       new Setting<>("TASKGRID_EVENTS_TOPIC_PARTITIONS", "3", "Partitions of the events topic when the coordinator creates it.", Setting::positiveInt);
+  private static final String DEFAULT_TIME_ZONE_NAME = "TASKGRID_DEFAULT_TIME_ZONE";
   public static final Setting<java.time.ZoneId> DEFAULT_TIME_ZONE =
-      new Setting<>("TASKGRID_DEFAULT_TIME_ZONE", "UTC", "Time zone of tasks that name none (an IANA name).",
-          s -> io.taskgrid.core.schedule.Schedules.zone("TASKGRID_DEFAULT_TIME_ZONE", s));
+      new Setting<>(DEFAULT_TIME_ZONE_NAME, "UTC", "Time zone of tasks that name none (an IANA name).",
+          CoordinatorConfig::zone);
   public static final Setting<Duration> MISFIRE_GRACE =
       new Setting<>("TASKGRID_MISFIRE_GRACE", "60s", "A fire at most this late (no coordinator led at its time) runs normally; later ones follow the task's misfire policy.", Setting::duration);
   public static final Setting<Duration> LEADER_LEASE =
@@ -151,19 +158,54 @@ public record CoordinatorConfig(
   public CoordinatorConfig {
     coordinatorId = coordinatorId == null || coordinatorId.isEmpty()
         ? "c-" + UUID.randomUUID().toString().substring(0, 8) : coordinatorId;
-    if (grpcPort < 0 || grpcPort > 65535) throw new IllegalArgumentException("grpcPort out of range: " + grpcPort);
-    if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) throw new IllegalArgumentException("kafkaBootstrap is required");
-    if (redisUrl == null || !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
-      throw new IllegalArgumentException("redisUrl must start with redis:// or rediss://, got " + redisUrl);
+    if (grpcPort < 0 || grpcPort > 65535) throw GRPC_PORT.invalid("must be a port from 0 to 65535", grpcPort);
+    if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) throw KAFKA_BOOTSTRAP.invalid("must not be empty", kafkaBootstrap);
+    RedisEndpoint.parse(REDIS_URL.name(), redisUrl);
+    try {
+      new Keyspace(namespace);
+    } catch (IllegalArgumentException e) {
+      throw NAMESPACE.invalid("must be 1 to 64 letters, digits or . _ -", namespace);
     }
-    new Keyspace(namespace);
-    if (tasksTopic == null || !tasksTopic.matches("[A-Za-z0-9._-]{1,249}")) throw new IllegalArgumentException("bad tasksTopic: " + tasksTopic);
-    if (tasksTopicPartitions < 1) throw new IllegalArgumentException("tasksTopicPartitions must be positive");
-    if (tasksTopicReplication < 1) throw new IllegalArgumentException("tasksTopicReplication must be positive");
+    topic(TASKS_TOPIC, tasksTopic);
+    if (tasksTopicPartitions < 1) throw TASKS_TOPIC_PARTITIONS.invalid("must be positive", tasksTopicPartitions);
+    if (tasksTopicReplication < 1) throw TASKS_TOPIC_REPLICATION.invalid("must be positive", tasksTopicReplication);
     if (limits == null) throw new IllegalArgumentException("limits is required");
-    if (executionRetention == null || executionRetention.toSeconds() < 1) throw new IllegalArgumentException("executionRetention must be at least 1s");
-    if (idempotencyRetention == null || idempotencyRetention.toSeconds() < 1) throw new IllegalArgumentException("idempotencyRetention must be at least 1s");
+    if (executionRetention == null || executionRetention.toSeconds() < 1) throw EXECUTION_RETENTION.invalid("must be at least 1s", executionRetention);
+    if (idempotencyRetention == null || idempotencyRetention.toSeconds() < 1) {
+      throw IDEMPOTENCY_RETENTION.invalid("must be at least 1s", idempotencyRetention);
+    }
     if (scheduling == null) throw new IllegalArgumentException("scheduling is required");
+  }
+
+  private static void topic(Setting<String> setting, String topic) {
+    if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,249}")) {
+      throw setting.invalid("must be a Kafka topic name: 1 to 249 letters, digits or . _ -", topic);
+    }
+  }
+
+  private static java.time.ZoneId zone(String name) {
+    try {
+      return io.taskgrid.core.schedule.Schedules.zone(DEFAULT_TIME_ZONE_NAME, name);
+    } catch (InvalidArgumentException e) {
+      throw new IllegalArgumentException("must be a time zone name such as Europe/London, UTC or Asia/Kolkata (not a fixed offset)");
+    }
+  }
+
+  /** The time limits of submissions; checked here so a bad pair names the variables. */
+  private static SubmissionLimits limits(Map<String, String> env) {
+    Duration defaultTimeout = DEFAULT_TIMEOUT.read(env);
+    Duration maxTimeout = MAX_TIMEOUT.read(env);
+    if (!defaultTimeout.isPositive()) throw DEFAULT_TIMEOUT.invalid("must be positive", defaultTimeout);
+    if (maxTimeout.compareTo(defaultTimeout) < 0) {
+      throw MAX_TIMEOUT.invalid("must be at least " + DEFAULT_TIMEOUT.name() + " (" + io.taskgrid.core.Durations.format(defaultTimeout) + ")",
+          maxTimeout);
+    }
+    return new SubmissionLimits(MAX_PAYLOAD_BYTES.read(env), defaultTimeout, maxTimeout, 1000);
+  }
+
+  /** Where Redis is, parsed from {@link #redisUrl}. */
+  public RedisEndpoint redisEndpoint() {
+    return RedisEndpoint.parse(REDIS_URL.name(), redisUrl);
   }
 
   /** A config for the given infrastructure with every other value at its default. */
@@ -182,7 +224,7 @@ public record CoordinatorConfig(
         TASKS_TOPIC.read(env),
         TASKS_TOPIC_PARTITIONS.read(env),
         TASKS_TOPIC_REPLICATION.read(env).shortValue(),
-        new SubmissionLimits(MAX_PAYLOAD_BYTES.read(env), DEFAULT_TIMEOUT.read(env), MAX_TIMEOUT.read(env), 1000),
+        limits(env),
         EXECUTION_RETENTION.read(env),
         IDEMPOTENCY_RETENTION.read(env),
         new Scheduling(REGISTRY_TOPIC.read(env), FIRES_TOPIC.read(env), EVENTS_TOPIC.read(env), EVENTS_TOPIC_PARTITIONS.read(env),

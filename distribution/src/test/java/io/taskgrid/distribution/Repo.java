@@ -46,11 +46,6 @@ final class Repo {
       "TASKGRID_HTTP_PORT");
   /** The operations port the deployment files use; the default of TASKGRID_HTTP_PORT once it exists. */
   static final int OPS_PORT = 8080;
-  /**
-   * URL forms of TASKGRID_REDIS_URL that other changes add: provided by the Redis Sentinel change.
-   * Values with these prefixes are not checked against this branch's parser.
-   */
-  static final List<String> PENDING_REDIS_URL_PREFIXES = List.of("redis-sentinel://");
 
   /** Names that are not Taskgrid settings but belong in a Taskgrid container's environment. */
   static boolean isOtherVariable(String name) {
@@ -103,8 +98,6 @@ final class Repo {
           assertThat(isOtherVariable(name)).as("%s: %s is neither a TASKGRID_* setting nor OTEL_*/JAVA_OPTS", where, name).isTrue();
         }
       }
-      String redis = real.get("TASKGRID_REDIS_URL");
-      if (redis != null && PENDING_REDIS_URL_PREFIXES.stream().anyMatch(redis::startsWith)) real.remove("TASKGRID_REDIS_URL");
       try {
         switch (this) {
           case COORDINATOR -> CoordinatorConfig.fromEnvironment(real);

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * A real {@code redis-server} as a child process on a free loopback port: the one on the PATH if
  * there is one, otherwise the binary shipped in the {@code com.github.codemonstur:embedded-redis}
  * jar. Started with {@code --bind 127.0.0.1 --save "" --protected-mode no}, its directory a
- * temporary one, append-only persistence off unless asked for.
+ * temporary one, append-only persistence off unless asked for. {@link RedisSentinelCluster} also
+ * starts replicas and sentinels with it.
  *
  * <p>Lifecycle: {@link #start()} returns once the server answers PING. {@link #kill()} (SIGKILL)
  * and {@link #restart()} (same port, same directory) are for failure tests; {@link #close()} stops
@@ -38,17 +39,23 @@ public final class RedisProcess implements AutoCloseable {
   private final Path binary;
   private final int port;
   private final boolean appendOnly;
+  /** Arguments of this server's role: {@code --replicaof …}, or empty. */
+  private final List<String> roleArgs;
+  /** A sentinel's config file (Sentinel rewrites it), or null for a data node. */
+  private final Path sentinelConfig;
   /** One hook per instance, removed by {@link #close()}, so restarts do not pile up hooks. */
   private final Thread reaper = new Thread(this::destroyChild, "tg-redis-reaper");
   private volatile Process process;
   private boolean reaperRegistered;
   private boolean closed;
 
-  private RedisProcess(Path dir, Path binary, int port, boolean appendOnly) {
+  private RedisProcess(Path dir, Path binary, int port, boolean appendOnly, List<String> roleArgs, Path sentinelConfig) {
     this.dir = dir;
     this.binary = binary;
     this.port = port;
     this.appendOnly = appendOnly;
+    this.roleArgs = List.copyOf(roleArgs);
+    this.sentinelConfig = sentinelConfig;
   }
 
   /** Starts a Redis without persistence. */
@@ -58,10 +65,43 @@ public final class RedisProcess implements AutoCloseable {
 
   /** Starts a Redis; with {@code appendOnly} its data survives {@link #kill()} and {@link #restart()}. */
   public static RedisProcess start(boolean appendOnly) {
-    Path dir = TempDirs.create("taskgrid-redis-");
+    return start(appendOnly, List.of(), null);
+  }
+
+  /** Starts a replica of the Redis on {@code primaryPort} (for {@link RedisSentinelCluster}). */
+  static RedisProcess startReplicaOf(int primaryPort) {
+    return start(false, List.of("--replicaof", "127.0.0.1", Integer.toString(primaryPort)), null);
+  }
+
+  /**
+   * Starts a sentinel with the given {@code sentinel …} directives (for {@link
+   * RedisSentinelCluster}); it listens on a free port like any other.
+   */
+  static RedisProcess startSentinel(List<String> directives) {
+    int port = FreePorts.next();
+    List<String> lines = new ArrayList<>(List.of("port " + port, "bind 127.0.0.1", "protected-mode no", "daemonize no"));
+    lines.addAll(directives);
+    return start(false, List.of(), String.join("\n", lines) + "\n", port);
+  }
+
+  private static RedisProcess start(boolean appendOnly, List<String> roleArgs, String sentinelConfText) {
+    return start(appendOnly, roleArgs, sentinelConfText, FreePorts.next());
+  }
+
+  /** With {@code sentinelConfText} (null for a data node), a sentinel with that config file. */
+  private static RedisProcess start(boolean appendOnly, List<String> roleArgs, String sentinelConfText, int port) {
+    Path dir = TempDirs.create(sentinelConfText == null ? "taskgrid-redis-" : "taskgrid-sentinel-");
     RedisProcess redis;
     try {
-      redis = new RedisProcess(dir, binary(dir), FreePorts.next(), appendOnly);
+      Path config = null;
+      if (sentinelConfText != null) {
+        config = dir.resolve("sentinel.conf");
+        Files.writeString(config, "dir " + dir + "\n" + sentinelConfText);
+      }
+      redis = new RedisProcess(dir, binary(dir), port, appendOnly, roleArgs, config);
+    } catch (IOException e) {
+      TempDirs.delete(dir);
+      throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
       TempDirs.delete(dir);
       throw e;
@@ -72,7 +112,8 @@ public final class RedisProcess implements AutoCloseable {
       redis.close();
       throw e;
     }
-    log.info("redis-server ({}) ready at {}", redis.binary, redis.redisUrl());
+    log.info("redis-server ({}) ready at {}{}", redis.binary, redis.redisUrl(),
+        sentinelConfText != null ? " as a sentinel" : roleArgs.isEmpty() ? "" : " " + String.join(" ", roleArgs));
     return redis;
   }
 
@@ -103,9 +144,14 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   private synchronized void launch() {
-    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--protected-mode", "no",
-        "--daemonize", "no"));
+    List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+    if (sentinelConfig != null) {
+      cmd.addAll(List.of(sentinelConfig.toString(), "--sentinel")); // port and the rest are in the file
+    } else {
+      cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "",
+          "--appendonly", appendOnly ? "yes" : "no", "--protected-mode", "no", "--daemonize", "no"));
+      cmd.addAll(roleArgs);
+    }
     if (!reaperRegistered) {
       Runtime.getRuntime().addShutdownHook(reaper);
       reaperRegistered = true;

@@ -6,6 +6,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.taskgrid.core.HandlerName;
+import io.taskgrid.redis.RedisConnection;
 import io.taskgrid.worker.internal.ConsumerLoop;
 import io.taskgrid.worker.internal.Dispatcher;
 import io.taskgrid.worker.internal.HandlerRegistry;
@@ -24,10 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,12 +79,7 @@ public final class Worker implements AutoCloseable {
   /** Connects to Redis, Kafka and the coordinators and starts consuming. */
   public Worker start() {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) throw new IllegalStateException("worker already started");
-    Config rc = new Config();
-    rc.setCodec(StringCodec.INSTANCE);
-    rc.setReferenceEnabled(false); // no Redisson object references in values: skips a per-argument check
-    rc.useSingleServer().setAddress(config.redisUrl()).setClientName("taskgrid-" + config.workerId())
-        .setConnectionMinimumIdleSize(2).setConnectionPoolSize(16).setRetryAttempts(3);
-    redisson = Redisson.create(rc);
+    redisson = new RedisConnection(config.redisEndpoint(), "taskgrid-" + config.workerId(), 2, 16).open();
     channels = config.coordinators().stream()
         .map(a -> Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).maxInboundMessageSize(16 * 1024 * 1024).build())
         .toList();

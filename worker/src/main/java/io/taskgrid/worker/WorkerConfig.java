@@ -1,5 +1,6 @@
 package io.taskgrid.worker;
 
+import io.taskgrid.core.config.RedisEndpoint;
 import io.taskgrid.core.config.Setting;
 import io.taskgrid.core.keyspace.Keyspace;
 import java.lang.management.ManagementFactory;
@@ -12,13 +13,14 @@ import java.util.UUID;
 /**
  * Everything a worker needs to run. Built from environment variables by {@link
  * #fromEnvironment(Map)} or in code with {@link #defaults} and the {@code with*} methods; checked
- * when made.
+ * when made, and a bad value is reported under its environment variable ({@code
+ * TASKGRID_CLAIM_LEASE must be at least 1s, got '500ms'}), also when set in code.
  *
  * @param workerId this process's id, recorded on the executions it runs; unique per process start
  * @param coordinators gRPC addresses ({@code host:port}) that outcomes are reported to, in order of
  *     preference; the next one is used when one is down
  * @param kafkaBootstrap Kafka bootstrap servers
- * @param redisUrl Redis URL
+ * @param redisUrl Redis URL: one server or Sentinel, as for the coordinators (see {@link RedisEndpoint})
  * @param namespace prefix of Redis keys; the same as the coordinators'
  * @param tasksTopic Kafka topic of task messages
  * @param group Kafka consumer group; workers of one group share the tasks
@@ -52,7 +54,7 @@ public record WorkerConfig(
   public static final Setting<String> KAFKA_BOOTSTRAP =
       new Setting<>("TASKGRID_KAFKA_BOOTSTRAP", "127.0.0.1:9092", "Kafka bootstrap servers.", s -> s);
   public static final Setting<String> REDIS_URL =
-      new Setting<>("TASKGRID_REDIS_URL", "redis://127.0.0.1:6379", "Redis URL.", s -> s);
+      new Setting<>("TASKGRID_REDIS_URL", "redis://127.0.0.1:6379", "Redis, as for the coordinators (one server or Sentinel).", s -> s);
   public static final Setting<String> NAMESPACE =
       new Setting<>("TASKGRID_NAMESPACE", "taskgrid", "Prefix of every Redis key; the same on coordinators and workers.", s -> s);
   public static final Setting<String> TASKS_TOPIC =
@@ -78,22 +80,26 @@ public record WorkerConfig(
 
   public WorkerConfig {
     workerId = workerId == null || workerId.isEmpty() ? generatedId() : workerId;
-    coordinators = List.copyOf(coordinators);
-    if (coordinators.isEmpty()) throw new IllegalArgumentException("at least one coordinator address is required");
-    for (String c : coordinators) {
-      if (!c.matches("[^:\\s]+:\\d{1,5}")) throw new IllegalArgumentException("coordinator address must be host:port, got " + c);
+    coordinators = coordinators == null ? List.of() : List.copyOf(coordinators);
+    if (coordinators.isEmpty() || !coordinators.stream().allMatch(c -> c.matches("[^:\\s]+:\\d{1,5}"))) {
+      throw COORDINATORS.invalid("must be one or more host:port addresses separated by commas", String.join(",", coordinators));
     }
-    if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) throw new IllegalArgumentException("kafkaBootstrap is required");
-    if (redisUrl == null || !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"))) {
-      throw new IllegalArgumentException("redisUrl must start with redis:// or rediss://, got " + redisUrl);
+    if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) throw KAFKA_BOOTSTRAP.invalid("must not be empty", kafkaBootstrap);
+    RedisEndpoint.parse(REDIS_URL.name(), redisUrl);
+    try {
+      new Keyspace(namespace);
+    } catch (IllegalArgumentException e) {
+      throw NAMESPACE.invalid("must be 1 to 64 letters, digits or . _ -", namespace);
     }
-    new Keyspace(namespace);
-    if (group == null || group.isBlank()) throw new IllegalArgumentException("group is required");
-    if (concurrency < 1) throw new IllegalArgumentException("concurrency must be positive, got " + concurrency);
-    if (claimLease.toMillis() < 1000) throw new IllegalArgumentException("claimLease must be at least 1s, got " + claimLease);
-    if (sessionTimeout.toMillis() < 1000) throw new IllegalArgumentException("sessionTimeout must be at least 1s");
-    if (drainTimeout.isNegative()) throw new IllegalArgumentException("drainTimeout must not be negative");
-    if (maxResultBytes < 1) throw new IllegalArgumentException("maxResultBytes must be positive, got " + maxResultBytes);
+    if (tasksTopic == null || !tasksTopic.matches("[A-Za-z0-9._-]{1,249}")) {
+      throw TASKS_TOPIC.invalid("must be a Kafka topic name: 1 to 249 letters, digits or . _ -", tasksTopic);
+    }
+    if (group == null || group.isBlank()) throw GROUP.invalid("must not be empty", group);
+    if (concurrency < 1) throw CONCURRENCY.invalid("must be positive", concurrency);
+    if (claimLease == null || claimLease.toMillis() < 1000) throw CLAIM_LEASE.invalid("must be at least 1s", claimLease);
+    if (sessionTimeout == null || sessionTimeout.toMillis() < 1000) throw SESSION_TIMEOUT.invalid("must be at least 1s", sessionTimeout);
+    if (drainTimeout == null || drainTimeout.isNegative()) throw DRAIN_TIMEOUT.invalid("must not be negative", drainTimeout);
+    if (maxResultBytes < 1) throw MAX_RESULT_BYTES.invalid("must be positive", maxResultBytes);
   }
 
   private static String generatedId() {
@@ -111,6 +117,11 @@ public record WorkerConfig(
   public static WorkerConfig defaults(String kafkaBootstrap, String redisUrl, String... coordinators) {
     return fromEnvironment(Map.of(KAFKA_BOOTSTRAP.name(), kafkaBootstrap, REDIS_URL.name(), redisUrl,
         COORDINATORS.name(), String.join(",", coordinators)));
+  }
+
+  /** Where Redis is, parsed from {@link #redisUrl}. */
+  public RedisEndpoint redisEndpoint() {
+    return RedisEndpoint.parse(REDIS_URL.name(), redisUrl);
   }
 
   public Keyspace keyspace() {

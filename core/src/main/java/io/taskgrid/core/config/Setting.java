@@ -1,12 +1,19 @@
 package io.taskgrid.core.config;
 
-import io.taskgrid.core.InvalidArgumentException;
+import io.taskgrid.core.Durations;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * One configuration key: its environment variable, default, documentation and parser, defined in
  * one place so the process, the docs and the README table agree.
+ *
+ * <p>Errors name the variable, never the Java field: a parser throws an {@link
+ * IllegalArgumentException} whose message is the problem ({@code must be a whole number}), and
+ * {@link #read} reports it as {@code TASKGRID_X must be a whole number, got 'abc'}. Range checks
+ * live in the config records' compact constructors and report through {@link #invalid}, so a value
+ * set in code reads the same as one from the environment.
  *
  * @param name environment variable, e.g. {@code TASKGRID_GRPC_PORT}
  * @param defaultValue the value when unset, as it would be written
@@ -19,11 +26,20 @@ public record Setting<T>(String name, String defaultValue, String doc, Function<
     String raw = env.getOrDefault(name, defaultValue);
     try {
       return parser.apply(raw);
-    } catch (InvalidArgumentException e) {
-      throw new IllegalArgumentException(name + "=" + raw + ": " + e.getMessage(), e);
+    } catch (ConfigException e) {
+      throw e; // already names the variable and shows the value (masked where it holds a secret)
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(name + "=" + raw + ": " + e.getMessage(), e);
+      throw new ConfigException(name, e.getMessage(), raw);
     }
+  }
+
+  /**
+   * The error for a value this setting cannot take: {@code TASKGRID_CLAIM_LEASE must be at least
+   * 1s, got '500ms'}. Durations are shown as they are written ({@code 500ms}, {@code 5m}).
+   */
+  public ConfigException invalid(String problem, Object value) {
+    String shown = value instanceof Duration d ? Durations.format(d) : String.valueOf(value);
+    return new ConfigException(name, problem, shown);
   }
 
   /** A README table row. */
@@ -31,13 +47,25 @@ public record Setting<T>(String name, String defaultValue, String doc, Function<
     return "| `" + name + "` | `" + (defaultValue.isEmpty() ? "(none)" : defaultValue) + "` | " + doc + " |";
   }
 
+  public static Integer integer(String s) {
+    try {
+      return Integer.parseInt(s.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a whole number");
+    }
+  }
+
   public static Integer positiveInt(String s) {
-    int v = Integer.parseInt(s.trim());
-    if (v < 1) throw new IllegalArgumentException("must be positive");
+    Integer v = integer(s);
+    if (v < 1) throw new IllegalArgumentException("must be a positive whole number");
     return v;
   }
 
-  public static java.time.Duration duration(String s) {
-    return io.taskgrid.core.Durations.parse("value", s);
+  public static Duration duration(String s) {
+    try {
+      return Durations.parse("value", s);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("must be a duration such as 500ms, 30s, 5m, 2h or 1d");
+    }
   }
 }

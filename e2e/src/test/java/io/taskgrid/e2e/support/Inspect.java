@@ -1,5 +1,7 @@
 package io.taskgrid.e2e.support;
 
+import io.taskgrid.core.config.RedisEndpoint;
+import io.taskgrid.redis.RedisConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
 
 /** Looks at Kafka and Redis directly, to check what the system did and did not write. */
 public final class Inspect {
@@ -38,12 +37,9 @@ public final class Inspect {
     }
   }
 
-  /** A Redisson client for assertions about Redis contents. */
+  /** A Redisson client for assertions about Redis contents (one server or Sentinel, as Taskgrid connects). */
   public static RedissonClient redis(String url) {
-    Config config = new Config();
-    config.setCodec(StringCodec.INSTANCE);
-    config.useSingleServer().setAddress(url);
-    return Redisson.create(config);
+    return new RedisConnection(RedisEndpoint.parse("TASKGRID_REDIS_URL", url), "taskgrid-inspect", 1, 4).open();
   }
 
   /** Keys under a namespace. */

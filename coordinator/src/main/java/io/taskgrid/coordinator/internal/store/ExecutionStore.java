@@ -18,7 +18,10 @@ public interface ExecutionStore extends AutoCloseable {
 
   /** What recording a new execution did. */
   sealed interface Insert {
-    /** Recorded under its own id. */
+    /**
+     * Recorded under its own id, now or by an earlier attempt of the same insert (retried by the
+     * Redis client after its reply was lost): either way its message is to be queued.
+     */
     record Created(String executionId) implements Insert {}
 
     /** Its idempotency key was already taken by {@code existingId}; nothing was recorded. */

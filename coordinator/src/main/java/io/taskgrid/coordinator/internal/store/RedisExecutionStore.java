@@ -202,7 +202,12 @@ public final class RedisExecutionStore implements ExecutionStore {
         List<Insert> out = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {
           String r = replies.get(i);
-          out.add(r.startsWith("DUP:") ? new Insert.Duplicate(r.substring(4)) : new Insert.Created(chunk.get(i).executionId()));
+          String id = chunk.get(i).executionId();
+          // 'DUP:' with the execution's own id is this insert's own earlier attempt: Redisson retries a
+          // script whose reply was lost (a primary killed after replicating it, a response timeout),
+          // and the new execution's message must still be queued
+          boolean duplicate = r.startsWith("DUP:") && !r.substring(4).equals(id);
+          out.add(duplicate ? new Insert.Duplicate(r.substring(4)) : new Insert.Created(id));
         }
         return out;
       });
