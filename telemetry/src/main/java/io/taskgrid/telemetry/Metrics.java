@@ -64,6 +64,16 @@ public final class Metrics implements AutoCloseable {
     return new Metrics(sdk.getMeterProvider(), Optional.of(reader), Optional.of(sdk));
   }
 
+  /**
+   * What a process with ({@code scraped}) or without an HTTP endpoint needs: {@link #create} when
+   * something reads the metrics (the endpoint, or OTLP configured in {@code env}), else {@link #noop}.
+   */
+  public static Metrics forProcess(String serviceName, boolean scraped, Map<String, String> env) {
+    boolean exported = env.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT") || env.containsKey("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
+        || env.containsKey("OTEL_METRICS_EXPORTER");
+    return scraped || exported ? create(serviceName, env) : noop();
+  }
+
   /** Metrics that record nothing: no scrape endpoint, no export. */
   public static Metrics noop() {
     return new Metrics(MeterProvider.noop(), Optional.empty(), Optional.empty());

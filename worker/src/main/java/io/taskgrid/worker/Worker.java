@@ -9,8 +9,14 @@ import io.taskgrid.core.HandlerName;
 import io.taskgrid.worker.internal.ConsumerLoop;
 import io.taskgrid.worker.internal.Dispatcher;
 import io.taskgrid.worker.internal.HandlerRegistry;
+import io.taskgrid.telemetry.Health;
+import io.taskgrid.telemetry.HealthCheck;
+import io.taskgrid.telemetry.Metrics;
+import io.taskgrid.telemetry.OpsServer;
+import io.taskgrid.telemetry.WorkerMeters;
 import io.taskgrid.worker.internal.HandlerRunner;
 import io.taskgrid.worker.internal.InFlight;
+import io.taskgrid.worker.internal.InfraChecks;
 import io.taskgrid.worker.internal.OutcomeReporter;
 import io.taskgrid.worker.internal.RedisClaims;
 import java.time.Clock;
@@ -24,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -57,7 +64,12 @@ public final class Worker implements AutoCloseable {
   private final WorkerConfig config;
   private final HandlerRegistry handlers;
   private final Clock clock;
+  private final Metrics metrics;
+  private final boolean ownsMetrics;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private WorkerMeters meters;
+  private Admin admin;
+  private OpsServer ops;
   private RedissonClient redisson;
   private List<ManagedChannel> channels = List.of();
   private InFlight inFlight;
@@ -67,10 +79,13 @@ public final class Worker implements AutoCloseable {
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
 
-  private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock) {
+  private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics) {
     this.config = config;
     this.handlers = handlers;
     this.clock = clock;
+    // given none, the worker keeps metrics of its own if anything reads them (its endpoint, OTLP)
+    this.ownsMetrics = metrics == null;
+    this.metrics = metrics != null ? metrics : Metrics.forProcess("taskgrid-worker", config.httpPort() != OpsServer.OFF, System.getenv());
   }
 
   /** Starts building a worker with {@code config}. */
@@ -92,24 +107,45 @@ public final class Worker implements AutoCloseable {
         .toList();
     ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).findAndRegisterModules();
     inFlight = new InFlight();
-    RedisClaims claims = new RedisClaims(redisson, config.keyspace(), config.workerId(), config.claimLease(), clock);
+    meters = new WorkerMeters(metrics.meter());
+    RedisClaims claims = new RedisClaims(redisson, config.keyspace(), config.workerId(), config.claimLease(), clock, meters);
     AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
     reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run));
-    runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, reporter::report);
+    runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, meters, reporter::report);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
-    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry);
+    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters);
     dispatcherRef.set(dispatcher);
     consumer = new ConsumerLoop(config.kafkaBootstrap(), config.tasksTopic(), config.group(), "taskgrid-" + config.workerId(),
         config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4));
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));
     long every = config.claimLease().toMillis() / 3;
     leases.scheduleWithFixedDelay(() -> renewLeases(claims), every, every, TimeUnit.MILLISECONDS);
+    meters.observeRunning(runner::running);
+    meters.observeQueueLag(config.tasksTopic(), consumer::lags);
     reporter.start();
     dispatcher.start();
     consumer.start();
+    if (config.httpPort() != OpsServer.OFF) startOps();
     log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.tasksTopic(),
         config.group(), handlers.names(), config.concurrency());
     return this;
+  }
+
+  private void startOps() {
+    admin = InfraChecks.admin(config.kafkaBootstrap(), "taskgrid-" + config.workerId() + "-health");
+    Health liveness = new Health()
+        .add("consumer", () -> consumer.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the Kafka consumer loop stopped"))
+        .add("dispatcher", () -> dispatcher.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the dispatch loop stopped"));
+    Health readiness = new Health()
+        .add("worker", () -> state.get() == State.RUNNING ? HealthCheck.Result.up(config.workerId()) : HealthCheck.Result.down(state.get().name()))
+        .add("kafka", InfraChecks.kafka(admin).cached(Duration.ofSeconds(1)))
+        .add("redis", InfraChecks.redis(redisson, config.keyspace().prefix() + "health").cached(Duration.ofSeconds(1)));
+    ops = OpsServer.start(config.httpPort(), "tg-worker", metrics, liveness, readiness);
+  }
+
+  /** The port of the operations endpoint (metrics, health), when it is on. */
+  public java.util.OptionalInt httpPort() {
+    return ops == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ops.port());
   }
 
   private void renewLeases(RedisClaims claims) {
@@ -176,6 +212,10 @@ public final class Worker implements AutoCloseable {
   }
 
   private void release() {
+    if (ops != null) ops.close();
+    if (admin != null) admin.close(Duration.ofSeconds(2));
+    if (meters != null) meters.close();
+    if (ownsMetrics) metrics.close();
     leases.shutdownNow();
     reporter.close();
     runner.close();
@@ -189,6 +229,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerConfig config;
     private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
+    private Metrics metrics;
 
     private Builder(WorkerConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -226,8 +267,19 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the worker records its metrics (the process's, shared with its coordinator in dev
+     * mode). Without it the worker keeps metrics of its own when its HTTP endpoint is on or OTLP
+     * is configured ({@code OTEL_EXPORTER_OTLP_ENDPOINT}), and records nothing otherwise. The
+     * caller closes what it passes.
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics);
+      return this;
+    }
+
     public Worker build() {
-      return new Worker(config, new HandlerRegistry(handlers), clock);
+      return new Worker(config, new HandlerRegistry(handlers), clock, metrics);
     }
   }
 }
