@@ -11,6 +11,7 @@ import io.taskgrid.coordinator.internal.api.GrpcErrors;
 import io.taskgrid.coordinator.internal.api.ResultServiceImpl;
 import io.taskgrid.coordinator.internal.api.TaskServiceImpl;
 import io.taskgrid.coordinator.internal.config.TasksFileLoader;
+import io.taskgrid.coordinator.internal.health.InfraChecks;
 import io.taskgrid.coordinator.internal.queue.KafkaTaskQueue;
 import io.taskgrid.coordinator.internal.registry.KafkaRegistryLog;
 import io.taskgrid.coordinator.internal.registry.RedisTaskLocks;
@@ -20,6 +21,11 @@ import io.taskgrid.coordinator.internal.schedule.RedisLeaderLease;
 import io.taskgrid.coordinator.internal.schedule.ScheduleLoop;
 import java.nio.file.Path;
 import io.taskgrid.coordinator.internal.store.RedisExecutionStore;
+import io.taskgrid.telemetry.CoordinatorMeters;
+import io.taskgrid.telemetry.Health;
+import io.taskgrid.telemetry.HealthCheck;
+import io.taskgrid.telemetry.Metrics;
+import io.taskgrid.telemetry.OpsServer;
 import io.taskgrid.coordinator.internal.watch.WatchHub;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -52,6 +59,11 @@ public final class Coordinator implements AutoCloseable {
   private final CoordinatorConfig config;
   private final ServerBuilder<?> serverBuilder;
   private final Clock clock;
+  private final Metrics metrics;
+  private final boolean ownsMetrics;
+  private CoordinatorMeters meters;
+  private Admin admin;
+  private OpsServer ops;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private RedissonClient redisson;
   private KafkaTaskQueue queue;
@@ -68,9 +80,25 @@ public final class Coordinator implements AutoCloseable {
 
   /** A coordinator served by {@code serverBuilder} (tests pass an in-process one). */
   public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock) {
+    this(config, serverBuilder, clock, null);
+  }
+
+  /**
+   * A coordinator recording its metrics in {@code metrics} (the process's; the caller closes it).
+   * With {@code null} it keeps metrics of its own when its HTTP endpoint is on or OTLP is
+   * configured, and records nothing otherwise.
+   */
+  public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock, Metrics metrics) {
     this.config = config;
     this.serverBuilder = serverBuilder;
     this.clock = clock;
+    this.ownsMetrics = metrics == null;
+    this.metrics = metrics != null ? metrics : Metrics.forProcess("taskgrid-coordinator", config.httpPort() != OpsServer.OFF, System.getenv());
+  }
+
+  /** A coordinator on {@code config.grpcPort()} recording its metrics in {@code metrics} (the caller closes it). */
+  public Coordinator(CoordinatorConfig config, Metrics metrics) {
+    this(config, Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), Clock.systemUTC(), metrics);
   }
 
   public Coordinator start() {
@@ -84,11 +112,13 @@ public final class Coordinator implements AutoCloseable {
       rc.useSingleServer().setAddress(config.redisUrl()).setClientName("taskgrid-" + config.coordinatorId())
           .setConnectionMinimumIdleSize(4).setConnectionPoolSize(32).setRetryAttempts(3);
       redisson = Redisson.create(rc);
+      meters = new CoordinatorMeters(metrics.meter());
       KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), config.tasksTopic(), config.tasksTopicPartitions(),
           config.tasksTopicReplication(), config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
       queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.tasksTopic(), "taskgrid-" + config.coordinatorId(),
-          config.limits().maxPayloadBytes());
-      RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention());
+          config.limits().maxPayloadBytes(), meters);
+      RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention(),
+          meters);
       CoordinatorConfig.Scheduling sch = config.scheduling();
       KafkaRegistryLog.ensureTopics(config.kafkaBootstrap(), config.tasksTopicReplication(), Duration.ofSeconds(30), sch.registryTopic(), sch.firesTopic());
       KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), sch.eventsTopic(), sch.eventsTopicPartitions(), config.tasksTopicReplication(),
@@ -107,20 +137,23 @@ public final class Coordinator implements AutoCloseable {
               sch.fireAhead(), config.limits()),
           view, registryLog, store,
           new RedisLeaderLease(redisson, config.keyspace().prefix() + "scheduler-leader", config.coordinatorId(), sch.leaderLease()),
-          clock).start();
+          clock, meters).start();
       hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
+      meters.observeLeader(scheduler::isLeading);
+      meters.observeWatched(hub::watchedCount);
       health = new HealthStatusManager();
       GrpcErrors errors = new GrpcErrors();
       // a batch may carry many payloads; each is checked against the payload limit
       int maxMessage = Math.max(16 * 1024 * 1024, config.limits().maxPayloadBytes() * 4);
       server = serverBuilder
-          .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, registry, sch.defaultZone(), sch.eventsTopic()), errors))
+          .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry, sch.defaultZone(), sch.eventsTopic()), errors))
           .addService(ServerInterceptors.intercept(new ResultServiceImpl(store), errors))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()
           .start();
       health.setStatus("", ServingStatus.SERVING);
+      if (config.httpPort() != OpsServer.OFF) startOps();
       log.info("Coordinator {} serving on port {} (Kafka {}, topic {}, Redis {}, namespace {})", config.coordinatorId(),
           server.getPort(), config.kafkaBootstrap(), config.tasksTopic(), config.redisUrl(), config.namespace());
       return this;
@@ -131,6 +164,28 @@ public final class Coordinator implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  private void startOps() {
+    admin = InfraChecks.admin(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId() + "-health");
+    Health liveness = new Health()
+        .add("scheduler", () -> scheduler.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the scheduling loop stopped"))
+        .add("watch", () -> hub.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the watch loop stopped"));
+    Health readiness = new Health()
+        .add("grpc", () -> state.get() == State.RUNNING && !server.isShutdown()
+            ? HealthCheck.Result.up("port " + server.getPort()) : HealthCheck.Result.down(state.get().name()))
+        .add("kafka", InfraChecks.kafka(admin).cached(Duration.ofSeconds(1)))
+        .add("redis", InfraChecks.redis(redisson, config.keyspace().prefix() + "health").cached(Duration.ofSeconds(1)))
+        // a standby is as ready as the leader (both serve the API); the leader shows its lease
+        .add("scheduling", () -> scheduler.election().leaseRemaining()
+            .map(left -> HealthCheck.Result.up("leader, lease held " + left.toMillis() + " ms more without renewal"))
+            .orElseGet(() -> HealthCheck.Result.up("standby")));
+    ops = OpsServer.start(config.httpPort(), "tg-coordinator", metrics, liveness, readiness);
+  }
+
+  /** The port of the operations endpoint (metrics, health), when it is on. */
+  public java.util.OptionalInt httpPort() {
+    return ops == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ops.port());
   }
 
   /** The port the API listens on (useful when configured with 0). */
@@ -157,6 +212,7 @@ public final class Coordinator implements AutoCloseable {
     State previous = state.getAndSet(State.STOPPED);
     if (previous == State.STOPPED) return;
     if (health != null) health.enterTerminalState();
+    if (ops != null) ops.close();
     if (server != null) {
       server.shutdown();
       try {
@@ -170,6 +226,9 @@ public final class Coordinator implements AutoCloseable {
     if (registryLog != null) registryLog.close();
     if (hub != null) hub.close();
     if (queue != null) queue.close();
+    if (admin != null) admin.close(Duration.ofSeconds(2));
+    if (meters != null) meters.close();
+    if (ownsMetrics) metrics.close();
     if (redisson != null) redisson.shutdown(0, 5, TimeUnit.SECONDS);
     log.info("Coordinator {} stopped", config.coordinatorId());
   }

@@ -12,6 +12,11 @@ public interface LeaderElection extends AutoCloseable {
   /** True while this coordinator holds leadership (its lease has not run out). */
   boolean isLeader();
 
+  /** While leading: how long the lease is still surely held without another renewal. */
+  default java.util.Optional<java.time.Duration> leaseRemaining() {
+    return java.util.Optional.empty();
+  }
+
   /** Gives leadership up (if held) so another coordinator can take it at once. */
   void resign();
 

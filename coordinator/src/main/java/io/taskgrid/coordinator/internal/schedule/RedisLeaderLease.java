@@ -86,6 +86,12 @@ public final class RedisLeaderLease implements LeaderElection {
   }
 
   @Override
+  public java.util.Optional<Duration> leaseRemaining() {
+    long left = validUntilNanos - System.nanoTime();
+    return isLeader() ? java.util.Optional.of(Duration.ofNanos(left)) : java.util.Optional.empty();
+  }
+
+  @Override
   public boolean isLeader() {
     return leader && System.nanoTime() - validUntilNanos < 0;
   }

@@ -177,7 +177,17 @@ public final class RedisExecutionStore implements ExecutionStore {
   private final Duration executionRetention;
   private final Duration idempotencyRetention;
 
-  public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention) {
+  private final io.taskgrid.telemetry.CallTimer insertTimer;
+  private final io.taskgrid.telemetry.CallTimer removeTimer;
+  private final io.taskgrid.telemetry.CallTimer recordTimer;
+  private final io.taskgrid.telemetry.CallTimer readTimer;
+
+  public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention,
+      io.taskgrid.telemetry.CoordinatorMeters meters) {
+    this.insertTimer = meters.redis("insert");
+    this.removeTimer = meters.redis("remove");
+    this.recordTimer = meters.redis("record_outcomes");
+    this.readTimer = meters.redis("read");
     this.redisson = redisson;
     this.keys = keys;
     this.executionRetention = executionRetention;
@@ -195,7 +205,7 @@ public final class RedisExecutionStore implements ExecutionStore {
             .add(spec.labels().values().size());
         spec.labels().values().forEach((k, v) -> packed.add(k).add(v));
       }
-      return eval(INSERT, keys.prefix(), Long.toString(idempotencyRetention.toMillis()),
+      return eval(insertTimer, INSERT, keys.prefix(), Long.toString(idempotencyRetention.toMillis()),
           Long.toString(executionRetention.toMillis()), packed.toString()).thenApply(reply -> {
         List<String> replies = Packed.parse(reply);
         if (replies.size() != chunk.size()) throw new IllegalStateException("insert answered " + replies.size() + " of " + chunk.size());
@@ -216,7 +226,7 @@ public final class RedisExecutionStore implements ExecutionStore {
       for (NewExecution e : chunk) {
         packed.add(e.executionId()).add(e.spec().idempotencyKey().map(k -> k.value()).orElse(""));
       }
-      return eval(REMOVE, keys.prefix(), packed.toString()).thenApply(r -> List.<Void>of());
+      return eval(removeTimer, REMOVE, keys.prefix(), packed.toString()).thenApply(r -> List.<Void>of());
     }).thenApply(r -> null);
   }
 
@@ -248,7 +258,7 @@ public final class RedisExecutionStore implements ExecutionStore {
             .add(o.finishedAt().toEpochMilli()).add(r.workerId()).add(result).add(resultType).add(errorType)
             .add(errorMessage).add(r.handler());
       }
-      return eval(RECORD_OUTCOMES, keys.prefix(), Long.toString(executionRetention.toMillis()), keys.changes(),
+      return eval(recordTimer, RECORD_OUTCOMES, keys.prefix(), Long.toString(executionRetention.toMillis()), keys.changes(),
           Integer.toString(MAX_INLINE_RESULT), packed.toString())
           .thenApply(reply -> {
             List<Integer> changed = new ArrayList<>(reply.length);
@@ -269,7 +279,7 @@ public final class RedisExecutionStore implements ExecutionStore {
     return chunked(List.copyOf(executionIds), chunk -> {
       Packed packed = new Packed(chunk.size() * 40);
       chunk.forEach(packed::add);
-      return eval(READ, keys.prefix(), terminalOnly ? "1" : "0", packed.toString()).thenApply(RedisExecutionStore::snapshots);
+      return eval(readTimer, READ, keys.prefix(), terminalOnly ? "1" : "0", packed.toString()).thenApply(RedisExecutionStore::snapshots);
     }).thenApply(all -> {
       Map<String, Snapshot> out = new HashMap<>();
       for (Snapshot s : all) out.put(s.executionId(), s);
@@ -327,10 +337,12 @@ public final class RedisExecutionStore implements ExecutionStore {
   }
 
   /** Runs a script with no declared keys; its reply (a bulk string) as bytes, empty when nil. */
-  private CompletionStage<byte[]> eval(String script, String... args) {
+  private CompletionStage<byte[]> eval(io.taskgrid.telemetry.CallTimer timer, String script, String... args) {
+    long start = System.nanoTime();
     return redisson.getScript(STRINGS_IN_BYTES_OUT)
         .<byte[]>evalAsync(RScript.Mode.READ_WRITE, script, RScript.ReturnType.VALUE, List.of(), (Object[]) args)
         .handle((r, error) -> {
+          timer.ended(start, error);
           if (error != null) throw unavailable(error);
           return r == null ? new byte[0] : r;
         });
