@@ -12,10 +12,10 @@ import java.util.List;
 public final class ClientCalls {
   public static final MetricSpec REDIS = new MetricSpec("db.client.operation.duration", MetricSpec.Kind.HISTOGRAM, "s",
       List.of("db.system.name", "db.operation.name", "error.type"),
-      "Redis calls, by operation (the Lua script's name, or `ping`); `error_type` set when the call failed.");
+      "Redis calls, by operation: the Lua script (`claim`, `renew` on workers; `insert`, `read`, `record_outcomes`, `remove` on coordinators); `error_type` is set when the call failed.");
   public static final MetricSpec KAFKA = new MetricSpec("messaging.client.operation.duration", MetricSpec.Kind.HISTOGRAM, "s",
       List.of("messaging.system", "messaging.operation.name", "messaging.destination.name", "error.type"),
-      "Kafka sends until acknowledged by all in-sync replicas (coordinator), by topic.");
+      "Kafka sends of a coordinator (task messages, published events) until acknowledged by all in-sync replicas, by topic.");
 
   private final DoubleHistogram redis;
   private final DoubleHistogram kafka;

@@ -16,9 +16,9 @@ import java.util.function.IntSupplier;
 
 /** A coordinator's instruments. Recording binds no attributes on the hot path. */
 public final class CoordinatorMeters implements AutoCloseable {
-  public static final MetricSpec CREATED = new MetricSpec("taskgrid.executions.created", MetricSpec.Kind.COUNTER, "{execution}",
+  public static final MetricSpec CREATED = new MetricSpec("taskgrid.executions.enqueued", MetricSpec.Kind.COUNTER, "{execution}",
       List.of("taskgrid.handler", "taskgrid.trigger"),
-      "Executions this coordinator created, by handler and trigger (`api`, `run_now`, `cron`, `after`, `at`, `event`); a submission whose idempotency key was taken creates none.");
+      "Executions this coordinator created and queued on Kafka, by handler and trigger (`api`, `run_now`, `cron`, `after`, `at`, `event`); a submission whose idempotency key was taken creates none.");
   public static final MetricSpec FIRE_DELAY = new MetricSpec("taskgrid.schedule.fire.delay", MetricSpec.Kind.HISTOGRAM, "s",
       List.of("taskgrid.trigger"),
       "How late the leader wrote each fire: commit of its Kafka transaction minus its due time (fire time plus jitter; for an event, its publication); 0 when written ahead, as usual.");

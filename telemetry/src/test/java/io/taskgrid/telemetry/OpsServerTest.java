@@ -54,6 +54,30 @@ class OpsServerTest {
   }
 
   @Test
+  void servesCoordinatorMetricsWithTheirTriggersAndTheLeaderGauge() throws Exception {
+    CoordinatorMeters meters = new CoordinatorMeters(metrics.meter());
+    meters.created("count", "api", 1);
+    meters.created("count", "api", 2);
+    meters.created("report", "cron", 1);
+    meters.fired("cron", Duration.ofMillis(-150));
+    meters.fired("cron", Duration.ofMillis(40));
+    meters.observeLeader(() -> true);
+    meters.kafkaSend("tasks").failed(System.nanoTime());
+    server = OpsServer.start(0, "test", metrics, new Health(), new Health());
+
+    String body = get("/metrics").body();
+
+    assertThat(body)
+        .contains("taskgrid_executions_enqueued_total{taskgrid_handler=\"count\",taskgrid_trigger=\"api\"} 3.0")
+        .contains("taskgrid_executions_enqueued_total{taskgrid_handler=\"report\",taskgrid_trigger=\"cron\"} 1.0")
+        .contains("taskgrid_schedule_fire_delay_seconds_bucket{taskgrid_trigger=\"cron\",le=\"0.001\"} 1")
+        .contains("taskgrid_schedule_fire_delay_seconds_bucket{taskgrid_trigger=\"cron\",le=\"0.05\"} 2")
+        .contains("taskgrid_schedule_leader 1.0")
+        .contains("messaging_client_operation_duration_seconds_count{error_type=\"failed\",messaging_destination_name=\"tasks\","
+            + "messaging_operation_name=\"send\",messaging_system=\"kafka\"} 1");
+  }
+
+  @Test
   void readinessIsServiceUnavailableWhileACheckIsDownAndNamesIt() throws Exception {
     AtomicBoolean redisUp = new AtomicBoolean(false);
     Health ready = new Health()
