@@ -102,6 +102,16 @@ public final class Worker implements AutoCloseable {
     rc.useSingleServer().setAddress(config.redisUrl()).setClientName("taskgrid-" + config.workerId())
         .setConnectionMinimumIdleSize(2).setConnectionPoolSize(16).setRetryAttempts(3);
     redisson = Redisson.create(rc);
+    if (config.httpPort() != OpsServer.OFF) {
+      try {
+        startOps(); // first: a port in use fails the start before anything runs
+      } catch (RuntimeException e) {
+        redisson.shutdown(0, 2, TimeUnit.SECONDS);
+        if (ownsMetrics) metrics.close();
+        state.set(State.STOPPED);
+        throw e;
+      }
+    }
     channels = config.coordinators().stream()
         .map(a -> Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).maxInboundMessageSize(16 * 1024 * 1024).build())
         .toList();
@@ -125,22 +135,26 @@ public final class Worker implements AutoCloseable {
     reporter.start();
     dispatcher.start();
     consumer.start();
-    if (config.httpPort() != OpsServer.OFF) startOps();
     log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.tasksTopic(),
         config.group(), handlers.names(), config.concurrency());
     return this;
   }
 
   private void startOps() {
-    admin = InfraChecks.admin(config.kafkaBootstrap(), "taskgrid-" + config.workerId() + "-health");
     Health liveness = new Health()
-        .add("consumer", () -> consumer.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the Kafka consumer loop stopped"))
-        .add("dispatcher", () -> dispatcher.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the dispatch loop stopped"));
+        .add("consumer", () -> consumer != null && consumer.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the Kafka consumer loop is not running"))
+        .add("dispatcher", () -> dispatcher != null && dispatcher.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the dispatch loop is not running"));
+    admin = InfraChecks.admin(config.kafkaBootstrap(), "taskgrid-" + config.workerId() + "-health");
     Health readiness = new Health()
         .add("worker", () -> state.get() == State.RUNNING ? HealthCheck.Result.up(config.workerId()) : HealthCheck.Result.down(state.get().name()))
         .add("kafka", InfraChecks.kafka(admin).cached(Duration.ofSeconds(1)))
         .add("redis", InfraChecks.redis(redisson, config.keyspace().prefix() + "health").cached(Duration.ofSeconds(1)));
-    ops = OpsServer.start(config.httpPort(), "tg-worker", metrics, liveness, readiness);
+    try {
+      ops = OpsServer.start(config.httpPort(), "tg-worker", metrics, liveness, readiness);
+    } catch (RuntimeException e) {
+      admin.close(Duration.ZERO);
+      throw e;
+    }
   }
 
   /** The port of the operations endpoint (metrics, health), when it is on. */
