@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A coordinator process: serves the public {@code TaskService}, the workers' {@code
  * ResultService} and the standard gRPC health service. Any number may run against the same Kafka
- * and Redis; each answers for every execution.
+ * and Redis; each answers for every execution. With {@code httpPort} set it also serves its
+ * metrics (Prometheus) and liveness and readiness over HTTP ({@link OpsServer}).
  *
  * <p>Lifecycle: {@link #start()} connects to Redis and Kafka, makes sure the tasks topic exists,
  * and opens the port; {@link #close()} stops intake, lets calls in flight finish (up to a

@@ -27,6 +27,31 @@ class LogFormatTest {
   }
 
   @Test
+  void switchingToJsonGivesTheRootLoggersConsoleAppendersTheJsonEncoder() {
+    LoggerContext context = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var console = new ch.qos.logback.core.ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    console.setContext(context);
+    console.setName("test-console");
+    var pattern = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+    pattern.setContext(context);
+    pattern.setPattern("%msg%n");
+    pattern.start();
+    console.setEncoder(pattern);
+    console.start();
+    root.addAppender(console);
+    try {
+      LogFormat.JSON.apply();
+
+      assertThat(console.getEncoder()).isInstanceOf(ch.qos.logback.classic.encoder.JsonEncoder.class);
+      assertThat(console.isStarted()).isTrue();
+    } finally {
+      root.detachAppender(console);
+      console.stop();
+    }
+  }
+
+  @Test
   void formatIsTextUnlessJsonIsAskedFor() {
     assertThat(LogFormat.SETTING.read(Map.of())).isEqualTo(LogFormat.TEXT);
     assertThat(LogFormat.SETTING.read(Map.of("TASKGRID_LOG_FORMAT", "JSON"))).isEqualTo(LogFormat.JSON);

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker: consumes task messages from Kafka as part of a consumer group, claims each execution
  * in Redis, runs its handler, and reports the outcome to a coordinator over gRPC. Workers are
- * stateless; start more of them to run more tasks.
+ * stateless; start more of them to run more tasks. With {@code httpPort} set a worker also serves
+ * its metrics (Prometheus) and liveness and readiness over HTTP ({@link OpsServer}).
  *
  * <pre>{@code
  * Worker worker = Worker.builder(WorkerConfig.fromEnvironment(System.getenv()))
