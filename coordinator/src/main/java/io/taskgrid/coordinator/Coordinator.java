@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -185,8 +186,8 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /** The port of the operations endpoint (metrics, health), when it is on. */
-  public java.util.OptionalInt httpPort() {
-    return ops == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ops.port());
+  public OptionalInt httpPort() {
+    return ops == null ? OptionalInt.empty() : OptionalInt.of(ops.port());
   }
 
   /** The port the API listens on (useful when configured with 0). */

@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -159,8 +160,8 @@ public final class Worker implements AutoCloseable {
   }
 
   /** The port of the operations endpoint (metrics, health), when it is on. */
-  public java.util.OptionalInt httpPort() {
-    return ops == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ops.port());
+  public OptionalInt httpPort() {
+    return ops == null ? OptionalInt.empty() : OptionalInt.of(ops.port());
   }
 
   private void renewLeases(RedisClaims claims) {

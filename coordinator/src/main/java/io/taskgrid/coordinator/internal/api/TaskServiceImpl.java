@@ -45,6 +45,7 @@ import io.taskgrid.proto.v1.TaskMessage;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WatchExecutionRequest;
 import io.taskgrid.proto.v1.WatchExecutionsRequest;
+import io.taskgrid.telemetry.CoordinatorMeters;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -73,10 +74,10 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   private final EventPublisher events;
   private final String eventsTopic;
 
-  private final io.taskgrid.telemetry.CoordinatorMeters meters;
+  private final CoordinatorMeters meters;
 
   public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
-      io.taskgrid.telemetry.CoordinatorMeters meters,
+      CoordinatorMeters meters,
       TaskRegistry registry, ZoneId defaultZone, String eventsTopic) {
     this.store = store;
     this.queue = queue;

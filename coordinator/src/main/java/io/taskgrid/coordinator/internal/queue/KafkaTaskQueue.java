@@ -2,6 +2,8 @@ package io.taskgrid.coordinator.internal.queue;
 
 import io.taskgrid.core.UnavailableException;
 import io.taskgrid.proto.v1.TaskMessage;
+import io.taskgrid.telemetry.CallTimer;
+import io.taskgrid.telemetry.CoordinatorMeters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +29,11 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
 
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
-  private final io.taskgrid.telemetry.CoordinatorMeters meters;
-  private final io.taskgrid.telemetry.CallTimer sendTimer;
-  private final Map<String, io.taskgrid.telemetry.CallTimer> eventTimers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final CoordinatorMeters meters;
+  private final CallTimer sendTimer;
+  private final Map<String, CallTimer> eventTimers = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public KafkaTaskQueue(String bootstrap, String topic, String clientId, int maxPayloadBytes, io.taskgrid.telemetry.CoordinatorMeters meters) {
+  public KafkaTaskQueue(String bootstrap, String topic, String clientId, int maxPayloadBytes, CoordinatorMeters meters) {
     this.topic = topic;
     this.meters = meters;
     this.sendTimer = meters.kafkaSend(topic);
@@ -85,7 +87,7 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
     try {
       ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
       record.headers().add("content-type", contentType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      io.taskgrid.telemetry.CallTimer timer = eventTimers.computeIfAbsent(topic, meters::kafkaSend);
+      CallTimer timer = eventTimers.computeIfAbsent(topic, meters::kafkaSend);
       long start = System.nanoTime();
       producer.send(record, (metadata, error) -> {
         timer.ended(start, error);

@@ -1,5 +1,8 @@
 package io.taskgrid.coordinator.internal.schedule;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Decides which coordinator leads scheduling. Only liveness depends on it: safety (no fire
  * written twice) comes from fencing the scheduler's Kafka producer, so two coordinators that both
@@ -13,8 +16,8 @@ public interface LeaderElection extends AutoCloseable {
   boolean isLeader();
 
   /** While leading: how long the lease is still surely held without another renewal. */
-  default java.util.Optional<java.time.Duration> leaseRemaining() {
-    return java.util.Optional.empty();
+  default Optional<Duration> leaseRemaining() {
+    return Optional.empty();
   }
 
   /** Gives leadership up (if held) so another coordinator can take it at once. */

@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.schedule;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -86,9 +87,9 @@ public final class RedisLeaderLease implements LeaderElection {
   }
 
   @Override
-  public java.util.Optional<Duration> leaseRemaining() {
+  public Optional<Duration> leaseRemaining() {
     long left = validUntilNanos - System.nanoTime();
-    return isLeader() ? java.util.Optional.of(Duration.ofNanos(left)) : java.util.Optional.empty();
+    return isLeader() ? Optional.of(Duration.ofNanos(left)) : Optional.empty();
   }
 
   @Override

@@ -22,6 +22,7 @@ import io.taskgrid.core.task.TaskId;
 import io.taskgrid.core.task.Trigger;
 import io.taskgrid.proto.v1.Event;
 import io.taskgrid.proto.v1.TaskMessage;
+import io.taskgrid.telemetry.CoordinatorMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,7 +106,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   private final ExecutionStore store;
   private final LeaderElection election;
   private final Clock clock;
-  private final io.taskgrid.telemetry.CoordinatorMeters meters;
+  private final CoordinatorMeters meters;
   private final Thread thread;
   private final Set<TaskId> changed = ConcurrentHashMap.newKeySet();
   private final AtomicReference<KafkaConsumer<String, byte[]>> wakeable = new AtomicReference<>();
@@ -123,7 +124,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   private final Map<TaskId, FireProgress> dropped = new HashMap<>();
 
   public ScheduleLoop(Settings settings, RegistryView view, KafkaRegistryLog registryLog, ExecutionStore store,
-      LeaderElection election, Clock clock, io.taskgrid.telemetry.CoordinatorMeters meters) {
+      LeaderElection election, Clock clock, CoordinatorMeters meters) {
     this.meters = meters;
     this.settings = settings;
     this.view = view;

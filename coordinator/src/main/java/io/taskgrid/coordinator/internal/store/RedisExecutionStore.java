@@ -10,6 +10,8 @@ import io.taskgrid.core.keyspace.Entries;
 import io.taskgrid.core.keyspace.Keyspace;
 import io.taskgrid.core.keyspace.Packed;
 import io.taskgrid.core.keyspace.Keyspace.Fields;
+import io.taskgrid.telemetry.CallTimer;
+import io.taskgrid.telemetry.CoordinatorMeters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -177,13 +179,13 @@ public final class RedisExecutionStore implements ExecutionStore {
   private final Duration executionRetention;
   private final Duration idempotencyRetention;
 
-  private final io.taskgrid.telemetry.CallTimer insertTimer;
-  private final io.taskgrid.telemetry.CallTimer removeTimer;
-  private final io.taskgrid.telemetry.CallTimer recordTimer;
-  private final io.taskgrid.telemetry.CallTimer readTimer;
+  private final CallTimer insertTimer;
+  private final CallTimer removeTimer;
+  private final CallTimer recordTimer;
+  private final CallTimer readTimer;
 
   public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention,
-      io.taskgrid.telemetry.CoordinatorMeters meters) {
+      CoordinatorMeters meters) {
     this.insertTimer = meters.redis("insert");
     this.removeTimer = meters.redis("remove");
     this.recordTimer = meters.redis("record_outcomes");
@@ -337,7 +339,7 @@ public final class RedisExecutionStore implements ExecutionStore {
   }
 
   /** Runs a script with no declared keys; its reply (a bulk string) as bytes, empty when nil. */
-  private CompletionStage<byte[]> eval(io.taskgrid.telemetry.CallTimer timer, String script, String... args) {
+  private CompletionStage<byte[]> eval(CallTimer timer, String script, String... args) {
     long start = System.nanoTime();
     return redisson.getScript(STRINGS_IN_BYTES_OUT)
         .<byte[]>evalAsync(RScript.Mode.READ_WRITE, script, RScript.ReturnType.VALUE, List.of(), (Object[]) args)
