@@ -10,6 +10,7 @@ import io.taskgrid.coordinator.internal.api.GrpcErrors;
 import io.taskgrid.coordinator.internal.api.ResultServiceImpl;
 import io.taskgrid.coordinator.internal.api.TaskServiceImpl;
 import io.taskgrid.coordinator.internal.config.TasksFileLoader;
+import io.taskgrid.coordinator.internal.health.InfraChecks;
 import io.taskgrid.coordinator.internal.queue.KafkaTaskQueue;
 import io.taskgrid.coordinator.internal.registry.KafkaRegistryLog;
 import io.taskgrid.coordinator.internal.registry.RedisTaskLocks;
@@ -19,14 +20,21 @@ import io.taskgrid.coordinator.internal.schedule.RedisLeaderLease;
 import io.taskgrid.coordinator.internal.schedule.ScheduleLoop;
 import java.nio.file.Path;
 import io.taskgrid.coordinator.internal.store.RedisExecutionStore;
+import io.taskgrid.telemetry.CoordinatorMeters;
+import io.taskgrid.telemetry.Health;
+import io.taskgrid.telemetry.HealthCheck;
+import io.taskgrid.telemetry.Metrics;
+import io.taskgrid.telemetry.OpsServer;
 import io.taskgrid.coordinator.internal.watch.WatchHub;
 import io.taskgrid.redis.RedisConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A coordinator process: serves the public {@code TaskService}, the workers' {@code
  * ResultService} and the standard gRPC health service. Any number may run against the same Kafka
- * and Redis; each answers for every execution.
+ * and Redis; each answers for every execution. With {@code httpPort} set it also serves its
+ * metrics (Prometheus) and liveness and readiness over HTTP ({@link OpsServer}).
  *
  * <p>Lifecycle: {@link #start()} connects to Redis and Kafka, makes sure the tasks topic exists,
  * and opens the port; {@link #close()} stops intake, lets calls in flight finish (up to a
@@ -49,6 +58,11 @@ public final class Coordinator implements AutoCloseable {
   private final CoordinatorConfig config;
   private final ServerBuilder<?> serverBuilder;
   private final Clock clock;
+  private final Metrics metrics;
+  private final boolean ownsMetrics;
+  private CoordinatorMeters meters;
+  private Admin admin;
+  private OpsServer ops;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private RedissonClient redisson;
   private KafkaTaskQueue queue;
@@ -65,9 +79,25 @@ public final class Coordinator implements AutoCloseable {
 
   /** A coordinator served by {@code serverBuilder} (tests pass an in-process one). */
   public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock) {
+    this(config, serverBuilder, clock, null);
+  }
+
+  /**
+   * A coordinator recording its metrics in {@code metrics} (the process's; the caller closes it).
+   * With {@code null} it keeps metrics of its own when its HTTP endpoint is on or OTLP is
+   * configured, and records nothing otherwise.
+   */
+  public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock, Metrics metrics) {
     this.config = config;
     this.serverBuilder = serverBuilder;
     this.clock = clock;
+    this.ownsMetrics = metrics == null;
+    this.metrics = metrics != null ? metrics : Metrics.forProcess("taskgrid-coordinator", config.httpPort() != OpsServer.OFF, System.getenv());
+  }
+
+  /** A coordinator on {@code config.grpcPort()} recording its metrics in {@code metrics} (the caller closes it). */
+  public Coordinator(CoordinatorConfig config, Metrics metrics) {
+    this(config, Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), Clock.systemUTC(), metrics);
   }
 
   public Coordinator start() {
@@ -76,11 +106,13 @@ public final class Coordinator implements AutoCloseable {
     }
     try {
       redisson = new RedisConnection(config.redisEndpoint(), "taskgrid-" + config.coordinatorId(), 4, 32).open();
+      meters = new CoordinatorMeters(metrics.meter());
       KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), config.tasksTopic(), config.tasksTopicPartitions(),
           config.tasksTopicReplication(), config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
       queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.tasksTopic(), "taskgrid-" + config.coordinatorId(),
-          config.limits().maxPayloadBytes());
-      RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention());
+          config.limits().maxPayloadBytes(), meters);
+      RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention(),
+          meters);
       CoordinatorConfig.Scheduling sch = config.scheduling();
       KafkaRegistryLog.ensureTopics(config.kafkaBootstrap(), config.tasksTopicReplication(), Duration.ofSeconds(30), sch.registryTopic(), sch.firesTopic());
       KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), sch.eventsTopic(), sch.eventsTopicPartitions(), config.tasksTopicReplication(),
@@ -99,20 +131,23 @@ public final class Coordinator implements AutoCloseable {
               sch.fireAhead(), config.limits()),
           view, registryLog, store,
           new RedisLeaderLease(redisson, config.keyspace().prefix() + "scheduler-leader", config.coordinatorId(), sch.leaderLease()),
-          clock).start();
+          clock, meters).start();
       hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
+      meters.observeLeader(scheduler::isLeading);
+      meters.observeWatched(hub::watchedCount);
       health = new HealthStatusManager();
       GrpcErrors errors = new GrpcErrors();
       // a batch may carry many payloads; each is checked against the payload limit
       int maxMessage = Math.max(16 * 1024 * 1024, config.limits().maxPayloadBytes() * 4);
       server = serverBuilder
-          .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, registry, sch.defaultZone(), sch.eventsTopic())))
+          .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry, sch.defaultZone(), sch.eventsTopic())))
           .addService(errors.guard(new ResultServiceImpl(store)))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()
           .start();
       health.setStatus("", ServingStatus.SERVING);
+      if (config.httpPort() != OpsServer.OFF) startOps();
       log.info("Coordinator {} serving on port {} (Kafka {}, topic {}, Redis {}, namespace {})", config.coordinatorId(),
           server.getPort(), config.kafkaBootstrap(), config.tasksTopic(), config.redisEndpoint().display(), config.namespace());
       return this;
@@ -123,6 +158,28 @@ public final class Coordinator implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  private void startOps() {
+    admin = InfraChecks.admin(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId() + "-health");
+    Health liveness = new Health()
+        .add("scheduler", () -> scheduler.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the scheduling loop stopped"))
+        .add("watch", () -> hub.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the watch loop stopped"));
+    Health readiness = new Health()
+        .add("grpc", () -> state.get() == State.RUNNING && !server.isShutdown()
+            ? HealthCheck.Result.up("port " + server.getPort()) : HealthCheck.Result.down(state.get().name()))
+        .add("kafka", InfraChecks.kafka(admin).cached(Duration.ofSeconds(1)))
+        .add("redis", InfraChecks.redis(redisson, config.keyspace().prefix() + "health").cached(Duration.ofSeconds(1)))
+        // a standby is as ready as the leader (both serve the API); the leader shows its lease
+        .add("scheduling", () -> scheduler.election().leaseRemaining()
+            .map(left -> HealthCheck.Result.up("leader, lease held " + left.toMillis() + " ms more without renewal"))
+            .orElseGet(() -> HealthCheck.Result.up("standby")));
+    ops = OpsServer.start(config.httpPort(), "tg-coordinator", metrics, liveness, readiness);
+  }
+
+  /** The port of the operations endpoint (metrics, health), when it is on. */
+  public OptionalInt httpPort() {
+    return ops == null ? OptionalInt.empty() : OptionalInt.of(ops.port());
   }
 
   /** The port the API listens on (useful when configured with 0). */
@@ -149,6 +206,7 @@ public final class Coordinator implements AutoCloseable {
     State previous = state.getAndSet(State.STOPPED);
     if (previous == State.STOPPED) return;
     if (health != null) health.enterTerminalState();
+    if (ops != null) ops.close();
     if (server != null) {
       server.shutdown();
       try {
@@ -162,6 +220,9 @@ public final class Coordinator implements AutoCloseable {
     if (registryLog != null) registryLog.close();
     if (hub != null) hub.close();
     if (queue != null) queue.close();
+    if (admin != null) admin.close(Duration.ofSeconds(2));
+    if (meters != null) meters.close();
+    if (ownsMetrics) metrics.close();
     if (redisson != null) redisson.shutdown(0, 5, TimeUnit.SECONDS);
     log.info("Coordinator {} stopped", config.coordinatorId());
   }

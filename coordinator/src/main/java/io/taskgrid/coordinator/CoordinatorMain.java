@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator;
 
+import io.taskgrid.telemetry.LogFormat;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs a coordinator configured by environment variables (see {@link CoordinatorConfig}). */
@@ -9,6 +10,7 @@ public final class CoordinatorMain {
   public static void main(String[] args) throws InterruptedException {
     CoordinatorConfig config;
     try {
+      LogFormat.SETTING.read(System.getenv()).apply();
       config = CoordinatorConfig.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("taskgrid coordinator: bad configuration: " + e.getMessage());

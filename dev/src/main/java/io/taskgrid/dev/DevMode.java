@@ -13,6 +13,8 @@ import io.taskgrid.client.TaskgridException;
 import io.taskgrid.coordinator.Coordinator;
 import io.taskgrid.coordinator.CoordinatorConfig;
 import io.taskgrid.embedded.Infrastructure;
+import io.taskgrid.telemetry.LogFormat;
+import io.taskgrid.telemetry.OpsServer;
 import io.taskgrid.worker.ExampleHandlers;
 import io.taskgrid.worker.Worker;
 import io.taskgrid.worker.WorkerConfig;
@@ -33,6 +35,7 @@ public final class DevMode {
 
   public static void main(String[] args) throws Exception {
     long t0 = System.nanoTime();
+    LogFormat.SETTING.read(System.getenv()).apply();
     System.out.println("Taskgrid dev mode: starting Kafka and Redis...");
     Infrastructure infra = Infrastructure.start();
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -42,10 +45,13 @@ public final class DevMode {
     if (!tasksFile.isEmpty() && java.nio.file.Files.exists(java.nio.file.Path.of(tasksFile))) {
       env.putIfAbsent(CoordinatorConfig.TASKS_FILE.name(), tasksFile);
     }
+    // the operations endpoints are on in dev mode: the coordinator's on 8233, the worker's on the next port
+    env.putIfAbsent(OpsServer.HTTP_PORT.name(), "8233");
     Coordinator coordinator = new Coordinator(CoordinatorConfig.fromEnvironment(env)).start();
     String address = "127.0.0.1:" + coordinator.port();
     env.put(WorkerConfig.COORDINATORS.name(), address);
     env.putIfAbsent(WorkerConfig.SESSION_TIMEOUT.name(), "6s");
+    coordinator.httpPort().ifPresent(p -> env.put(OpsServer.HTTP_PORT.name(), Integer.toString(p == 0 ? 0 : p + 1)));
     Worker worker = ExampleHandlers.register(Worker.builder(WorkerConfig.fromEnvironment(env))).build().start();
     TaskgridClient client = TaskgridClient.builder().coordinators(address).build();
 
@@ -65,11 +71,12 @@ public final class DevMode {
         ==========================================================================
          Taskgrid is running (started in %.1f s)
            gRPC API (TaskService):  %s
+           metrics and health:      %s
            infrastructure:          %s
            worker:                  %s with handlers echo, sleep, fail, log
            tasks file:              %s
         ==========================================================================
-        """, (System.nanoTime() - t0) / 1e9, address, infra.description(), worker.id(),
+        """, (System.nanoTime() - t0) / 1e9, address, opsDescription(coordinator, worker), infra.description(), worker.id(),
         env.getOrDefault(CoordinatorConfig.TASKS_FILE.name(), "(none)"));
     System.out.println("Registered tasks:");
     listTasks(client);
@@ -95,6 +102,12 @@ public final class DevMode {
         """.formatted(address));
     readCommands(client);
     stopped.await();
+  }
+
+  private static String opsDescription(Coordinator coordinator, Worker worker) {
+    if (coordinator.httpPort().isEmpty()) return "off (TASKGRID_HTTP_PORT=off)";
+    String w = worker.httpPort().isPresent() ? ", worker http://127.0.0.1:" + worker.httpPort().getAsInt() : "";
+    return "coordinator http://127.0.0.1:" + coordinator.httpPort().getAsInt() + w + " (/metrics, /health/ready)";
   }
 
   private static void example(TaskgridClient client, TaskRequest request) {

@@ -69,6 +69,9 @@ class DistributionIT {
         "(junit|assertj|awaitility|kubernetes-|taskgrid-embedded|taskgrid-dev|taskgrid-e2e|taskgrid-benchmark|embedded-redis|kafka_2|testcontainers).*"));
     Set<String> artifacts = new TreeSet<>();
     for (String jar : jars) {
+      // two artifacts named "annotations": com.google.android's (from gRPC) and org.jetbrains' (from
+      // kotlin-stdlib, under the OTLP exporter's OkHttp sender); file names carry no group
+      if (jar.equals("annotations-13.0.jar")) continue;
       assertThat(artifacts.add(jar.replaceFirst("-\\d[^-]*(-[A-Za-z]+)?(-\\d+)?\\.jar$", "")))
           .as("one version of %s in lib/", jar).isTrue();
     }
@@ -104,14 +107,14 @@ class DistributionIT {
   void theCoordinatorStopsOnABadSettingNamingTheVariable() throws Exception {
     Run r = run(Map.of("TASKGRID_GRPC_PORT", "not-a-port"), bin("taskgrid-coordinator"));
     assertThat(r.exit()).as("stderr: %s", r.err()).isEqualTo(2);
-    assertThat(r.err()).contains("taskgrid coordinator: bad configuration: TASKGRID_GRPC_PORT=not-a-port");
+    assertThat(r.err()).contains("taskgrid coordinator: bad configuration: TASKGRID_GRPC_PORT must be a whole number, got 'not-a-port'");
   }
 
   @Test
   void theWorkerStopsOnABadSettingNamingTheVariable() throws Exception {
     Run r = run(Map.of("TASKGRID_DRAIN_TIMEOUT", "forever"), bin("taskgrid-worker"));
     assertThat(r.exit()).as("stderr: %s", r.err()).isEqualTo(2);
-    assertThat(r.err()).contains("taskgrid worker: bad configuration: TASKGRID_DRAIN_TIMEOUT=forever");
+    assertThat(r.err()).contains("taskgrid worker: bad configuration: TASKGRID_DRAIN_TIMEOUT must be a duration").contains("got 'forever'");
   }
 
   @Test
@@ -119,7 +122,7 @@ class DistributionIT {
     Path link = Files.createSymbolicLink(dir.resolve("tg-worker"), DIST.resolve("bin/taskgrid-worker"));
     Run r = run(Map.of("TASKGRID_CLAIM_LEASE", "1ms"), link.toString());
     assertThat(r.exit()).as("stderr: %s", r.err()).isEqualTo(2);
-    assertThat(r.err()).contains("bad configuration: ").contains("claimLease");
+    assertThat(r.err()).contains("bad configuration: TASKGRID_CLAIM_LEASE must be at least 1s, got '1ms'");
   }
 
   @Test

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskgrid.coordinator.CoordinatorConfig;
 import io.taskgrid.core.config.Setting;
+import io.taskgrid.telemetry.ClientCalls;
+import io.taskgrid.telemetry.CoordinatorMeters;
+import io.taskgrid.telemetry.MetricSpec;
+import io.taskgrid.telemetry.WorkerMeters;
 import io.taskgrid.worker.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +22,14 @@ class ReadmeTest {
     String readme = Files.readString(ROOT.resolve("README.md"));
     for (Setting<?> s : CoordinatorConfig.SETTINGS) assertThat(readme).contains(s.markdownRow());
     for (Setting<?> s : WorkerConfig.SETTINGS) assertThat(readme).contains(s.markdownRow());
+  }
+
+  @Test
+  void documentsEveryMetricWithItsTypeLabelsAndUnit() throws Exception {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    for (MetricSpec m : WorkerMeters.SPECS) assertThat(readme).contains(m.markdownRow());
+    for (MetricSpec m : CoordinatorMeters.SPECS) assertThat(readme).contains(m.markdownRow());
+    assertThat(readme).contains(ClientCalls.REDIS.markdownRow(), ClientCalls.KAFKA.markdownRow());
   }
 
   @Test

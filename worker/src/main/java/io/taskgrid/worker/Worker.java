@@ -10,8 +10,14 @@ import io.taskgrid.redis.RedisConnection;
 import io.taskgrid.worker.internal.ConsumerLoop;
 import io.taskgrid.worker.internal.Dispatcher;
 import io.taskgrid.worker.internal.HandlerRegistry;
+import io.taskgrid.telemetry.Health;
+import io.taskgrid.telemetry.HealthCheck;
+import io.taskgrid.telemetry.Metrics;
+import io.taskgrid.telemetry.OpsServer;
+import io.taskgrid.telemetry.WorkerMeters;
 import io.taskgrid.worker.internal.HandlerRunner;
 import io.taskgrid.worker.internal.InFlight;
+import io.taskgrid.worker.internal.InfraChecks;
 import io.taskgrid.worker.internal.OutcomeReporter;
 import io.taskgrid.worker.internal.RedisClaims;
 import java.time.Clock;
@@ -23,8 +29,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker: consumes task messages from Kafka as part of a consumer group, claims each execution
  * in Redis, runs its handler, and reports the outcome to a coordinator over gRPC. Workers are
- * stateless; start more of them to run more tasks.
+ * stateless; start more of them to run more tasks. With {@code httpPort} set a worker also serves
+ * its metrics (Prometheus) and liveness and readiness over HTTP ({@link OpsServer}).
  *
  * <pre>{@code
  * Worker worker = Worker.builder(WorkerConfig.fromEnvironment(System.getenv()))
@@ -55,7 +64,12 @@ public final class Worker implements AutoCloseable {
   private final WorkerConfig config;
   private final HandlerRegistry handlers;
   private final Clock clock;
+  private final Metrics metrics;
+  private final boolean ownsMetrics;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private WorkerMeters meters;
+  private Admin admin;
+  private OpsServer ops;
   private RedissonClient redisson;
   private List<ManagedChannel> channels = List.of();
   private InFlight inFlight;
@@ -65,10 +79,13 @@ public final class Worker implements AutoCloseable {
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
 
-  private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock) {
+  private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics) {
     this.config = config;
     this.handlers = handlers;
     this.clock = clock;
+    // given none, the worker keeps metrics of its own if anything reads them (its endpoint, OTLP)
+    this.ownsMetrics = metrics == null;
+    this.metrics = metrics != null ? metrics : Metrics.forProcess("taskgrid-worker", config.httpPort() != OpsServer.OFF, System.getenv());
   }
 
   /** Starts building a worker with {@code config}. */
@@ -80,29 +97,64 @@ public final class Worker implements AutoCloseable {
   public Worker start() {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) throw new IllegalStateException("worker already started");
     redisson = new RedisConnection(config.redisEndpoint(), "taskgrid-" + config.workerId(), 2, 16).open();
+    if (config.httpPort() != OpsServer.OFF) {
+      try {
+        startOps(); // first: a port in use fails the start before anything runs
+      } catch (RuntimeException e) {
+        redisson.shutdown(0, 2, TimeUnit.SECONDS);
+        if (ownsMetrics) metrics.close();
+        state.set(State.STOPPED);
+        throw e;
+      }
+    }
     channels = config.coordinators().stream()
         .map(a -> Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).maxInboundMessageSize(16 * 1024 * 1024).build())
         .toList();
     ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).findAndRegisterModules();
     inFlight = new InFlight();
-    RedisClaims claims = new RedisClaims(redisson, config.keyspace(), config.workerId(), config.claimLease(), clock);
+    meters = new WorkerMeters(metrics.meter());
+    RedisClaims claims = new RedisClaims(redisson, config.keyspace(), config.workerId(), config.claimLease(), clock, meters);
     AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
     reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run));
-    runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, reporter::report);
+    runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, meters, reporter::report);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
-    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry);
+    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters);
     dispatcherRef.set(dispatcher);
     consumer = new ConsumerLoop(config.kafkaBootstrap(), config.tasksTopic(), config.group(), "taskgrid-" + config.workerId(),
         config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4));
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));
     long every = config.claimLease().toMillis() / 3;
     leases.scheduleWithFixedDelay(() -> renewLeases(claims), every, every, TimeUnit.MILLISECONDS);
+    meters.observeRunning(runner::running);
+    meters.observeQueueLag(config.tasksTopic(), consumer::lags);
     reporter.start();
     dispatcher.start();
     consumer.start();
     log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.tasksTopic(),
         config.group(), handlers.names(), config.concurrency());
     return this;
+  }
+
+  private void startOps() {
+    Health liveness = new Health()
+        .add("consumer", () -> consumer != null && consumer.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the Kafka consumer loop is not running"))
+        .add("dispatcher", () -> dispatcher != null && dispatcher.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the dispatch loop is not running"));
+    admin = InfraChecks.admin(config.kafkaBootstrap(), "taskgrid-" + config.workerId() + "-health");
+    Health readiness = new Health()
+        .add("worker", () -> state.get() == State.RUNNING ? HealthCheck.Result.up(config.workerId()) : HealthCheck.Result.down(state.get().name()))
+        .add("kafka", InfraChecks.kafka(admin).cached(Duration.ofSeconds(1)))
+        .add("redis", InfraChecks.redis(redisson, config.keyspace().prefix() + "health").cached(Duration.ofSeconds(1)));
+    try {
+      ops = OpsServer.start(config.httpPort(), "tg-worker", metrics, liveness, readiness);
+    } catch (RuntimeException e) {
+      admin.close(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  /** The port of the operations endpoint (metrics, health), when it is on. */
+  public OptionalInt httpPort() {
+    return ops == null ? OptionalInt.empty() : OptionalInt.of(ops.port());
   }
 
   private void renewLeases(RedisClaims claims) {
@@ -169,6 +221,10 @@ public final class Worker implements AutoCloseable {
   }
 
   private void release() {
+    if (ops != null) ops.close();
+    if (admin != null) admin.close(Duration.ofSeconds(2));
+    if (meters != null) meters.close();
+    if (ownsMetrics) metrics.close();
     leases.shutdownNow();
     reporter.close();
     runner.close();
@@ -182,6 +238,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerConfig config;
     private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
+    private Metrics metrics;
 
     private Builder(WorkerConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -219,8 +276,19 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the worker records its metrics (the process's, shared with its coordinator in dev
+     * mode). Without it the worker keeps metrics of its own when its HTTP endpoint is on or OTLP
+     * is configured ({@code OTEL_EXPORTER_OTLP_ENDPOINT}), and records nothing otherwise. The
+     * caller closes what it passes.
+     */
+    public Builder metrics(Metrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics);
+      return this;
+    }
+
     public Worker build() {
-      return new Worker(config, new HandlerRegistry(handlers), clock);
+      return new Worker(config, new HandlerRegistry(handlers), clock, metrics);
     }
   }
 }

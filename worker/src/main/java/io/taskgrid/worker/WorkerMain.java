@@ -1,5 +1,6 @@
 package io.taskgrid.worker;
 
+import io.taskgrid.telemetry.LogFormat;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -12,6 +13,7 @@ public final class WorkerMain {
   public static void main(String[] args) throws InterruptedException {
     WorkerConfig config;
     try {
+      LogFormat.SETTING.read(System.getenv()).apply();
       config = WorkerConfig.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("taskgrid worker: bad configuration: " + e.getMessage());

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+  private static final long LAG_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final String topic;
@@ -41,6 +42,9 @@ public final class ConsumerLoop implements AutoCloseable {
   private volatile boolean abandon;
   private boolean paused;
   private long lastCommit;
+  private long lastLag;
+  /** Lag per assigned partition, as of the last fetch; written by the loop thread, read by metrics. */
+  private volatile Map<Integer, Long> lags = Map.of();
 
   public ConsumerLoop(String bootstrap, String topic, String group, String clientId, Duration sessionTimeout, InFlight inFlight,
       Consumer<Delivery> sink, int maxInFlight) {
@@ -96,6 +100,7 @@ public final class ConsumerLoop implements AutoCloseable {
         }
         applyBackpressure();
         commitIfDue();
+        measureLagIfDue();
       }
     } catch (WakeupException e) {
       // close() asked us to stop
@@ -151,6 +156,27 @@ public final class ConsumerLoop implements AutoCloseable {
         log.debug("Commit failed (will retry): {}", error.toString());
       }
     });
+  }
+
+  private void measureLagIfDue() {
+    long now = System.nanoTime();
+    if (now - lastLag < LAG_INTERVAL_NANOS) return;
+    lastLag = now;
+    Map<Integer, Long> m = new java.util.HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      consumer.currentLag(tp).ifPresent(lag -> m.put(tp.partition(), lag)); // from fetch responses: no broker call
+    }
+    lags = Map.copyOf(m);
+  }
+
+  /** Messages not yet fetched, per assigned partition, as of the last second. */
+  public Map<Integer, Long> lags() {
+    return thread.isAlive() ? lags : Map.of();
+  }
+
+  /** Whether the consumer thread runs (for liveness). */
+  public boolean isAlive() {
+    return thread.isAlive();
   }
 
   private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {

@@ -1,5 +1,6 @@
 package io.taskgrid.worker.internal;
 
+import io.taskgrid.telemetry.WorkerMeters;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,7 @@ public final class Dispatcher implements AutoCloseable {
   private final InFlight inFlight;
   private final Clock clock;
   private final Duration retryDelay;
+  private final WorkerMeters meters;
   private final LinkedBlockingDeque<Delivery> inbox = new LinkedBlockingDeque<>();
   private final Map<String, Run> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService retries =
@@ -37,7 +39,8 @@ public final class Dispatcher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopped;
 
-  public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay) {
+  public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay, WorkerMeters meters) {
+    this.meters = meters;
     this.claims = claims;
     this.runner = runner;
     this.inFlight = inFlight;
@@ -48,6 +51,11 @@ public final class Dispatcher implements AutoCloseable {
 
   public void start() {
     thread.start();
+  }
+
+  /** Whether the dispatch thread runs (for liveness). */
+  public boolean isAlive() {
+    return thread.isAlive();
   }
 
   public void offer(Delivery d) {
@@ -127,6 +135,7 @@ public final class Dispatcher implements AutoCloseable {
           Instant deadline = start.plusSeconds(timeout.getSeconds()).plusNanos(timeout.getNanos());
           Run run = new Run(d, c.attempt(), start, deadline);
           running.put(d.executionId(), run);
+          meters.started(d.message().getHandler(), c.attempt(), Duration.between(run.due(), start));
           runner.start(run);
         }
         case ClaimResult.AlreadyMine m -> {

@@ -3,6 +3,7 @@ package io.taskgrid.worker.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskgrid.core.Outcome;
 import io.taskgrid.core.Payload;
+import io.taskgrid.telemetry.WorkerMeters;
 import io.taskgrid.worker.InvalidPayloadException;
 import io.taskgrid.worker.TaskHandler;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +41,12 @@ public final class HandlerRunner implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-timeouts").daemon().unstarted(r));
 
   private final int maxResultBytes;
+  private final WorkerMeters meters;
 
   public HandlerRunner(HandlerRegistry handlers, String workerId, int concurrency, int maxResultBytes, Clock clock, ObjectMapper json,
-      Consumer<Run> onFinished) {
+      WorkerMeters meters, Consumer<Run> onFinished) {
     this.handlers = handlers;
+    this.meters = meters;
     this.maxResultBytes = maxResultBytes;
     this.workerId = workerId;
     this.concurrency = concurrency;
@@ -117,6 +120,8 @@ public final class HandlerRunner implements AutoCloseable {
   private boolean finish(Run run, Outcome outcome) {
     if (!run.finish(outcome)) return false;
     permits.release();
+    meters.ended(run.message().getHandler(), outcome.status(), Duration.between(run.startedAt(), outcome.finishedAt()),
+        Duration.between(run.due(), outcome.finishedAt()));
     onFinished.accept(run);
     return true;
   }

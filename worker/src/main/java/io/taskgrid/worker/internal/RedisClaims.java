@@ -4,6 +4,8 @@ import io.taskgrid.core.keyspace.Entries;
 import io.taskgrid.core.keyspace.Keyspace;
 import io.taskgrid.core.keyspace.Packed;
 import io.taskgrid.proto.v1.TaskMessage;
+import io.taskgrid.telemetry.CallTimer;
+import io.taskgrid.telemetry.WorkerMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,8 +92,12 @@ public final class RedisClaims {
   private final String workerId;
   private final Duration lease;
   private final Clock clock;
+  private final CallTimer claimTimer;
+  private final CallTimer renewTimer;
 
-  public RedisClaims(RedissonClient redisson, Keyspace keys, String workerId, Duration lease, Clock clock) {
+  public RedisClaims(RedissonClient redisson, Keyspace keys, String workerId, Duration lease, Clock clock, WorkerMeters meters) {
+    this.claimTimer = meters.redis("claim");
+    this.renewTimer = meters.redis("renew");
     this.redisson = redisson;
     this.keys = keys;
     this.workerId = workerId;
@@ -114,7 +120,7 @@ public final class RedisClaims {
             .add(m.getIdempotencyKey()).add(m.getLabelsCount());
         m.getLabelsMap().forEach((k, v) -> packed.add(k).add(v));
       }
-      List<String> replies = Packed.parse(eval(CLAIM, keys.prefix(), workerId, Long.toString(lease.toMillis()), now, keys.changes(), packed.toString()));
+      List<String> replies = Packed.parse(eval(claimTimer, CLAIM, keys.prefix(), workerId, Long.toString(lease.toMillis()), now, keys.changes(), packed.toString()));
       if (replies.size() != chunk.size()) throw new IllegalStateException("claim answered " + replies.size() + " of " + chunk.size());
       for (String r : replies) out.add(ClaimResult.parse(r));
     }
@@ -133,7 +139,7 @@ public final class RedisClaims {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
       Packed packed = new Packed(chunk.size() * 40);
       chunk.forEach(packed::add);
-      byte[] reply = eval(RENEW, keys.prefix(), workerId, Long.toString(lease.toMillis()), packed.toString());
+      byte[] reply = eval(renewTimer, RENEW, keys.prefix(), workerId, Long.toString(lease.toMillis()), packed.toString());
       for (int i = 0; i < chunk.size(); i++) {
         if (i >= reply.length || reply[i] == '0') lost.add(chunk.get(i));
       }
@@ -142,9 +148,17 @@ public final class RedisClaims {
   }
 
   /** Runs a script with no declared keys; its reply as UTF-8 bytes. */
-  private byte[] eval(String script, String... args) {
-    String reply = redisson.getScript(StringCodec.INSTANCE)
-        .eval(RScript.Mode.READ_WRITE, script, RScript.ReturnType.VALUE, List.of(), (Object[]) args);
+  private byte[] eval(CallTimer timer, String script, String... args) {
+    long start = System.nanoTime();
+    String reply;
+    try {
+      reply = redisson.getScript(StringCodec.INSTANCE)
+          .eval(RScript.Mode.READ_WRITE, script, RScript.ReturnType.VALUE, List.of(), (Object[]) args);
+    } catch (RuntimeException e) {
+      timer.failed(start);
+      throw e;
+    }
+    timer.succeeded(start);
     return reply == null ? new byte[0] : reply.getBytes(StandardCharsets.UTF_8);
   }
 

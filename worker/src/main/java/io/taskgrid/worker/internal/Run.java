@@ -51,6 +51,17 @@ public final class Run {
     return deadline;
   }
 
+  /**
+   * When the execution could first have started: its acceptance, or for a fire written ahead of
+   * its time, its due time. Start delay and end-to-end duration count from here.
+   */
+  public Instant due() {
+    Instant accepted = ProtoTime.instant(message.getEnqueuedAt());
+    if (!message.hasNotBefore()) return accepted;
+    Instant notBefore = ProtoTime.instant(message.getNotBefore());
+    return notBefore.isAfter(accepted) ? notBefore : accepted;
+  }
+
   void future(Future<?> f) {
     this.future = f;
   }

@@ -45,6 +45,7 @@ import io.taskgrid.proto.v1.TaskMessage;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.WatchExecutionRequest;
 import io.taskgrid.proto.v1.WatchExecutionsRequest;
+import io.taskgrid.telemetry.CoordinatorMeters;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -73,7 +74,10 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   private final EventPublisher events;
   private final String eventsTopic;
 
+  private final CoordinatorMeters meters;
+
   public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
+      CoordinatorMeters meters,
       TaskRegistry registry, ZoneId defaultZone, String eventsTopic) {
     this.store = store;
     this.queue = queue;
@@ -81,6 +85,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     this.hub = hub;
     this.limits = limits;
     this.clock = clock;
+    this.meters = meters;
     this.tasks = new RegistryApi(registry, limits, defaultZone, clock);
     this.eventsTopic = eventsTopic;
   }
@@ -130,7 +135,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     Instant now = clock.instant();
     NewExecution e = ExecutionMessages.execution(ExecutionId.generate(clock).value(), task, payload, "run_now", Optional.empty(),
         Optional.empty(), limits, now);
-    respond(submit(List.of(e), x -> ExecutionMessages.toMessage(x, task, Optional.empty(), Optional.empty()))
+    respond(submit(List.of(e), "run_now", x -> ExecutionMessages.toMessage(x, task, Optional.empty(), Optional.empty()))
         .thenApply(r -> r.get(0))
         .thenCompose(r -> tasks.recordRun(task, now, r.getExecutionId()).thenApply(recorded -> r)), out);
   }
@@ -188,10 +193,11 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     for (TaskSpec spec : specs) {
       executions.add(new NewExecution(ExecutionId.generate(clock).value(), spec, now));
     }
-    return submit(executions, ExecutionMessages::toMessage);
+    return submit(executions, "api", ExecutionMessages::toMessage);
   }
 
-  private CompletionStage<List<SubmitTaskResponse>> submit(List<NewExecution> executions, Function<NewExecution, TaskMessage> toMessage) {
+  private CompletionStage<List<SubmitTaskResponse>> submit(List<NewExecution> executions, String trigger,
+      Function<NewExecution, TaskMessage> toMessage) {
     return store.insert(executions).thenCompose(inserts -> {
       List<NewExecution> created = new ArrayList<>();
       List<TaskMessage> messages = new ArrayList<>();
@@ -207,7 +213,10 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
         }
       }
       return queue.enqueue(messages).handle((ok, error) -> error).thenCompose(error -> {
-        if (error == null) return CompletableFuture.completedFuture(responses);
+        if (error == null) {
+          for (NewExecution c : created) meters.created(c.spec().handler().value(), trigger, 1);
+          return CompletableFuture.completedFuture(responses);
+        }
         return store.remove(created).handle((r, e) -> {
           throw GrpcErrors.toStatus(error);
         });

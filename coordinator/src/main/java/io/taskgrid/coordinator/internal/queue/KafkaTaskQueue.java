@@ -2,6 +2,8 @@ package io.taskgrid.coordinator.internal.queue;
 
 import io.taskgrid.core.UnavailableException;
 import io.taskgrid.proto.v1.TaskMessage;
+import io.taskgrid.telemetry.CallTimer;
+import io.taskgrid.telemetry.CoordinatorMeters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +29,14 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
 
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
+  private final CoordinatorMeters meters;
+  private final CallTimer sendTimer;
+  private final Map<String, CallTimer> eventTimers = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public KafkaTaskQueue(String bootstrap, String topic, String clientId, int maxPayloadBytes) {
+  public KafkaTaskQueue(String bootstrap, String topic, String clientId, int maxPayloadBytes, CoordinatorMeters meters) {
     this.topic = topic;
+    this.meters = meters;
+    this.sendTimer = meters.kafkaSend(topic);
     Properties p = KafkaSetup.reliableProducer(bootstrap, clientId, maxPayloadBytes + ENVELOPE_BYTES);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
@@ -56,8 +63,10 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
     }
     AtomicInteger remaining = new AtomicInteger(messages.size());
     for (TaskMessage m : messages) {
+      long start = System.nanoTime();
       try {
         producer.send(new ProducerRecord<>(topic, m.getExecutionId(), m.toByteArray()), (metadata, error) -> {
+          sendTimer.ended(start, error);
           if (error != null) {
             done.completeExceptionally(new UnavailableException("Kafka did not accept the task: " + error.getMessage(), error));
           } else if (remaining.decrementAndGet() == 0) {
@@ -78,7 +87,10 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
     try {
       ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
       record.headers().add("content-type", contentType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      CallTimer timer = eventTimers.computeIfAbsent(topic, meters::kafkaSend);
+      long start = System.nanoTime();
       producer.send(record, (metadata, error) -> {
+        timer.ended(start, error);
         if (error != null) {
           done.completeExceptionally(new UnavailableException("Kafka did not accept the event: " + error.getMessage(), error));
         } else {

@@ -1,5 +1,8 @@
 package io.taskgrid.coordinator.internal.schedule;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Decides which coordinator leads scheduling. Only liveness depends on it: safety (no fire
  * written twice) comes from fencing the scheduler's Kafka producer, so two coordinators that both
@@ -11,6 +14,11 @@ public interface LeaderElection extends AutoCloseable {
 
   /** True while this coordinator holds leadership (its lease has not run out). */
   boolean isLeader();
+
+  /** While leading: how long the lease is still surely held without another renewal. */
+  default Optional<Duration> leaseRemaining() {
+    return Optional.empty();
+  }
 
   /** Gives leadership up (if held) so another coordinator can take it at once. */
   void resign();

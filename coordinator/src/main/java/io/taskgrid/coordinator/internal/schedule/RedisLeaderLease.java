@@ -2,6 +2,7 @@ package io.taskgrid.coordinator.internal.schedule;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,12 @@ public final class RedisLeaderLease implements LeaderElection {
         leader = false;
       }
     }
+  }
+
+  @Override
+  public Optional<Duration> leaseRemaining() {
+    long left = validUntilNanos - System.nanoTime();
+    return isLeader() ? Optional.of(Duration.ofNanos(left)) : Optional.empty();
   }
 
   @Override

@@ -22,6 +22,7 @@ import io.taskgrid.core.task.TaskId;
 import io.taskgrid.core.task.Trigger;
 import io.taskgrid.proto.v1.Event;
 import io.taskgrid.proto.v1.TaskMessage;
+import io.taskgrid.telemetry.CoordinatorMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,12 +97,16 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
 
   private record Due(Instant dueAt, Instant fireTime, TaskId task, long generation, boolean last) {}
 
+  /** A fire in the transaction being written, for metrics once it commits. */
+  private record Written(String handler, String trigger, Instant dueAt) {}
+
   private final Settings settings;
   private final RegistryView view;
   private final KafkaRegistryLog registryLog;
   private final ExecutionStore store;
   private final LeaderElection election;
   private final Clock clock;
+  private final CoordinatorMeters meters;
   private final Thread thread;
   private final Set<TaskId> changed = ConcurrentHashMap.newKeySet();
   private final AtomicReference<KafkaConsumer<String, byte[]>> wakeable = new AtomicReference<>();
@@ -119,7 +124,8 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   private final Map<TaskId, FireProgress> dropped = new HashMap<>();
 
   public ScheduleLoop(Settings settings, RegistryView view, KafkaRegistryLog registryLog, ExecutionStore store,
-      LeaderElection election, Clock clock) {
+      LeaderElection election, Clock clock, CoordinatorMeters meters) {
+    this.meters = meters;
     this.settings = settings;
     this.view = view;
     this.registryLog = registryLog;
@@ -135,6 +141,16 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     election.start();
     thread.start();
     return this;
+  }
+
+  /** The election this loop leads by. */
+  public LeaderElection election() {
+    return election;
+  }
+
+  /** Whether the loop's thread runs (for liveness). */
+  public boolean isAlive() {
+    return thread.isAlive();
   }
 
   /** Whether this coordinator is leading scheduling right now. */
@@ -297,6 +313,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     List<NewExecution> executions = new ArrayList<>();
     Map<TaskId, FireProgress> progress = new HashMap<>();
     List<Due> fired = new ArrayList<>();
+    List<Written> written = new ArrayList<>();
     producer.beginTransaction();
     for (Due d : due) {
       RegisteredTask task = view.task(d.task()).orElse(null);
@@ -319,6 +336,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       producer.send(new ProducerRecord<>(registryLog.firesTopic(), task.id().value(), RegistryCodec.toRecord(p).toByteArray()));
       executions.add(e);
       fired.add(d);
+      written.add(new Written(task.definition().handler().value(), trigger, d.dueAt()));
     }
     for (var d : dropped.entrySet()) {
       producer.send(new ProducerRecord<>(registryLog.firesTopic(), d.getKey().value(), RegistryCodec.toRecord(d.getValue()).toByteArray()));
@@ -345,6 +363,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
         producer.send(new ProducerRecord<>(settings.tasksTopic(), id,
             ExecutionMessages.toMessage(e, task, Optional.of(firedAt), Optional.of(event)).toByteArray()));
         executions.add(e);
+        written.add(new Written(task.definition().handler().value(), "event", firedAt));
         // an event task has no schedule to move: its progress is only what GetTask shows as its last fire
         eventFires.merge(task.id(), new FireProgress(task.createdAt(), firedAt, id, false),
             (a, b) -> b.lastFireTime().isBefore(a.lastFireTime()) ? a : b);
@@ -364,6 +383,11 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     } catch (KafkaException e) {
       // not committed: this term ends; the next one re-plans from committed progress and offsets
       throw new IllegalStateException("scheduling transaction failed: " + e.getMessage(), e);
+    }
+    Instant committed = clock.instant();
+    for (Written w : written) {
+      meters.created(w.handler(), w.trigger(), 1);
+      meters.fired(w.trigger(), Duration.between(w.dueAt(), committed));
     }
     firedThisTerm.putAll(progress);
     dropped.clear();

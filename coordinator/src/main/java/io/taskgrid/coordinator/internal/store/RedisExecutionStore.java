@@ -10,6 +10,8 @@ import io.taskgrid.core.keyspace.Entries;
 import io.taskgrid.core.keyspace.Keyspace;
 import io.taskgrid.core.keyspace.Packed;
 import io.taskgrid.core.keyspace.Keyspace.Fields;
+import io.taskgrid.telemetry.CallTimer;
+import io.taskgrid.telemetry.CoordinatorMeters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -177,7 +179,17 @@ public final class RedisExecutionStore implements ExecutionStore {
   private final Duration executionRetention;
   private final Duration idempotencyRetention;
 
-  public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention) {
+  private final CallTimer insertTimer;
+  private final CallTimer removeTimer;
+  private final CallTimer recordTimer;
+  private final CallTimer readTimer;
+
+  public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention,
+      CoordinatorMeters meters) {
+    this.insertTimer = meters.redis("insert");
+    this.removeTimer = meters.redis("remove");
+    this.recordTimer = meters.redis("record_outcomes");
+    this.readTimer = meters.redis("read");
     this.redisson = redisson;
     this.keys = keys;
     this.executionRetention = executionRetention;
@@ -195,7 +207,7 @@ public final class RedisExecutionStore implements ExecutionStore {
             .add(spec.labels().values().size());
         spec.labels().values().forEach((k, v) -> packed.add(k).add(v));
       }
-      return eval(INSERT, keys.prefix(), Long.toString(idempotencyRetention.toMillis()),
+      return eval(insertTimer, INSERT, keys.prefix(), Long.toString(idempotencyRetention.toMillis()),
           Long.toString(executionRetention.toMillis()), packed.toString()).thenApply(reply -> {
         List<String> replies = Packed.parse(reply);
         if (replies.size() != chunk.size()) throw new IllegalStateException("insert answered " + replies.size() + " of " + chunk.size());
@@ -221,7 +233,7 @@ public final class RedisExecutionStore implements ExecutionStore {
       for (NewExecution e : chunk) {
         packed.add(e.executionId()).add(e.spec().idempotencyKey().map(k -> k.value()).orElse(""));
       }
-      return eval(REMOVE, keys.prefix(), packed.toString()).thenApply(r -> List.<Void>of());
+      return eval(removeTimer, REMOVE, keys.prefix(), packed.toString()).thenApply(r -> List.<Void>of());
     }).thenApply(r -> null);
   }
 
@@ -253,7 +265,7 @@ public final class RedisExecutionStore implements ExecutionStore {
             .add(o.finishedAt().toEpochMilli()).add(r.workerId()).add(result).add(resultType).add(errorType)
             .add(errorMessage).add(r.handler());
       }
-      return eval(RECORD_OUTCOMES, keys.prefix(), Long.toString(executionRetention.toMillis()), keys.changes(),
+      return eval(recordTimer, RECORD_OUTCOMES, keys.prefix(), Long.toString(executionRetention.toMillis()), keys.changes(),
           Integer.toString(MAX_INLINE_RESULT), packed.toString())
           .thenApply(reply -> {
             List<Integer> changed = new ArrayList<>(reply.length);
@@ -274,7 +286,7 @@ public final class RedisExecutionStore implements ExecutionStore {
     return chunked(List.copyOf(executionIds), chunk -> {
       Packed packed = new Packed(chunk.size() * 40);
       chunk.forEach(packed::add);
-      return eval(READ, keys.prefix(), terminalOnly ? "1" : "0", packed.toString()).thenApply(RedisExecutionStore::snapshots);
+      return eval(readTimer, READ, keys.prefix(), terminalOnly ? "1" : "0", packed.toString()).thenApply(RedisExecutionStore::snapshots);
     }).thenApply(all -> {
       Map<String, Snapshot> out = new HashMap<>();
       for (Snapshot s : all) out.put(s.executionId(), s);
@@ -332,10 +344,12 @@ public final class RedisExecutionStore implements ExecutionStore {
   }
 
   /** Runs a script with no declared keys; its reply (a bulk string) as bytes, empty when nil. */
-  private CompletionStage<byte[]> eval(String script, String... args) {
+  private CompletionStage<byte[]> eval(CallTimer timer, String script, String... args) {
+    long start = System.nanoTime();
     return redisson.getScript(STRINGS_IN_BYTES_OUT)
         .<byte[]>evalAsync(RScript.Mode.READ_WRITE, script, RScript.ReturnType.VALUE, List.of(), (Object[]) args)
         .handle((r, error) -> {
+          timer.ended(start, error);
           if (error != null) throw unavailable(error);
           return r == null ? new byte[0] : r;
         });

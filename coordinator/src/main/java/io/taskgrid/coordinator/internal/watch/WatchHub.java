@@ -62,6 +62,11 @@ public final class WatchHub implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
   private volatile boolean closed;
 
+  /** Whether the fetch loop runs (for liveness). */
+  public boolean isAlive() {
+    return fetcher.isAlive();
+  }
+
   public WatchHub(ExecutionStore store, Duration sweepInterval) {
     this.store = store;
     this.sweepNanos = sweepInterval.toNanos();

@@ -77,7 +77,8 @@ final class InProcessTaskService implements AutoCloseable {
     try {
       server = InProcessServerBuilder.forName(name).directExecutor()
           .addService(errors.guard(
-              new TaskServiceImpl(store, queue, events, hub, SubmissionLimits.DEFAULTS, clock, registry, DEFAULT_ZONE, "taskgrid.events")))
+              new TaskServiceImpl(store, queue, events, hub, SubmissionLimits.DEFAULTS, clock,
+                  new io.taskgrid.telemetry.CoordinatorMeters(io.taskgrid.telemetry.Metrics.noop().meter()), registry, DEFAULT_ZONE, "taskgrid.events")))
           .addService(errors.guard(new ResultServiceImpl(store)))
           .build()
           .start();

@@ -24,7 +24,8 @@ class RedisExecutionStoreIT {
   private static RedisProcess redis;
   private static RedissonClient client;
   private final RedisExecutionStore store =
-      new RedisExecutionStore(client, new Keyspace("store-" + System.nanoTime()), Duration.ofMinutes(5), Duration.ofMinutes(5));
+      new RedisExecutionStore(client, new Keyspace("store-" + System.nanoTime()), Duration.ofMinutes(5), Duration.ofMinutes(5),
+          new io.taskgrid.telemetry.CoordinatorMeters(io.taskgrid.telemetry.Metrics.noop().meter()));
 
   @BeforeAll
   static void startRedis() {

@@ -1,0 +1,129 @@
+package io.taskgrid.telemetry;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.taskgrid.core.config.Setting;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operations endpoint of a coordinator or worker, on plain HTTP: {@code GET /metrics}
+ * (Prometheus text format), {@code GET /health/live} and {@code GET /health/ready} (200 when up,
+ * 503 when not, a JSON body naming each check). Served by the JDK's HTTP server on two threads of
+ * its own; nothing here touches the task path.
+ */
+public final class OpsServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
+
+  /** The port value that turns the endpoint off. */
+  public static final int OFF = -1;
+
+  /** The port setting, the same key for coordinators and workers. */
+  public static final Setting<Integer> HTTP_PORT = new Setting<>("TASKGRID_HTTP_PORT", "off",
+      "Port of the HTTP operations endpoint (`/metrics` for Prometheus, `/health/live`, `/health/ready`); `off` for none, 0 for a free one.",
+      OpsServer::parsePort);
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private OpsServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** {@code off} (or empty) is {@link #OFF}; otherwise a port from 0 to 65535. */
+  public static Integer parsePort(String s) {
+    String v = s.trim();
+    if (v.isEmpty() || v.equalsIgnoreCase("off")) return OFF;
+    int port = Integer.parseInt(v);
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("must be off or a port from 0 to 65535");
+    return port;
+  }
+
+  /** Serves {@code metrics}, {@code liveness} and {@code readiness} on {@code port} (0: a free one) of every interface. */
+  public static OpsServer start(int port, String threadPrefix, Metrics metrics, Health liveness, Health readiness) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(port), 16);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open HTTP port " + port + " (" + HTTP_PORT.name() + ")", e);
+    }
+    ExecutorService executor = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().name(threadPrefix + "-http").daemon().unstarted(r));
+    server.setExecutor(executor);
+    server.createContext("/metrics", exchange -> respond(exchange, () -> {
+      ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+      metrics.writePrometheus(body);
+      return new Response(200, metrics.prometheusContentType(), body.toByteArray());
+    }));
+    server.createContext("/health/live", exchange -> respond(exchange, () -> health(liveness)));
+    server.createContext("/health/ready", exchange -> respond(exchange, () -> health(readiness)));
+    server.createContext("/", exchange -> respond(exchange,
+        () -> new Response(404, "text/plain; charset=utf-8", "try /metrics, /health/live or /health/ready\n".getBytes(StandardCharsets.UTF_8))));
+    server.start();
+    log.info("Operations endpoint on http://0.0.0.0:{} (/metrics, /health/live, /health/ready)", server.getAddress().getPort());
+    return new OpsServer(server, executor);
+  }
+
+  private record Response(int status, String contentType, byte[] body) {}
+
+  private interface Handler {
+    Response handle() throws IOException;
+  }
+
+  private static Response health(Health health) {
+    Health.Report report = health.check();
+    return new Response(report.up() ? 200 : 503, "application/json", report.toJson().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void respond(HttpExchange exchange, Handler handler) {
+    try (exchange) {
+      Response r;
+      if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+        r = new Response(405, "text/plain; charset=utf-8", "GET only\n".getBytes(StandardCharsets.UTF_8));
+      } else {
+        try {
+          r = handler.handle();
+        } catch (IOException | RuntimeException e) {
+          log.warn("Operations endpoint {} failed: {}", exchange.getRequestURI(), e.toString());
+          r = new Response(500, "text/plain; charset=utf-8", (e + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      exchange.getResponseHeaders().set("Content-Type", r.contentType());
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      boolean head = exchange.getRequestMethod().equals("HEAD");
+      exchange.sendResponseHeaders(r.status(), head ? -1 : r.body().length);
+      if (!head) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(r.body());
+        }
+      }
+    } catch (IOException e) {
+      log.debug("Operations endpoint: client went away: {}", e.toString());
+    }
+  }
+
+  /** The port it listens on (useful when started with 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.taskgrid.worker.internal;
+
+import io.taskgrid.telemetry.HealthCheck;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/** Readiness checks of the worker's infrastructure, each bounded by a short timeout. */
+public final class InfraChecks {
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+  private InfraChecks() {}
+
+  /** An admin client for {@link #kafka}: small, reconnecting by itself, closed with the worker. */
+  public static Admin admin(String bootstrap, String clientId) {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, AdminClientConfig.CLIENT_ID_CONFIG, clientId,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
+  }
+
+  /** Up when a broker describes the cluster within the timeout. */
+  public static HealthCheck kafka(Admin admin) {
+    return () -> {
+      try {
+        int brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
+            .nodes().get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS).size();
+        return HealthCheck.Result.up(brokers + " broker(s)");
+      } catch (ExecutionException e) {
+        return HealthCheck.Result.down(String.valueOf(e.getCause()));
+      } catch (TimeoutException e) {
+        return HealthCheck.Result.down("no answer within " + TIMEOUT.toMillis() + " ms");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return HealthCheck.Result.down("interrupted");
+      }
+    };
+  }
+
+  /** Up when Redis answers a read of {@code key} within the timeout (independent of the client's retries). */
+  public static HealthCheck redis(RedissonClient redisson, String key) {
+    return () -> {
+      long start = System.nanoTime();
+      try {
+        redisson.getBucket(key, StringCodec.INSTANCE).isExistsAsync().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return HealthCheck.Result.up("answered in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+      } catch (ExecutionException e) {
+        return HealthCheck.Result.down(String.valueOf(e.getCause()));
+      } catch (TimeoutException e) {
+        return HealthCheck.Result.down("no answer within " + TIMEOUT.toMillis() + " ms");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return HealthCheck.Result.down("interrupted");
+      }
+    };
+  }
+}
