@@ -5,7 +5,11 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerInterceptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
+import io.taskgrid.telemetry.Telemetry;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.taskgrid.coordinator.internal.api.GrpcErrors;
 import io.taskgrid.coordinator.internal.api.ResultServiceImpl;
@@ -52,6 +56,7 @@ public final class Coordinator implements AutoCloseable {
   private final CoordinatorConfig config;
   private final ServerBuilder<?> serverBuilder;
   private final Clock clock;
+  private final OpenTelemetry openTelemetry;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private RedissonClient redisson;
   private KafkaTaskQueue queue;
@@ -68,9 +73,23 @@ public final class Coordinator implements AutoCloseable {
 
   /** A coordinator served by {@code serverBuilder} (tests pass an in-process one). */
   public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock) {
+    this(config, serverBuilder, clock, OpenTelemetry.noop());
+  }
+
+  /**
+   * A coordinator that traces with {@code openTelemetry} (see {@link Telemetry}); {@link
+   * OpenTelemetry#noop()} traces nothing at no cost. The caller closes it after the coordinator.
+   */
+  public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock, OpenTelemetry openTelemetry) {
     this.config = config;
     this.serverBuilder = serverBuilder;
     this.clock = clock;
+    this.openTelemetry = openTelemetry;
+  }
+
+  /** A coordinator listening on {@code config.grpcPort()} that traces with {@code openTelemetry}. */
+  public Coordinator(CoordinatorConfig config, OpenTelemetry openTelemetry) {
+    this(config, Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), Clock.systemUTC(), openTelemetry);
   }
 
   public Coordinator start() {
@@ -87,7 +106,7 @@ public final class Coordinator implements AutoCloseable {
       KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), config.tasksTopic(), config.tasksTopicPartitions(),
           config.tasksTopicReplication(), config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
       queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.tasksTopic(), "taskgrid-" + config.coordinatorId(),
-          config.limits().maxPayloadBytes());
+          config.limits().maxPayloadBytes(), openTelemetry);
       RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention());
       CoordinatorConfig.Scheduling sch = config.scheduling();
       KafkaRegistryLog.ensureTopics(config.kafkaBootstrap(), config.tasksTopicReplication(), Duration.ofSeconds(30), sch.registryTopic(), sch.firesTopic());
@@ -107,15 +126,20 @@ public final class Coordinator implements AutoCloseable {
               sch.fireAhead(), config.limits()),
           view, registryLog, store,
           new RedisLeaderLease(redisson, config.keyspace().prefix() + "scheduler-leader", config.coordinatorId(), sch.leaderLease()),
-          clock).start();
+          clock, openTelemetry).start();
       hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
       health = new HealthStatusManager();
       GrpcErrors errors = new GrpcErrors();
       // a batch may carry many payloads; each is checked against the payload limit
       int maxMessage = Math.max(16 * 1024 * 1024, config.limits().maxPayloadBytes() * 4);
+      // the tracing interceptor is outermost (listed last), so its server spans see the mapped status
+      ServerInterceptor[] interceptors = Telemetry.isTracing(openTelemetry)
+          ? new ServerInterceptor[] {errors, GrpcTelemetry.create(openTelemetry).createServerInterceptor()}
+          : new ServerInterceptor[] {errors};
       server = serverBuilder
-          .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, registry, sch.defaultZone(), sch.eventsTopic()), errors))
-          .addService(ServerInterceptors.intercept(new ResultServiceImpl(store), errors))
+          .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, registry,
+              sch.defaultZone(), sch.eventsTopic(), openTelemetry), interceptors))
+          .addService(ServerInterceptors.intercept(new ResultServiceImpl(store, openTelemetry), interceptors))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()

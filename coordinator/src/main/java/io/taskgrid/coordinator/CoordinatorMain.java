@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator;
 
+import io.taskgrid.telemetry.Telemetry;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs a coordinator configured by environment variables (see {@link CoordinatorConfig}). */
@@ -15,10 +16,12 @@ public final class CoordinatorMain {
       System.exit(2);
       return;
     }
-    Coordinator coordinator = new Coordinator(config).start();
+    Telemetry telemetry = Telemetry.fromEnvironment("taskgrid-coordinator");
+    Coordinator coordinator = new Coordinator(config, telemetry.openTelemetry()).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       coordinator.close();
+      telemetry.close();
       stopped.countDown();
     }, "tg-coordinator-shutdown"));
     System.out.println("TASKGRID_COORDINATOR_READY port=" + coordinator.port());
