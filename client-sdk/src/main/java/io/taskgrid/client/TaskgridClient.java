@@ -1,6 +1,11 @@
 package io.taskgrid.client;
 
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 import io.taskgrid.client.internal.Backoff;
 import io.taskgrid.client.internal.Calls;
 import io.taskgrid.client.internal.Channels;
@@ -66,6 +71,13 @@ import java.util.regex.Pattern;
  * executions still awaited are asked for again; the cluster answers with their current states,
  * so no outcome is missed.
  *
+ * <h2>Tracing</h2>
+ * Given an {@link OpenTelemetry} instance ({@link Builder#openTelemetry}), every call is a client
+ * span (OpenTelemetry's gRPC instrumentation) and sends the current trace context in its metadata
+ * ({@code traceparent}): a task submitted inside a span is executed in that span's trace, from the
+ * submission through the Kafka hop to the handler's span and the recorded outcome. Not tracing by
+ * default.
+ *
  * <h2>Errors</h2>
  * Every failure is a {@link TaskgridException}: {@link TaskgridInvalidArgumentException}, {@link
  * TaskgridNotFoundException}, {@link TaskgridUnavailableException}, {@link
@@ -90,7 +102,7 @@ public final class TaskgridClient implements AutoCloseable {
   private final Set<ExecutionWatch> watches = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private TaskgridClient(ClientOptions options, ManagedChannel suppliedChannel) {
+  private TaskgridClient(ClientOptions options, ManagedChannel suppliedChannel, OpenTelemetry openTelemetry) {
     this.options = options;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskgrid-client-scheduler").daemon().factory());
@@ -101,8 +113,11 @@ public final class TaskgridClient implements AutoCloseable {
       this.channelExecutor = null;
       this.channel = suppliedChannel;
     }
-    this.calls = new Calls(channel, scheduler, Backoff.DEFAULT, closed::get);
-    this.results = new ResultStream(channel, scheduler, Backoff.DEFAULT);
+    Channel traced = openTelemetry.getTracerProvider() == TracerProvider.noop()
+        ? channel
+        : ClientInterceptors.intercept(channel, GrpcTelemetry.create(openTelemetry).createClientInterceptor());
+    this.calls = new Calls(traced, scheduler, Backoff.DEFAULT, closed::get);
+    this.results = new ResultStream(traced, scheduler, Backoff.DEFAULT);
     this.tasks = new Tasks(calls, options, results::await);
     this.events = new Events(calls, options);
   }
@@ -307,8 +322,25 @@ public final class TaskgridClient implements AutoCloseable {
     private Duration submitDeadline = ClientOptions.DEFAULT_SUBMIT_DEADLINE;
     private int maxInboundMessageSize = ClientOptions.DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private ManagedChannel channel;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
     private Builder() {}
+
+    /**
+     * Traces calls with {@code openTelemetry}: each call is a client span, child of the caller's
+     * current span, whose context the coordinator continues (W3C {@code traceparent} in the call's
+     * metadata), so a submitted task's execution belongs to the caller's trace. Not tracing by
+     * default ({@link OpenTelemetry#noop()}). The client never reads {@code GlobalOpenTelemetry} on
+     * its own; to use the global instance (for example the one the OpenTelemetry Java agent
+     * installs), pass {@code GlobalOpenTelemetry.get()}.
+     *
+     * @param openTelemetry the application's OpenTelemetry instance
+     * @return this builder
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
 
     /**
      * Adds coordinator addresses. Calls are spread over all of them and go to those that are up.
@@ -398,7 +430,7 @@ public final class TaskgridClient implements AutoCloseable {
       if (channel != null && !coordinators.isEmpty()) {
         throw new IllegalArgumentException("give coordinator addresses or a channel, not both");
       }
-      return new TaskgridClient(options, channel);
+      return new TaskgridClient(options, channel, openTelemetry);
     }
   }
 }

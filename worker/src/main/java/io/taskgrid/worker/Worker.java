@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 import io.taskgrid.core.HandlerName;
+import io.taskgrid.telemetry.Telemetry;
+import io.taskgrid.worker.internal.ExecutionTracing;
 import io.taskgrid.worker.internal.ConsumerLoop;
 import io.taskgrid.worker.internal.Dispatcher;
 import io.taskgrid.worker.internal.HandlerRegistry;
@@ -57,6 +61,7 @@ public final class Worker implements AutoCloseable {
   private final WorkerConfig config;
   private final HandlerRegistry handlers;
   private final Clock clock;
+  private final OpenTelemetry openTelemetry;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private RedissonClient redisson;
   private List<ManagedChannel> channels = List.of();
@@ -67,7 +72,8 @@ public final class Worker implements AutoCloseable {
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
 
-  private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock) {
+  private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, OpenTelemetry openTelemetry) {
+    this.openTelemetry = openTelemetry;
     this.config = config;
     this.handlers = handlers;
     this.clock = clock;
@@ -87,20 +93,27 @@ public final class Worker implements AutoCloseable {
     rc.useSingleServer().setAddress(config.redisUrl()).setClientName("taskgrid-" + config.workerId())
         .setConnectionMinimumIdleSize(2).setConnectionPoolSize(16).setRetryAttempts(3);
     redisson = Redisson.create(rc);
+    boolean traced = Telemetry.isTracing(openTelemetry);
     channels = config.coordinators().stream()
-        .map(a -> Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).maxInboundMessageSize(16 * 1024 * 1024).build())
+        .map(a -> {
+          var b = Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).maxInboundMessageSize(16 * 1024 * 1024);
+          if (traced) b.intercept(GrpcTelemetry.create(openTelemetry).createClientInterceptor());
+          return b.build();
+        })
         .toList();
+    ExecutionTracing tracing = new ExecutionTracing(openTelemetry);
     ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).findAndRegisterModules();
     inFlight = new InFlight();
     RedisClaims claims = new RedisClaims(redisson, config.keyspace(), config.workerId(), config.claimLease(), clock);
     AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
-    reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run));
-    runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, reporter::report);
+    reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run),
+        tracing);
+    runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, reporter::report, tracing);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
-    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry);
+    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, tracing);
     dispatcherRef.set(dispatcher);
     consumer = new ConsumerLoop(config.kafkaBootstrap(), config.tasksTopic(), config.group(), "taskgrid-" + config.workerId(),
-        config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4));
+        config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4), tracing);
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));
     long every = config.claimLease().toMillis() / 3;
     leases.scheduleWithFixedDelay(() -> renewLeases(claims), every, every, TimeUnit.MILLISECONDS);
@@ -189,6 +202,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerConfig config;
     private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
     private Builder(WorkerConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -226,8 +240,18 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Traces executions with {@code openTelemetry} (see {@code Telemetry.fromEnvironment}); by
+     * default {@link OpenTelemetry#noop()}, which traces nothing at no cost. The caller closes it
+     * after the worker.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
     public Worker build() {
-      return new Worker(config, new HandlerRegistry(handlers), clock);
+      return new Worker(config, new HandlerRegistry(handlers), clock, openTelemetry);
     }
   }
 }

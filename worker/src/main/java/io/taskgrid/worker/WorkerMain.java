@@ -1,5 +1,6 @@
 package io.taskgrid.worker;
 
+import io.taskgrid.telemetry.Telemetry;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -18,10 +19,12 @@ public final class WorkerMain {
       System.exit(2);
       return;
     }
-    Worker worker = ExampleHandlers.register(Worker.builder(config)).build().start();
+    Telemetry telemetry = Telemetry.fromEnvironment("taskgrid-worker");
+    Worker worker = ExampleHandlers.register(Worker.builder(config)).openTelemetry(telemetry.openTelemetry()).build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       worker.close();
+      telemetry.close();
       stopped.countDown();
     }, "tg-worker-shutdown"));
     System.out.println("TASKGRID_WORKER_READY id=" + worker.id());

@@ -36,6 +36,7 @@ public final class ConsumerLoop implements AutoCloseable {
   private final Consumer<Delivery> sink;
   private final int maxInFlight;
   private final Thread thread;
+  private final ExecutionTracing tracing;
   private volatile boolean draining;
   private volatile boolean stopped;
   private volatile boolean abandon;
@@ -43,7 +44,8 @@ public final class ConsumerLoop implements AutoCloseable {
   private long lastCommit;
 
   public ConsumerLoop(String bootstrap, String topic, String group, String clientId, Duration sessionTimeout, InFlight inFlight,
-      Consumer<Delivery> sink, int maxInFlight) {
+      Consumer<Delivery> sink, int maxInFlight, ExecutionTracing tracing) {
+    this.tracing = tracing;
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -122,7 +124,7 @@ public final class ConsumerLoop implements AutoCloseable {
       inFlight.offsets().done(tp, record.offset());
       return;
     }
-    Delivery d = new Delivery(tp, record.offset(), message);
+    Delivery d = new Delivery(tp, record.offset(), message, tracing.process(record, message));
     inFlight.started(d);
     sink.accept(d);
   }

@@ -36,8 +36,10 @@ public final class Dispatcher implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-claim-retry").daemon().unstarted(r));
   private final Thread thread;
   private volatile boolean stopped;
+  private final ExecutionTracing tracing;
 
-  public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay) {
+  public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay, ExecutionTracing tracing) {
+    this.tracing = tracing;
     this.claims = claims;
     this.runner = runner;
     this.inFlight = inFlight;
@@ -62,7 +64,10 @@ public final class Dispatcher implements AutoCloseable {
   /** A coordinator recorded the outcome of {@code run}: its deliveries are done. */
   public void acknowledged(Run run) {
     running.remove(run.executionId(), run);
-    run.acknowledge().forEach(inFlight::done);
+    for (Delivery d : run.acknowledge()) {
+      tracing.done(d, run.outcome());
+      inFlight.done(d);
+    }
   }
 
   private void loop() {
@@ -99,6 +104,7 @@ public final class Dispatcher implements AutoCloseable {
 
   private void claimAndStart(List<Delivery> batch, Semaphore permits) {
     List<ClaimResult> results;
+    Instant claimStart = clock.instant();
     try {
       results = claims.claim(batch);
     } catch (RuntimeException e) {
@@ -109,12 +115,16 @@ public final class Dispatcher implements AutoCloseable {
       }
       log.warn("Cannot claim {} executions ({}); retrying in {}", batch.size(), e.toString(), retryDelay);
       permits.release(batch.size());
-      batch.forEach(this::retryLater);
+      for (Delivery d : batch) {
+        tracing.claimFailed(d, e);
+        retryLater(d);
+      }
       return;
     }
     Instant now = clock.instant();
     for (int i = 0; i < batch.size(); i++) {
       Delivery d = batch.get(i);
+      tracing.claimed(d, claimStart, results.get(i));
       switch (results.get(i)) {
         case ClaimResult.Claimed c -> {
           var timeout = d.message().getTimeout();
@@ -136,6 +146,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         case ClaimResult.Finished f -> {
           permits.release();
+          tracing.done(d, null);
           inFlight.done(d);
         }
         case ClaimResult.HeldBy h -> {
