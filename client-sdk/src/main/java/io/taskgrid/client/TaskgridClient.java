@@ -4,7 +4,10 @@ import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 import io.taskgrid.client.internal.Backoff;
 import io.taskgrid.client.internal.Calls;
@@ -101,6 +104,7 @@ public final class TaskgridClient implements AutoCloseable {
   private final Events events;
   private final Set<ExecutionWatch> watches = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Tracer tracer; // null when not tracing
 
   private TaskgridClient(ClientOptions options, ManagedChannel suppliedChannel, OpenTelemetry openTelemetry) {
     this.options = options;
@@ -113,9 +117,9 @@ public final class TaskgridClient implements AutoCloseable {
       this.channelExecutor = null;
       this.channel = suppliedChannel;
     }
-    Channel traced = openTelemetry.getTracerProvider() == TracerProvider.noop()
-        ? channel
-        : ClientInterceptors.intercept(channel, GrpcTelemetry.create(openTelemetry).createClientInterceptor());
+    boolean tracing = openTelemetry.getTracerProvider() != TracerProvider.noop();
+    this.tracer = tracing ? openTelemetry.getTracer("io.taskgrid.client") : null;
+    Channel traced = tracing ? ClientInterceptors.intercept(channel, GrpcTelemetry.create(openTelemetry).createClientInterceptor()) : channel;
     this.calls = new Calls(traced, scheduler, Backoff.DEFAULT, closed::get);
     this.results = new ResultStream(traced, scheduler, Backoff.DEFAULT);
     this.tasks = new Tasks(calls, options, results::await);
@@ -156,8 +160,9 @@ public final class TaskgridClient implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     if (closed.get()) return CompletableFuture.failedFuture(new TaskgridException("client closed"));
     SubmitTaskRequest proto = Convert.toProto(request);
+    Context caller = Context.current();
     return calls.unary(TaskServiceGrpc.getSubmitTaskMethod(), proto, options.submitDeadline(), request.idempotencyKey().isPresent())
-        .thenApply(r -> handle(r));
+        .thenApply(r -> handle(r, caller));
   }
 
   /**
@@ -187,6 +192,7 @@ public final class TaskgridClient implements AutoCloseable {
         idempotent &= r.idempotencyKey().isPresent();
       }
       List<SubmitTaskResponse> accepted;
+      Context caller = Context.current();
       try {
         accepted = join(calls.unary(TaskServiceGrpc.getSubmitTasksMethod(), batch.build(), options.submitDeadline(), idempotent))
             .getResultsList();
@@ -196,7 +202,7 @@ public final class TaskgridClient implements AutoCloseable {
       if (accepted.size() != chunk.size()) {
         throw new TaskgridException("the coordinator answered " + accepted.size() + " results for " + chunk.size() + " tasks");
       }
-      accepted.forEach(r -> handles.add(handle(r)));
+      accepted.forEach(r -> handles.add(handle(r, caller)));
     }
     return handles;
   }
@@ -267,8 +273,27 @@ public final class TaskgridClient implements AutoCloseable {
     return events;
   }
 
-  private TaskHandle handle(SubmitTaskResponse r) {
-    return new TaskHandle(r.getExecutionId(), r.getDuplicate(), results::await);
+  private TaskHandle handle(SubmitTaskResponse r, Context caller) {
+    if (tracer == null) return new TaskHandle(r.getExecutionId(), r.getDuplicate(), results::await);
+    return new TaskHandle(r.getExecutionId(), r.getDuplicate(), id -> {
+      CompletableFuture<ExecutionInfo> result = results.await(id);
+      result.thenAccept(info -> resultDelivered(caller, info));
+      return result;
+    });
+  }
+
+  /**
+   * The delivery of a result to this client, as a span in the submitter's trace: from the
+   * execution's end (by the worker's clock) to its arrival here.
+   */
+  private void resultDelivered(Context caller, ExecutionInfo info) {
+    java.time.Instant now = java.time.Instant.now();
+    java.time.Instant from = info.finishedAtIfAny().filter(t -> t.isBefore(now)).orElse(now);
+    Span span = tracer.spanBuilder("taskgrid.result_delivery").setParent(caller).setStartTimestamp(from)
+        .setAttribute("taskgrid.execution.id", info.executionId())
+        .setAttribute("taskgrid.outcome", info.status().name())
+        .startSpan();
+    span.end(now);
   }
 
   /** Renumbers {@code tasks[i]} from the failed call's index to the index in the caller's list. */

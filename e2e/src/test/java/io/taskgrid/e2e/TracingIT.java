@@ -161,6 +161,12 @@ class TracingIT {
     assertThat(recorded.parentSpanId()).isEqualTo(process.spanId());
     assertThat(recorded.attributes()).containsEntry("taskgrid.outcome", "SUCCEEDED");
 
+    // and so does the delivery of the result to the caller
+    ReceivedSpan delivered = awaitSpan("the delivery of the result",
+        s -> s.name().equals("taskgrid.result_delivery") && done.executionId().equals(s.attribute("taskgrid.execution.id")));
+    assertThat(delivered.traceId()).isEqualTo(traceId);
+    assertThat(delivered.parentSpanId()).isEqualTo(caller.getSpanContext().getSpanId());
+
     // the worker's execution lines carry the trace id
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(worker.log()).stream()
         .anyMatch(l -> l.contains(done.executionId()) && l.contains("SUCCEEDED") && l.contains(traceId)));
