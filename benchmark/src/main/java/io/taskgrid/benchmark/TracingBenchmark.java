@@ -3,16 +3,26 @@ package io.taskgrid.benchmark;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -39,8 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * then alternating rounds (off, on, off, on, ...) each with a fresh coordinator, worker and client
  * in this JVM on topics of their own, the same no-op workload as {@link Benchmark}'s throughput
  * run. "On" traces every execution (always-on sampler) in coordinator, worker and client, and
- * exports over OTLP/gRPC (batch span processor) to a trace endpoint in this JVM that decodes and
- * counts what it receives, so the export's cost is measured, a collector's storage is not.
+ * exports over OTLP/gRPC (batch span processor) to a no-op trace endpoint in this JVM (it takes the
+ * bytes and answers), so the cost of tracing and exporting is measured, a collector's is not.
  * Environment: {@code BENCH_TASKS} per round (default 30000), {@code BENCH_ROUNDS} pairs (default 2).
  */
 public final class TracingBenchmark {
@@ -51,27 +61,19 @@ public final class TracingBenchmark {
     int tasks = Integer.parseInt(System.getenv().getOrDefault("BENCH_TASKS", "30000"));
     int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "2"));
     AtomicLong received = new AtomicLong();
-    Server endpoint = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-        .addService(new TraceServiceGrpc.TraceServiceImplBase() {
-          @Override
-          public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> out) {
-            long n = 0;
-            for (var rs : request.getResourceSpansList()) for (var ss : rs.getScopeSpansList()) n += ss.getSpansCount();
-            received.addAndGet(n);
-            out.onNext(ExportTraceServiceResponse.getDefaultInstance());
-            out.onCompleted();
-          }
-        })
-        .build().start();
+    Server endpoint = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(noopTraceService(received)).build().start();
     List<Double> off = new ArrayList<>();
     List<Double> on = new ArrayList<>();
     List<Long> spans = new ArrayList<>();
+    List<Long> bytes = new ArrayList<>();
     try (KafkaProcess kafka = KafkaProcess.start(); RedisProcess redis = RedisProcess.start()) {
       for (int r = 0; r < rounds; r++) {
         off.add(round("off-" + r, kafka, redis, tasks, null));
         long before = received.get();
+        long ended = SPANS.sum();
         on.add(round("on-" + r, kafka, redis, tasks, "http://127.0.0.1:" + endpoint.getPort()));
-        spans.add(received.get() - before);
+        bytes.add(received.get() - before);
+        spans.add(SPANS.sum() - ended);
       }
     } finally {
       endpoint.shutdownNow();
@@ -80,8 +82,8 @@ public final class TracingBenchmark {
     double onMean = on.stream().mapToDouble(d -> d).average().orElse(0);
     StringBuilder rows = new StringBuilder();
     for (int r = 0; r < rounds; r++) {
-      rows.append(String.format(Locale.ROOT, "| %d | %.0f tasks/s | %.0f tasks/s | %d (%.1f per task) |%n", r + 1, off.get(r), on.get(r),
-          spans.get(r), spans.get(r) / (double) (tasks + 10_000)));
+      rows.append(String.format(Locale.ROOT, "| %d | %.0f tasks/s | %.0f tasks/s | %d (%.1f per task), %.1f MB exported |%n", r + 1,
+          off.get(r), on.get(r), spans.get(r), spans.get(r) / (double) (tasks + 10_000), bytes.get(r) / 1e6));
     }
     Runtime rt = Runtime.getRuntime();
     String text = String.format(Locale.ROOT, """
@@ -90,14 +92,16 @@ public final class TracingBenchmark {
         Machine: %d CPUs, max heap %d MiB, Java %s. Kafka and Redis child processes; per round a fresh coordinator, worker
         (concurrency 256) and SDK client in this JVM; %d no-op tasks per round in batches of 1000 after 10000 unmeasured,
         submit to result delivered. "On": always-on sampling in coordinator, worker and client, OTLP/gRPC export (batch
-        span processor) to a trace endpoint in this JVM.
+        span processor) to a no-op trace endpoint in this JVM (it reads the bytes and answers; it decodes nothing).
 
-        | round | tracing off | tracing on | spans received (warm-up included) |
+        | round | tracing off | tracing on | spans ended and exported (warm-up included) |
         |---|---|---|---|
         %s
         Mean: off %.0f tasks/s, on %.0f tasks/s: tracing costs %.1f%% of throughput.
+
+        Spans by name over all "on" rounds: %s
         """, rt.availableProcessors(), rt.maxMemory() >> 20, System.getProperty("java.version"), tasks, rows, offMean, onMean,
-        100 * (1 - onMean / offMean));
+        100 * (1 - onMean / offMean), BY_NAME);
     System.out.println(text);
     Files.writeString(report, text);
     System.out.println("Report written to " + report);
@@ -132,6 +136,66 @@ public final class TracingBenchmark {
     }
   }
 
+  private static final LongAdder SPANS = new LongAdder();
+  private static final Map<String, LongAdder> BY_NAME = new ConcurrentSkipListMap<>();
+
+  /** Counts ended spans by name (a cheap check that every hop is traced, and of how many spans a task costs). */
+  private static final SpanProcessor COUNTER = new SpanProcessor() {
+    @Override
+    public void onStart(io.opentelemetry.context.Context parent, ReadWriteSpan span) {}
+
+    @Override
+    public boolean isStartRequired() {
+      return false;
+    }
+
+    @Override
+    public void onEnd(ReadableSpan span) {
+      SPANS.increment();
+      String name = span.getName();
+      int space = name.indexOf(' ');
+      BY_NAME.computeIfAbsent(space < 0 ? name : name.substring(0, space), k -> new LongAdder()).increment();
+    }
+
+    @Override
+    public boolean isEndRequired() {
+      return true;
+    }
+  };
+
+  /**
+   * The OTLP trace service as a no-op: takes each request's bytes undecoded and answers with an
+   * empty response, so the measure is the traced processes' cost, not a collector's.
+   */
+  private static ServerServiceDefinition noopTraceService(AtomicLong bytes) {
+    MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
+      @Override
+      public InputStream stream(byte[] value) {
+        return new ByteArrayInputStream(value);
+      }
+
+      @Override
+      public byte[] parse(InputStream stream) {
+        try {
+          return stream.readAllBytes();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+    MethodDescriptor<byte[], byte[]> export = MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(MethodDescriptor.generateFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService", "Export"))
+        .setRequestMarshaller(raw).setResponseMarshaller(raw).build();
+    return ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService")
+        .addMethod(export, ServerCalls.asyncUnaryCall((byte[] request, StreamObserver<byte[]> out) -> {
+          bytes.addAndGet(request.length);
+          out.onNext(new byte[0]); // an empty ExportTraceServiceResponse
+          out.onCompleted();
+        }))
+        .build();
+  }
+
   private static OpenTelemetry otel(OpenTelemetrySdk sdk) {
     return sdk == null ? OpenTelemetry.noop() : sdk;
   }
@@ -145,6 +209,7 @@ public final class TracingBenchmark {
             // them, and measure less work than a traced deployment does
             .addSpanProcessor(BatchSpanProcessor.builder(OtlpGrpcSpanExporter.builder().setEndpoint(endpoint).build())
                 .setMaxQueueSize(200_000).setMaxExportBatchSize(4096).setScheduleDelay(Duration.ofMillis(200)).build())
+            .addSpanProcessor(COUNTER)
             .build())
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
         .build();

@@ -104,7 +104,6 @@ public final class Dispatcher implements AutoCloseable {
 
   private void claimAndStart(List<Delivery> batch, Semaphore permits) {
     List<ClaimResult> results;
-    Instant claimStart = clock.instant();
     try {
       results = claims.claim(batch);
     } catch (RuntimeException e) {
@@ -124,7 +123,7 @@ public final class Dispatcher implements AutoCloseable {
     Instant now = clock.instant();
     for (int i = 0; i < batch.size(); i++) {
       Delivery d = batch.get(i);
-      tracing.claimed(d, claimStart, results.get(i));
+      tracing.claimed(d, results.get(i));
       switch (results.get(i)) {
         case ClaimResult.Claimed c -> {
           var timeout = d.message().getTimeout();

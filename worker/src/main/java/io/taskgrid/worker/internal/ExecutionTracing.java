@@ -1,6 +1,7 @@
 package io.taskgrid.worker.internal;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -30,7 +31,6 @@ import org.slf4j.MDC;
  *   <li>{@code process <topic>} (consumer, messaging semantic conventions), one per delivery, child
  *       of the context in the record's headers (the producer's span), else of the one in the
  *       message; open until the outcome is recorded, with events for waits and redeliveries;
- *   <li>{@code taskgrid.claim}, the claim in Redis;
  *   <li>{@code taskgrid.wait}, when a fire written ahead of time waits for its start;
  *   <li>{@code attempt <handler>}, one per attempt of the handler: its context is current while
  *       the handler runs (handlers add their own spans under it) and the outcome is an attribute.
@@ -96,27 +96,21 @@ public final class ExecutionTracing {
     return b.startSpan();
   }
 
-  /** Records the claim of {@code d}, which took from {@code start} to now, and what it found. */
-  void claimed(Delivery d, Instant start, ClaimResult result) {
+  /**
+   * Records the claim of {@code d} as an event of its processing span (the claim is one Redis call
+   * for a whole batch, so its own span would add a span per execution and say nothing more).
+   */
+  void claimed(Delivery d, ClaimResult result) {
     if (!on || !d.span().isRecording()) return;
-    Span claim = tracer.spanBuilder("taskgrid.claim")
-        .setParent(Context.root().with(d.span()))
-        .setStartTimestamp(start)
-        .setAttribute(ExecutionAttributes.EXECUTION_ID, d.executionId())
-        .setAttribute("taskgrid.claim.result", switch (result) {
-          case ClaimResult.Claimed c -> "claimed";
-          case ClaimResult.AlreadyMine m -> "already_mine";
-          case ClaimResult.Finished f -> "finished";
-          case ClaimResult.HeldBy h -> "held_by_other_worker";
-        })
-        .startSpan();
     switch (result) {
-      case ClaimResult.Claimed c -> d.span().setAttribute(ExecutionAttributes.ATTEMPT, (long) c.attempt());
+      case ClaimResult.Claimed c -> {
+        d.span().setAttribute(ExecutionAttributes.ATTEMPT, (long) c.attempt());
+        d.span().addEvent("claimed", Attributes.of(ExecutionAttributes.ATTEMPT, (long) c.attempt()));
+      }
       case ClaimResult.AlreadyMine m -> d.span().addEvent("redelivered while this worker runs the execution");
       case ClaimResult.Finished f -> d.span().addEvent("execution already finished: " + f.status());
       case ClaimResult.HeldBy h -> d.span().addEvent("held by worker " + h.workerId() + "; waiting for it to finish or its lease to expire");
     }
-    claim.end();
   }
 
   /** A delivery that needs nothing more: its execution finished, or its run's outcome was recorded. */
