@@ -51,7 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * run. "On" traces every execution (always-on sampler) in coordinator, worker and client, and
  * exports over OTLP/gRPC (batch span processor) to a no-op trace endpoint in this JVM (it takes the
  * bytes and answers), so the cost of tracing and exporting is measured, a collector's is not.
- * Environment: {@code BENCH_TASKS} per round (default 30000), {@code BENCH_ROUNDS} pairs (default 2).
+ * Environment: {@code BENCH_TASKS} per round (default 30000), {@code BENCH_ROUNDS} pairs (default 4), after one unmeasured round of each.
+ * Pairs run off-on, then on-off, and so on.
  */
 public final class TracingBenchmark {
   private TracingBenchmark() {}
@@ -59,21 +60,30 @@ public final class TracingBenchmark {
   public static void main(String[] args) throws Exception {
     Path report = Path.of(args.length > 0 ? args[0] : "tracing-benchmark-report.md");
     int tasks = Integer.parseInt(System.getenv().getOrDefault("BENCH_TASKS", "30000"));
-    int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "2"));
+    int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "4"));
     AtomicLong received = new AtomicLong();
     Server endpoint = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(noopTraceService(received)).build().start();
     List<Double> off = new ArrayList<>();
     List<Double> on = new ArrayList<>();
     List<Long> spans = new ArrayList<>();
     List<Long> bytes = new ArrayList<>();
+    String otlp = "http://127.0.0.1:" + endpoint.getPort();
     try (KafkaProcess kafka = KafkaProcess.start(); RedisProcess redis = RedisProcess.start()) {
+      // the JIT compiles both paths before anything is measured
+      round("warm-off", kafka, redis, tasks, null);
+      round("warm-on", kafka, redis, tasks, otlp);
+      SPANS.reset();
+      BY_NAME.clear();
+      // off-on, then on-off: whatever drifts during the run (JIT, the machine's other load) favours neither
       for (int r = 0; r < rounds; r++) {
-        off.add(round("off-" + r, kafka, redis, tasks, null));
+        boolean offFirst = r % 2 == 0;
+        if (offFirst) off.add(round("off-" + r, kafka, redis, tasks, null));
         long before = received.get();
         long ended = SPANS.sum();
-        on.add(round("on-" + r, kafka, redis, tasks, "http://127.0.0.1:" + endpoint.getPort()));
+        on.add(round("on-" + r, kafka, redis, tasks, otlp));
         bytes.add(received.get() - before);
         spans.add(SPANS.sum() - ended);
+        if (!offFirst) off.add(round("off-" + r, kafka, redis, tasks, null));
       }
     } finally {
       endpoint.shutdownNow();
@@ -91,7 +101,7 @@ public final class TracingBenchmark {
 
         Machine: %d CPUs, max heap %d MiB, Java %s. Kafka and Redis child processes; per round a fresh coordinator, worker
         (concurrency 256) and SDK client in this JVM; %d no-op tasks per round in batches of 1000 after 10000 unmeasured,
-        submit to result delivered. "On": always-on sampling in coordinator, worker and client, OTLP/gRPC export (batch
+        submit to result delivered. One unmeasured round of each first; then pairs, off-on and on-off in turn. "On": always-on sampling in coordinator, worker and client, OTLP/gRPC export (batch
         span processor) to a no-op trace endpoint in this JVM (it reads the bytes and answers; it decodes nothing).
 
         | round | tracing off | tracing on | spans ended and exported (warm-up included) |

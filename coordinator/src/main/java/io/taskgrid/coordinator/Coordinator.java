@@ -132,9 +132,10 @@ public final class Coordinator implements AutoCloseable {
       GrpcErrors errors = new GrpcErrors();
       // a batch may carry many payloads; each is checked against the payload limit
       int maxMessage = Math.max(16 * 1024 * 1024, config.limits().maxPayloadBytes() * 4);
-      // the tracing interceptor is outermost (listed last), so its server spans see the mapped status
+      // the tracing interceptor is outermost (listed last), so its server spans see the mapped status; no
+      // event per stream message: a watch stream carries one per execution for as long as it lives
       ServerInterceptor[] interceptors = Telemetry.isTracing(openTelemetry)
-          ? new ServerInterceptor[] {errors, GrpcTelemetry.create(openTelemetry).createServerInterceptor()}
+          ? new ServerInterceptor[] {errors, GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createServerInterceptor()}
           : new ServerInterceptor[] {errors};
       server = serverBuilder
           .addService(ServerInterceptors.intercept(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, registry,

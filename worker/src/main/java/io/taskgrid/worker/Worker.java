@@ -97,7 +97,7 @@ public final class Worker implements AutoCloseable {
     channels = config.coordinators().stream()
         .map(a -> {
           var b = Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).maxInboundMessageSize(16 * 1024 * 1024);
-          if (traced) b.intercept(GrpcTelemetry.create(openTelemetry).createClientInterceptor());
+          if (traced) b.intercept(GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createClientInterceptor());
           return b.build();
         })
         .toList();
