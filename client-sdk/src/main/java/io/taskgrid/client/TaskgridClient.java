@@ -119,8 +119,10 @@ public final class TaskgridClient implements AutoCloseable {
     }
     boolean tracing = openTelemetry.getTracerProvider() != TracerProvider.noop();
     this.tracer = tracing ? openTelemetry.getTracer("io.taskgrid.client") : null;
-    Channel traced = tracing ? ClientInterceptors.intercept(channel,
-        GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createClientInterceptor()) // results stream: no event per message : channel;
+    // no event per message: the results stream carries one message per execution
+    Channel traced = tracing
+        ? ClientInterceptors.intercept(channel, GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createClientInterceptor())
+        : channel;
     this.calls = new Calls(traced, scheduler, Backoff.DEFAULT, closed::get);
     this.results = new ResultStream(traced, scheduler, Backoff.DEFAULT);
     this.tasks = new Tasks(calls, options, results::await);

@@ -16,7 +16,14 @@ public final class CoordinatorMain {
       System.exit(2);
       return;
     }
-    Telemetry telemetry = Telemetry.fromEnvironment("taskgrid-coordinator");
+    Telemetry telemetry;
+    try {
+      telemetry = Telemetry.fromEnvironment("taskgrid-coordinator");
+    } catch (RuntimeException e) { // the SDK's ConfigurationException: a bad OTEL_* value
+      System.err.println("taskgrid coordinator: bad OpenTelemetry configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Coordinator coordinator = new Coordinator(config, telemetry.openTelemetry()).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

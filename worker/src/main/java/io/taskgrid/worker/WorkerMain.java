@@ -19,7 +19,14 @@ public final class WorkerMain {
       System.exit(2);
       return;
     }
-    Telemetry telemetry = Telemetry.fromEnvironment("taskgrid-worker");
+    Telemetry telemetry;
+    try {
+      telemetry = Telemetry.fromEnvironment("taskgrid-worker");
+    } catch (RuntimeException e) { // the SDK's ConfigurationException: a bad OTEL_* value
+      System.err.println("taskgrid worker: bad OpenTelemetry configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Worker worker = ExampleHandlers.register(Worker.builder(config)).openTelemetry(telemetry.openTelemetry()).build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
