@@ -91,7 +91,6 @@ public final class ExecutionTracing {
         .setAttribute("messaging.kafka.offset", record.offset())
         .setAttribute(ExecutionAttributes.EXECUTION_ID, message.getExecutionId())
         .setAttribute(ExecutionAttributes.HANDLER, message.getHandler());
-    if (record.key() != null) b.setAttribute("messaging.kafka.message.key", record.key());
     if (!message.getTaskId().isEmpty()) b.setAttribute(ExecutionAttributes.TASK_ID, message.getTaskId());
     return b.startSpan();
   }
@@ -140,13 +139,12 @@ public final class ExecutionTracing {
   void startAttempt(Run run) {
     if (!on) return;
     TaskMessage m = run.message();
-    var b = tracer.spanBuilder("attempt " + m.getHandler())
+    // the handler is in the name, the task on the parent: every span of an execution costs export bytes
+    run.attemptSpan(tracer.spanBuilder("attempt " + m.getHandler())
         .setParent(Context.root().with(run.processSpan()))
         .setAttribute(ExecutionAttributes.EXECUTION_ID, m.getExecutionId())
-        .setAttribute(ExecutionAttributes.HANDLER, m.getHandler())
-        .setAttribute(ExecutionAttributes.ATTEMPT, (long) run.attempt());
-    if (!m.getTaskId().isEmpty()) b.setAttribute(ExecutionAttributes.TASK_ID, m.getTaskId());
-    run.attemptSpan(b.startSpan());
+        .setAttribute(ExecutionAttributes.ATTEMPT, (long) run.attempt())
+        .startSpan());
   }
 
   /** Ends the attempt's span with its outcome. */

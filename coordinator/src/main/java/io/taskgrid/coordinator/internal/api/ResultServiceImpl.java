@@ -73,8 +73,6 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
       Span span = tracer.spanBuilder("taskgrid.record_outcome")
           .setParent(TraceContexts.extract(openTelemetry, o.getTraceContextMap()))
           .setAttribute(ExecutionAttributes.EXECUTION_ID, o.getExecutionId())
-          .setAttribute(ExecutionAttributes.HANDLER, o.getHandler())
-          .setAttribute(ExecutionAttributes.ATTEMPT, (long) o.getAttempt())
           .setAttribute(ExecutionAttributes.OUTCOME, o.getStatus().name().replace("EXECUTION_STATUS_", ""))
           .setAttribute("taskgrid.worker.id", request.getWorkerId())
           .startSpan();
