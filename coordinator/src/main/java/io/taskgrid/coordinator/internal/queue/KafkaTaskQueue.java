@@ -70,8 +70,14 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
       return done;
     }
     AtomicInteger remaining = new AtomicInteger(messages.size());
+    Map<String, String> lastCarrier = null;
+    io.opentelemetry.context.Context lastContext = null;
     for (TaskMessage m : messages) {
-      try (Scope scope = tracing ? TraceContexts.extract(openTelemetry, m.getTraceContextMap()).makeCurrent() : Scope.noop()) {
+      if (tracing && !m.getTraceContextMap().equals(lastCarrier)) { // a batch shares its call's context: parsed once
+        lastCarrier = m.getTraceContextMap();
+        lastContext = TraceContexts.extract(openTelemetry, lastCarrier);
+      }
+      try (Scope scope = tracing ? lastContext.makeCurrent() : Scope.noop()) {
         producer.send(new ProducerRecord<>(topic, m.getExecutionId(), m.toByteArray()), (metadata, error) -> {
           if (error != null) {
             done.completeExceptionally(new UnavailableException("Kafka did not accept the task: " + error.getMessage(), error));
