@@ -86,6 +86,18 @@ final class TraceViewer implements SpanExporter, AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    try {
+      respond(exchange);
+    } catch (RuntimeException e) {
+      byte[] bytes = ("cannot show this page: " + e).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(500, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private void respond(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     String body;
     int status = 200;
@@ -166,7 +178,7 @@ final class TraceViewer implements SpanExporter, AutoCloseable {
         .append(s.getKind().name().toLowerCase(Locale.ROOT)).append("</td><td>").append(ms(s.getEndEpochNanos() - s.getStartEpochNanos()))
         .append("</td><td><div class='bar' style='margin-left:").append(String.format(Locale.ROOT, "%.2f", left)).append("%;width:")
         .append(String.format(Locale.ROOT, "%.2f", width)).append("%'></div></td></tr>\n");
-    List<SpanData> kids = children.getOrDefault(s.getSpanId(), List.of());
+    List<SpanData> kids = new ArrayList<>(children.getOrDefault(s.getSpanId(), List.of()));
     kids.sort(Comparator.comparingLong(SpanData::getStartEpochNanos));
     for (SpanData k : kids) tree(k, depth + 1, children, start, total, out);
   }
