@@ -91,7 +91,7 @@ public final class Benchmark {
     System.exit(0);
   }
 
-  private static double throughput(TaskgridClient client, int tasks) {
+  static double throughput(TaskgridClient client, int tasks) {
     List<TaskRequest> batch = new ArrayList<>(BATCH);
     for (int i = 0; i < BATCH; i++) batch.add(TaskRequest.builder("noop").build());
     long t0 = System.nanoTime();

@@ -1,6 +1,14 @@
 package io.taskgrid.client;
 
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 import io.taskgrid.client.internal.Backoff;
 import io.taskgrid.client.internal.Calls;
 import io.taskgrid.client.internal.Channels;
@@ -66,6 +74,13 @@ import java.util.regex.Pattern;
  * executions still awaited are asked for again; the cluster answers with their current states,
  * so no outcome is missed.
  *
+ * <h2>Tracing</h2>
+ * Given an {@link OpenTelemetry} instance ({@link Builder#openTelemetry}), every call is a client
+ * span (OpenTelemetry's gRPC instrumentation) and sends the current trace context in its metadata
+ * ({@code traceparent}): a task submitted inside a span is executed in that span's trace, from the
+ * submission through the Kafka hop to the handler's span and the recorded outcome. Not tracing by
+ * default.
+ *
  * <h2>Errors</h2>
  * Every failure is a {@link TaskgridException}: {@link TaskgridInvalidArgumentException}, {@link
  * TaskgridNotFoundException}, {@link TaskgridUnavailableException}, {@link
@@ -89,8 +104,9 @@ public final class TaskgridClient implements AutoCloseable {
   private final Events events;
   private final Set<ExecutionWatch> watches = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Tracer tracer; // null when not tracing
 
-  private TaskgridClient(ClientOptions options, ManagedChannel suppliedChannel) {
+  private TaskgridClient(ClientOptions options, ManagedChannel suppliedChannel, OpenTelemetry openTelemetry) {
     this.options = options;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskgrid-client-scheduler").daemon().factory());
@@ -101,8 +117,14 @@ public final class TaskgridClient implements AutoCloseable {
       this.channelExecutor = null;
       this.channel = suppliedChannel;
     }
-    this.calls = new Calls(channel, scheduler, Backoff.DEFAULT, closed::get);
-    this.results = new ResultStream(channel, scheduler, Backoff.DEFAULT);
+    boolean tracing = openTelemetry.getTracerProvider() != TracerProvider.noop();
+    this.tracer = tracing ? openTelemetry.getTracer("io.taskgrid.client") : null;
+    // no event per message: the results stream carries one message per execution
+    Channel traced = tracing
+        ? ClientInterceptors.intercept(channel, GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createClientInterceptor())
+        : channel;
+    this.calls = new Calls(traced, scheduler, Backoff.DEFAULT, closed::get);
+    this.results = new ResultStream(traced, scheduler, Backoff.DEFAULT);
     this.tasks = new Tasks(calls, options, results::await);
     this.events = new Events(calls, options);
   }
@@ -141,8 +163,9 @@ public final class TaskgridClient implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     if (closed.get()) return CompletableFuture.failedFuture(new TaskgridException("client closed"));
     SubmitTaskRequest proto = Convert.toProto(request);
+    Context caller = Context.current();
     return calls.unary(TaskServiceGrpc.getSubmitTaskMethod(), proto, options.submitDeadline(), request.idempotencyKey().isPresent())
-        .thenApply(r -> handle(r));
+        .thenApply(r -> handle(r, caller));
   }
 
   /**
@@ -172,6 +195,7 @@ public final class TaskgridClient implements AutoCloseable {
         idempotent &= r.idempotencyKey().isPresent();
       }
       List<SubmitTaskResponse> accepted;
+      Context caller = Context.current();
       try {
         accepted = join(calls.unary(TaskServiceGrpc.getSubmitTasksMethod(), batch.build(), options.submitDeadline(), idempotent))
             .getResultsList();
@@ -181,7 +205,7 @@ public final class TaskgridClient implements AutoCloseable {
       if (accepted.size() != chunk.size()) {
         throw new TaskgridException("the coordinator answered " + accepted.size() + " results for " + chunk.size() + " tasks");
       }
-      accepted.forEach(r -> handles.add(handle(r)));
+      accepted.forEach(r -> handles.add(handle(r, caller)));
     }
     return handles;
   }
@@ -252,8 +276,27 @@ public final class TaskgridClient implements AutoCloseable {
     return events;
   }
 
-  private TaskHandle handle(SubmitTaskResponse r) {
-    return new TaskHandle(r.getExecutionId(), r.getDuplicate(), results::await);
+  private TaskHandle handle(SubmitTaskResponse r, Context caller) {
+    if (tracer == null) return new TaskHandle(r.getExecutionId(), r.getDuplicate(), results::await);
+    return new TaskHandle(r.getExecutionId(), r.getDuplicate(), id -> {
+      CompletableFuture<ExecutionInfo> result = results.await(id);
+      result.thenAccept(info -> resultDelivered(caller, info));
+      return result;
+    });
+  }
+
+  /**
+   * The delivery of a result to this client, as a span in the submitter's trace: from the
+   * execution's end (by the worker's clock) to its arrival here.
+   */
+  private void resultDelivered(Context caller, ExecutionInfo info) {
+    java.time.Instant now = java.time.Instant.now();
+    java.time.Instant from = info.finishedAtIfAny().filter(t -> t.isBefore(now)).orElse(now);
+    Span span = tracer.spanBuilder("taskgrid.result_delivery").setParent(caller).setStartTimestamp(from)
+        .setAttribute("taskgrid.execution.id", info.executionId())
+        .setAttribute("taskgrid.outcome", info.status().name())
+        .startSpan();
+    span.end(now);
   }
 
   /** Renumbers {@code tasks[i]} from the failed call's index to the index in the caller's list. */
@@ -307,8 +350,25 @@ public final class TaskgridClient implements AutoCloseable {
     private Duration submitDeadline = ClientOptions.DEFAULT_SUBMIT_DEADLINE;
     private int maxInboundMessageSize = ClientOptions.DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private ManagedChannel channel;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
     private Builder() {}
+
+    /**
+     * Traces calls with {@code openTelemetry}: each call is a client span, child of the caller's
+     * current span, whose context the coordinator continues (W3C {@code traceparent} in the call's
+     * metadata), so a submitted task's execution belongs to the caller's trace. Not tracing by
+     * default ({@link OpenTelemetry#noop()}). The client never reads {@code GlobalOpenTelemetry} on
+     * its own; to use the global instance (for example the one the OpenTelemetry Java agent
+     * installs), pass {@code GlobalOpenTelemetry.get()}.
+     *
+     * @param openTelemetry the application's OpenTelemetry instance
+     * @return this builder
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
 
     /**
      * Adds coordinator addresses. Calls are spread over all of them and go to those that are up.
@@ -398,7 +458,7 @@ public final class TaskgridClient implements AutoCloseable {
       if (channel != null && !coordinators.isEmpty()) {
         throw new IllegalArgumentException("give coordinator addresses or a channel, not both");
       }
-      return new TaskgridClient(options, channel);
+      return new TaskgridClient(options, channel, openTelemetry);
     }
   }
 }

@@ -4,7 +4,11 @@ import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
+import io.taskgrid.telemetry.Telemetry;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.taskgrid.coordinator.internal.api.GrpcErrors;
 import io.taskgrid.coordinator.internal.api.ResultServiceImpl;
@@ -63,6 +67,7 @@ public final class Coordinator implements AutoCloseable {
   private CoordinatorMeters meters;
   private Admin admin;
   private OpsServer ops;
+  private final OpenTelemetry openTelemetry;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private RedissonClient redisson;
   private KafkaTaskQueue queue;
@@ -79,7 +84,7 @@ public final class Coordinator implements AutoCloseable {
 
   /** A coordinator served by {@code serverBuilder} (tests pass an in-process one). */
   public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock) {
-    this(config, serverBuilder, clock, null);
+    this(config, serverBuilder, clock, null, OpenTelemetry.noop());
   }
 
   /**
@@ -88,16 +93,38 @@ public final class Coordinator implements AutoCloseable {
    * configured, and records nothing otherwise.
    */
   public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock, Metrics metrics) {
+    this(config, serverBuilder, clock, metrics, OpenTelemetry.noop());
+  }
+
+  /** A coordinator on {@code config.grpcPort()} recording its metrics in {@code metrics} (the caller closes it). */
+  public Coordinator(CoordinatorConfig config, Metrics metrics) {
+    this(config, Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), Clock.systemUTC(), metrics,
+        OpenTelemetry.noop());
+  }
+
+  /** A coordinator served by {@code serverBuilder} that traces with {@code openTelemetry}. */
+  public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock, OpenTelemetry openTelemetry) {
+    this(config, serverBuilder, clock, null, openTelemetry);
+  }
+
+  /** A coordinator listening on {@code config.grpcPort()} that traces with {@code openTelemetry}. */
+  public Coordinator(CoordinatorConfig config, OpenTelemetry openTelemetry) {
+    this(config, Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), Clock.systemUTC(), null,
+        openTelemetry);
+  }
+
+  /**
+   * A coordinator that records metrics in {@code metrics} (null: its own, as above) and traces
+   * with {@code openTelemetry} (see {@link Telemetry}); {@link OpenTelemetry#noop()} traces nothing
+   * at no cost. The caller closes what it passed, after the coordinator.
+   */
+  public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
     this.config = config;
     this.serverBuilder = serverBuilder;
     this.clock = clock;
     this.ownsMetrics = metrics == null;
     this.metrics = metrics != null ? metrics : Metrics.forProcess("taskgrid-coordinator", config.httpPort() != OpsServer.OFF, System.getenv());
-  }
-
-  /** A coordinator on {@code config.grpcPort()} recording its metrics in {@code metrics} (the caller closes it). */
-  public Coordinator(CoordinatorConfig config, Metrics metrics) {
-    this(config, Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), Clock.systemUTC(), metrics);
+    this.openTelemetry = openTelemetry;
   }
 
   public Coordinator start() {
@@ -110,7 +137,7 @@ public final class Coordinator implements AutoCloseable {
       KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), config.tasksTopic(), config.tasksTopicPartitions(),
           config.tasksTopicReplication(), config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
       queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.tasksTopic(), "taskgrid-" + config.coordinatorId(),
-          config.limits().maxPayloadBytes(), meters);
+          config.limits().maxPayloadBytes(), meters, openTelemetry);
       RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention(),
           meters);
       CoordinatorConfig.Scheduling sch = config.scheduling();
@@ -131,7 +158,7 @@ public final class Coordinator implements AutoCloseable {
               sch.fireAhead(), config.limits()),
           view, registryLog, store,
           new RedisLeaderLease(redisson, config.keyspace().prefix() + "scheduler-leader", config.coordinatorId(), sch.leaderLease()),
-          clock, meters).start();
+          clock, meters, openTelemetry).start();
       hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
       meters.observeLeader(scheduler::isLeading);
       meters.observeWatched(hub::watchedCount);
@@ -139,9 +166,15 @@ public final class Coordinator implements AutoCloseable {
       GrpcErrors errors = new GrpcErrors();
       // a batch may carry many payloads; each is checked against the payload limit
       int maxMessage = Math.max(16 * 1024 * 1024, config.limits().maxPayloadBytes() * 4);
+      // the tracing interceptor is outermost (listed last), so its server spans see the mapped status; no
+      // event per stream message: a watch stream carries one per execution for as long as it lives
+      ServerInterceptor[] tracing = Telemetry.isTracing(openTelemetry)
+          ? new ServerInterceptor[] {GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createServerInterceptor()}
+          : new ServerInterceptor[0];
       server = serverBuilder
-          .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry, sch.defaultZone(), sch.eventsTopic())))
-          .addService(errors.guard(new ResultServiceImpl(store)))
+          .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
+              sch.defaultZone(), sch.eventsTopic(), openTelemetry), tracing))
+          .addService(errors.guard(new ResultServiceImpl(store, openTelemetry), tracing))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()

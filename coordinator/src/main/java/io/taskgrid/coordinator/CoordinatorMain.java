@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator;
 
 import io.taskgrid.telemetry.LogFormat;
+import io.taskgrid.telemetry.Telemetry;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs a coordinator configured by environment variables (see {@link CoordinatorConfig}). */
@@ -17,10 +18,19 @@ public final class CoordinatorMain {
       System.exit(2);
       return;
     }
-    Coordinator coordinator = new Coordinator(config).start();
+    Telemetry telemetry;
+    try {
+      telemetry = Telemetry.fromEnvironment("taskgrid-coordinator");
+    } catch (RuntimeException e) { // the SDK's ConfigurationException: a bad OTEL_* value
+      System.err.println("taskgrid coordinator: bad OpenTelemetry configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Coordinator coordinator = new Coordinator(config, telemetry.openTelemetry()).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       coordinator.close();
+      telemetry.close();
       stopped.countDown();
     }, "tg-coordinator-shutdown"));
     System.out.println("TASKGRID_COORDINATOR_READY port=" + coordinator.port());

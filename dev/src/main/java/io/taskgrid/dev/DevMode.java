@@ -1,5 +1,16 @@
 package io.taskgrid.dev;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.taskgrid.client.ExecutionInfo;
 import io.taskgrid.client.TaskHandle;
 import io.taskgrid.client.TaskRequest;
@@ -31,6 +42,9 @@ import java.util.concurrent.CountDownLatch;
  * everything and removes the temporary data.
  */
 public final class DevMode {
+  /** Traces of dev mode's own client; set when started with {@code -Dtraces}. */
+  private static OpenTelemetry callerTelemetry = OpenTelemetry.noop();
+
   private DevMode() {}
 
   public static void main(String[] args) throws Exception {
@@ -47,13 +61,21 @@ public final class DevMode {
     }
     // the operations endpoints are on in dev mode: the coordinator's on 8233, the worker's on the next port
     env.putIfAbsent(OpsServer.HTTP_PORT.name(), "8233");
-    Coordinator coordinator = new Coordinator(CoordinatorConfig.fromEnvironment(env)).start();
+    boolean traced = Boolean.getBoolean("taskgrid.dev.traces");
+    TraceViewer viewer = traced ? TraceViewer.start(16686) : null;
+    OpenTelemetrySdk coordinatorSdk = traced ? sdk("taskgrid-coordinator", viewer) : null;
+    OpenTelemetrySdk workerSdk = traced ? sdk("taskgrid-worker", viewer) : null;
+    OpenTelemetrySdk clientSdk = traced ? sdk("dev-client", viewer) : null;
+    if (traced) callerTelemetry = clientSdk;
+    CoordinatorConfig coordinatorConfig = CoordinatorConfig.fromEnvironment(env);
+    Coordinator coordinator = (traced ? new Coordinator(coordinatorConfig, coordinatorSdk) : new Coordinator(coordinatorConfig)).start();
     String address = "127.0.0.1:" + coordinator.port();
     env.put(WorkerConfig.COORDINATORS.name(), address);
     env.putIfAbsent(WorkerConfig.SESSION_TIMEOUT.name(), "6s");
     coordinator.httpPort().ifPresent(p -> env.put(OpsServer.HTTP_PORT.name(), Integer.toString(p == 0 ? 0 : p + 1)));
-    Worker worker = ExampleHandlers.register(Worker.builder(WorkerConfig.fromEnvironment(env))).build().start();
-    TaskgridClient client = TaskgridClient.builder().coordinators(address).build();
+    Worker worker = ExampleHandlers.register(Worker.builder(WorkerConfig.fromEnvironment(env)))
+        .openTelemetry(traced ? workerSdk : OpenTelemetry.noop()).build().start();
+    TaskgridClient client = TaskgridClient.builder().coordinators(address).openTelemetry(callerTelemetry).build();
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -62,6 +84,10 @@ public final class DevMode {
       worker.close();
       coordinator.close();
       infra.close();
+      for (OpenTelemetrySdk sdk : new OpenTelemetrySdk[] {coordinatorSdk, workerSdk, clientSdk}) {
+        if (sdk != null) sdk.close();
+      }
+      if (viewer != null) viewer.close();
       System.out.println("Stopped.");
       stopped.countDown();
     }, "tg-dev-shutdown"));
@@ -75,9 +101,11 @@ public final class DevMode {
            infrastructure:          %s
            worker:                  %s with handlers echo, sleep, fail, log
            tasks file:              %s
+           traces:                  %s
         ==========================================================================
         """, (System.nanoTime() - t0) / 1e9, address, opsDescription(coordinator, worker), infra.description(), worker.id(),
-        env.getOrDefault(CoordinatorConfig.TASKS_FILE.name(), "(none)"));
+        env.getOrDefault(CoordinatorConfig.TASKS_FILE.name(), "(none)"),
+        traced ? viewer.address() + "  (every execution; its trace id is on its lines)" : "off (start with -Dtraces to see them)");
     System.out.println("Registered tasks:");
     listTasks(client);
 
@@ -110,10 +138,33 @@ public final class DevMode {
     return "coordinator http://127.0.0.1:" + coordinator.httpPort().getAsInt() + w + " (/metrics, /health/ready)";
   }
 
+  /** An SDK that sends its spans to the trace page. */
+  private static OpenTelemetrySdk sdk(String service, TraceViewer viewer) {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder()
+            .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service))))
+            .addSpanProcessor(BatchSpanProcessor.builder(viewer).setScheduleDelay(java.time.Duration.ofMillis(200)).build())
+            .build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
+  }
+
+  /** Submits inside a span of dev mode's client, so the execution's trace starts here; the trace id, or "" when not tracing. */
+  private static TaskHandle submit(TaskgridClient client, TaskRequest request, String[] traceId) {
+    Span span = callerTelemetry.getTracer("io.taskgrid.dev").spanBuilder("dev submit " + request.handler()).startSpan();
+    try (Scope scope = span.makeCurrent()) {
+      return client.submit(request);
+    } finally {
+      span.end();
+      traceId[0] = span.getSpanContext().isValid() ? " trace " + span.getSpanContext().getTraceId() : "";
+    }
+  }
+
   private static void example(TaskgridClient client, TaskRequest request) {
     try {
-      TaskHandle handle = client.submit(request);
-      System.out.printf("  submitted %-6s -> %s%n", request.handler(), handle.id());
+      String[] trace = {""};
+      TaskHandle handle = submit(client, request, trace);
+      System.out.printf("  submitted %-6s -> %s%s%n", request.handler(), handle.id(), trace[0]);
       print(handle.await(java.time.Duration.ofSeconds(30)));
     } catch (TaskgridException e) {
       System.out.println("  error: " + e.getMessage());
@@ -161,8 +212,9 @@ public final class DevMode {
                 System.out.println("usage: submit <handler> [payload]");
                 continue;
               }
-              TaskHandle h = client.submit(TaskRequest.builder(words[1]).payloadText(words.length > 2 ? words[2] : "").build());
-              System.out.println("  accepted " + h.id());
+              String[] trace = {""};
+              TaskHandle h = submit(client, TaskRequest.builder(words[1]).payloadText(words.length > 2 ? words[2] : "").build(), trace);
+              System.out.println("  accepted " + h.id() + trace[0]);
               h.result().thenAccept(DevMode::print);
             }
             case "get" -> {

@@ -51,6 +51,29 @@ public interface TaskContext {
   /** The payload decoded from JSON into {@code type}. */
   <T> T payloadAs(Class<T> type) throws InvalidPayloadException;
 
+  /**
+   * The span of this attempt, in the execution's trace (from the submitter's or the trigger's span
+   * to the result). Handlers add attributes and events to it, or start child spans with {@link
+   * #tracer()}: the span is also current ({@code Context.current()}) on the handler's thread. A
+   * non-recording span when the worker does not trace.
+   */
+  default io.opentelemetry.api.trace.Span span() {
+    return io.opentelemetry.api.trace.Span.getInvalid();
+  }
+
+  /** The trace context of this attempt (its {@link #span()}), to hand to other threads or clients. */
+  default io.opentelemetry.context.Context traceContext() {
+    return io.opentelemetry.context.Context.root().with(span());
+  }
+
+  /**
+   * The worker's tracer, to start child spans of {@link #span()}: {@code
+   * ctx.tracer().spanBuilder("load").startSpan()}. A no-op tracer when the worker does not trace.
+   */
+  default io.opentelemetry.api.trace.Tracer tracer() {
+    return io.opentelemetry.api.trace.TracerProvider.noop().get("io.taskgrid.worker");
+  }
+
   /** True once the execution is cancelled: its deadline passed or the worker is stopping abruptly. */
   boolean isCancelled();
 

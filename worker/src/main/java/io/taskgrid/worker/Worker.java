@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 import io.taskgrid.core.HandlerName;
 import io.taskgrid.redis.RedisConnection;
+import io.taskgrid.telemetry.Telemetry;
+import io.taskgrid.worker.internal.ExecutionTracing;
 import io.taskgrid.worker.internal.ConsumerLoop;
 import io.taskgrid.worker.internal.Dispatcher;
 import io.taskgrid.worker.internal.HandlerRegistry;
@@ -66,6 +70,7 @@ public final class Worker implements AutoCloseable {
   private final Clock clock;
   private final Metrics metrics;
   private final boolean ownsMetrics;
+  private final OpenTelemetry openTelemetry;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private WorkerMeters meters;
   private Admin admin;
@@ -79,7 +84,8 @@ public final class Worker implements AutoCloseable {
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
 
-  private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics) {
+  private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
+    this.openTelemetry = openTelemetry;
     this.config = config;
     this.handlers = handlers;
     this.clock = clock;
@@ -107,21 +113,29 @@ public final class Worker implements AutoCloseable {
         throw e;
       }
     }
+    boolean traced = Telemetry.isTracing(openTelemetry);
     channels = config.coordinators().stream()
-        .map(a -> Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).maxInboundMessageSize(16 * 1024 * 1024).build())
+        .map(a -> {
+          var b = Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).maxInboundMessageSize(16 * 1024 * 1024);
+          if (traced) b.intercept(GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createClientInterceptor());
+          return b.build();
+        })
         .toList();
+    ExecutionTracing tracing = new ExecutionTracing(openTelemetry);
     ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).findAndRegisterModules();
     inFlight = new InFlight();
     meters = new WorkerMeters(metrics.meter());
     RedisClaims claims = new RedisClaims(redisson, config.keyspace(), config.workerId(), config.claimLease(), clock, meters);
     AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
-    reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run));
-    runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, meters, reporter::report);
+    reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run),
+        tracing);
+    runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, meters,
+        reporter::report, tracing);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
-    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters);
+    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing);
     dispatcherRef.set(dispatcher);
     consumer = new ConsumerLoop(config.kafkaBootstrap(), config.tasksTopic(), config.group(), "taskgrid-" + config.workerId(),
-        config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4));
+        config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4), tracing);
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));
     long every = config.claimLease().toMillis() / 3;
     leases.scheduleWithFixedDelay(() -> renewLeases(claims), every, every, TimeUnit.MILLISECONDS);
@@ -239,6 +253,7 @@ public final class Worker implements AutoCloseable {
     private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private Metrics metrics;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
     private Builder(WorkerConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -287,8 +302,18 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Traces executions with {@code openTelemetry} (see {@code Telemetry.fromEnvironment}); by
+     * default {@link OpenTelemetry#noop()}, which traces nothing at no cost. The caller closes it
+     * after the worker.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
     public Worker build() {
-      return new Worker(config, new HandlerRegistry(handlers), clock, metrics);
+      return new Worker(config, new HandlerRegistry(handlers), clock, metrics, openTelemetry);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.taskgrid.worker;
 
 import io.taskgrid.telemetry.LogFormat;
+import io.taskgrid.telemetry.Telemetry;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -20,10 +21,19 @@ public final class WorkerMain {
       System.exit(2);
       return;
     }
-    Worker worker = ExampleHandlers.register(Worker.builder(config)).build().start();
+    Telemetry telemetry;
+    try {
+      telemetry = Telemetry.fromEnvironment("taskgrid-worker");
+    } catch (RuntimeException e) { // the SDK's ConfigurationException: a bad OTEL_* value
+      System.err.println("taskgrid worker: bad OpenTelemetry configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Worker worker = ExampleHandlers.register(Worker.builder(config)).openTelemetry(telemetry.openTelemetry()).build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       worker.close();
+      telemetry.close();
       stopped.countDown();
     }, "tg-worker-shutdown"));
     System.out.println("TASKGRID_WORKER_READY id=" + worker.id());

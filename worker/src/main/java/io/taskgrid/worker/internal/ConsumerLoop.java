@@ -37,6 +37,7 @@ public final class ConsumerLoop implements AutoCloseable {
   private final Consumer<Delivery> sink;
   private final int maxInFlight;
   private final Thread thread;
+  private final ExecutionTracing tracing;
   private volatile boolean draining;
   private volatile boolean stopped;
   private volatile boolean abandon;
@@ -47,7 +48,8 @@ public final class ConsumerLoop implements AutoCloseable {
   private volatile Map<Integer, Long> lags = Map.of();
 
   public ConsumerLoop(String bootstrap, String topic, String group, String clientId, Duration sessionTimeout, InFlight inFlight,
-      Consumer<Delivery> sink, int maxInFlight) {
+      Consumer<Delivery> sink, int maxInFlight, ExecutionTracing tracing) {
+    this.tracing = tracing;
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -127,7 +129,7 @@ public final class ConsumerLoop implements AutoCloseable {
       inFlight.offsets().done(tp, record.offset());
       return;
     }
-    Delivery d = new Delivery(tp, record.offset(), message);
+    Delivery d = new Delivery(tp, record.offset(), message, tracing.process(record, message));
     inFlight.started(d);
     sink.accept(d);
   }

@@ -2,6 +2,8 @@ package io.taskgrid.worker.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.taskgrid.worker.InvalidPayloadException;
 import io.taskgrid.worker.TaskContext;
 import java.io.IOException;
@@ -16,8 +18,10 @@ final class Context implements TaskContext {
   private final Run run;
   private final byte[] payload;
   private final ObjectMapper json;
+  private final ExecutionTracing tracing;
 
-  Context(Run run, ObjectMapper json) {
+  Context(Run run, ObjectMapper json, ExecutionTracing tracing) {
+    this.tracing = tracing;
     this.run = run;
     this.payload = run.message().getPayload().getData().toByteArray();
     this.json = json;
@@ -101,6 +105,21 @@ final class Context implements TaskContext {
     } catch (IOException e) {
       throw new InvalidPayloadException("payload is not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public Span span() {
+    return run.attemptSpan();
+  }
+
+  @Override
+  public io.opentelemetry.context.Context traceContext() {
+    return io.opentelemetry.context.Context.root().with(run.attemptSpan());
+  }
+
+  @Override
+  public Tracer tracer() {
+    return tracing.tracer();
   }
 
   @Override

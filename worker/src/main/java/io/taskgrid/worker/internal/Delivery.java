@@ -1,10 +1,19 @@
 package io.taskgrid.worker.internal;
 
+import io.opentelemetry.api.trace.Span;
 import io.taskgrid.proto.v1.TaskMessage;
 import org.apache.kafka.common.TopicPartition;
 
-/** One Kafka record of a task, from poll until its offset may be committed. */
-public record Delivery(TopicPartition partition, long offset, TaskMessage message) {
+/**
+ * One Kafka record of a task, from poll until its offset may be committed.
+ *
+ * @param span the span of processing the record ({@link Span#getInvalid()} when not tracing)
+ */
+public record Delivery(TopicPartition partition, long offset, TaskMessage message, Span span) {
+  public Delivery(TopicPartition partition, long offset, TaskMessage message) {
+    this(partition, offset, message, Span.getInvalid());
+  }
+
   public String executionId() {
     return message.getExecutionId();
   }

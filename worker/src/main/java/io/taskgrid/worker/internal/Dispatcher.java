@@ -38,9 +38,12 @@ public final class Dispatcher implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-claim-retry").daemon().unstarted(r));
   private final Thread thread;
   private volatile boolean stopped;
+  private final ExecutionTracing tracing;
 
-  public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay, WorkerMeters meters) {
+  public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay, WorkerMeters meters,
+      ExecutionTracing tracing) {
     this.meters = meters;
+    this.tracing = tracing;
     this.claims = claims;
     this.runner = runner;
     this.inFlight = inFlight;
@@ -70,7 +73,10 @@ public final class Dispatcher implements AutoCloseable {
   /** A coordinator recorded the outcome of {@code run}: its deliveries are done. */
   public void acknowledged(Run run) {
     running.remove(run.executionId(), run);
-    run.acknowledge().forEach(inFlight::done);
+    for (Delivery d : run.acknowledge()) {
+      tracing.done(d, run.outcome());
+      inFlight.done(d);
+    }
   }
 
   private void loop() {
@@ -117,12 +123,16 @@ public final class Dispatcher implements AutoCloseable {
       }
       log.warn("Cannot claim {} executions ({}); retrying in {}", batch.size(), e.toString(), retryDelay);
       permits.release(batch.size());
-      batch.forEach(this::retryLater);
+      for (Delivery d : batch) {
+        tracing.claimFailed(d, e);
+        retryLater(d);
+      }
       return;
     }
     Instant now = clock.instant();
     for (int i = 0; i < batch.size(); i++) {
       Delivery d = batch.get(i);
+      tracing.claimed(d, results.get(i));
       switch (results.get(i)) {
         case ClaimResult.Claimed c -> {
           var timeout = d.message().getTimeout();
@@ -145,6 +155,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         case ClaimResult.Finished f -> {
           permits.release();
+          tracing.done(d, null);
           inFlight.done(d);
         }
         case ClaimResult.HeldBy h -> {

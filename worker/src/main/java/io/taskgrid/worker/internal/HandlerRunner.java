@@ -1,6 +1,8 @@
 package io.taskgrid.worker.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.taskgrid.core.Outcome;
 import io.taskgrid.core.Payload;
 import io.taskgrid.telemetry.WorkerMeters;
@@ -27,6 +29,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class HandlerRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HandlerRunner.class);
+  /**
+   * One line per execution event (started, finished), with the execution's trace id, span id,
+   * execution id, task id and handler in the MDC; its own logger so operators can turn it down.
+   */
+  private static final Logger events = LoggerFactory.getLogger("io.taskgrid.executions");
 
   private final HandlerRegistry handlers;
   private final String workerId;
@@ -42,9 +49,11 @@ public final class HandlerRunner implements AutoCloseable {
 
   private final int maxResultBytes;
   private final WorkerMeters meters;
+  private final ExecutionTracing tracing;
 
   public HandlerRunner(HandlerRegistry handlers, String workerId, int concurrency, int maxResultBytes, Clock clock, ObjectMapper json,
-      WorkerMeters meters, Consumer<Run> onFinished) {
+      WorkerMeters meters, Consumer<Run> onFinished, ExecutionTracing tracing) {
+    this.tracing = tracing;
     this.handlers = handlers;
     this.meters = meters;
     this.maxResultBytes = maxResultBytes;
@@ -65,6 +74,7 @@ public final class HandlerRunner implements AutoCloseable {
   public void start(Run run) {
     Optional<TaskHandler> handler = handlers.find(run.message().getHandler());
     if (handler.isEmpty()) {
+      tracing.startAttempt(run);
       finish(run, new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.UNKNOWN_HANDLER,
           "no handler \"" + run.message().getHandler() + "\" is registered on worker " + workerId
               + " (registered: " + handlers.names() + ")"));
@@ -72,7 +82,7 @@ public final class HandlerRunner implements AutoCloseable {
     }
     Duration timeout = Duration.between(run.startedAt(), run.deadline());
     run.future(executor.submit(() -> {
-      if (waitUntil(run.startedAt())) invoke(run, handler.get());
+      if (waitUntil(run) && !run.isFinished()) invoke(run, handler.get());
     }));
     timer.schedule(() -> {
       if (finish(run, Outcome.TimedOut.after(run.startedAt(), clock.instant(), timeout))) {
@@ -85,6 +95,17 @@ public final class HandlerRunner implements AutoCloseable {
    * Parks this (virtual) thread until {@code start}, for fires written ahead of their time. False
    * when interrupted meanwhile: the run was ended (worker stopping) and must not start.
    */
+  private boolean waitUntil(Run run) {
+    Instant start = run.startedAt();
+    if (!start.isAfter(clock.instant())) return true;
+    Span wait = tracing.startWait(run, start);
+    try {
+      return waitUntil(start);
+    } finally {
+      wait.end();
+    }
+  }
+
   private boolean waitUntil(Instant start) {
     long nanos;
     while ((nanos = Duration.between(clock.instant(), start).toNanos()) > 0) {
@@ -98,9 +119,17 @@ public final class HandlerRunner implements AutoCloseable {
   }
 
   private void invoke(Run run, TaskHandler handler) {
+    tracing.startAttempt(run);
+    Span span = run.attemptSpan();
+    ExecutionTracing.putMdc(run);
+    if (events.isInfoEnabled()) {
+      events.info("Execution {} started: handler {}, attempt {}{}", run.executionId(), run.message().getHandler(), run.attempt(),
+          span.getSpanContext().isValid() ? ", trace " + span.getSpanContext().getTraceId() : "");
+    }
     Outcome outcome;
-    try {
-      Object result = handler.handle(new Context(run, json));
+    // the attempt's span is current while the handler runs, so the handler's own spans are its children
+    try (Scope scope = span.getSpanContext().isValid() ? io.opentelemetry.context.Context.root().with(span).makeCurrent() : Scope.noop()) {
+      Object result = handler.handle(new Context(run, json, tracing));
       Payload encoded = encode(result);
       if (encoded.size() > maxResultBytes) {
         outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.RESULT_TOO_LARGE, "result: is " + encoded.size()
@@ -119,11 +148,28 @@ public final class HandlerRunner implements AutoCloseable {
 
   private boolean finish(Run run, Outcome outcome) {
     if (!run.finish(outcome)) return false;
+    tracing.endAttempt(run, outcome);
+    if (events.isInfoEnabled()) logFinished(run, outcome);
     permits.release();
     meters.ended(run.message().getHandler(), outcome.status(), Duration.between(run.startedAt(), outcome.finishedAt()),
         Duration.between(run.due(), outcome.finishedAt()));
     onFinished.accept(run);
     return true;
+  }
+
+  private void logFinished(Run run, Outcome outcome) {
+    ExecutionTracing.putMdc(run);
+    try {
+      long ms = Duration.between(outcome.startedAt(), outcome.finishedAt()).toMillis();
+      String trace = run.attemptSpan().getSpanContext().isValid() ? ", trace " + run.attemptSpan().getSpanContext().getTraceId() : "";
+      switch (outcome) {
+        case Outcome.Succeeded s -> events.info("Execution {} SUCCEEDED in {} ms{}", run.executionId(), ms, trace);
+        case Outcome.Failed f -> events.info("Execution {} FAILED in {} ms: {}: {}{}", run.executionId(), ms, f.errorType(), f.message(), trace);
+        case Outcome.TimedOut t -> events.info("Execution {} TIMEOUT after {} ms{}", run.executionId(), ms, trace);
+      }
+    } finally {
+      ExecutionTracing.clearMdc();
+    }
   }
 
   private Payload encode(Object result) throws Exception {

@@ -39,11 +39,18 @@ public final class OutcomeReporter implements AutoCloseable {
   private final Consumer<Run> onAcknowledged;
   private final LinkedBlockingQueue<Run> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
+  private final ExecutionTracing tracing;
   private volatile boolean stopping;
   private volatile boolean abandoned;
   private int current;
 
   public OutcomeReporter(String workerId, List<String> addresses, List<ManagedChannel> channels, Consumer<Run> onAcknowledged) {
+    this(workerId, addresses, channels, onAcknowledged, ExecutionTracing.off());
+  }
+
+  public OutcomeReporter(String workerId, List<String> addresses, List<ManagedChannel> channels, Consumer<Run> onAcknowledged,
+      ExecutionTracing tracing) {
+    this.tracing = tracing;
     this.workerId = workerId;
     this.addresses = addresses;
     this.channels = channels;
@@ -109,7 +116,14 @@ public final class OutcomeReporter implements AutoCloseable {
         bytes += outcomes.get(to).getSerializedSize();
         request.addOutcomes(outcomes.get(to++));
       }
-      if (!send(request.build(), to - from)) {
+      // a call that carries one outcome is part of its execution's trace; a batch of many traces
+      // is a trace of its own, and each outcome carries its context for the coordinator's span
+      boolean sent;
+      try (io.opentelemetry.context.Scope scope = to - from == 1 ? tracing.context(batch.get(from)).makeCurrent()
+          : io.opentelemetry.context.Context.root().makeCurrent()) {
+        sent = send(request.build(), to - from);
+      }
+      if (!sent) {
         batch.subList(0, from).clear();
         return false;
       }
@@ -139,7 +153,8 @@ public final class OutcomeReporter implements AutoCloseable {
         .setAttempt(run.attempt())
         .setHandler(run.message().getHandler())
         .setStartedAt(ts(o.startedAt()))
-        .setFinishedAt(ts(o.finishedAt()));
+        .setFinishedAt(ts(o.finishedAt()))
+        .putAllTraceContext(tracing.outcomeContext(run));
     switch (o) {
       case Outcome.Succeeded s -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED)
           .setResult(Payload.newBuilder().setData(ByteString.copyFrom(s.result().unsafeData())).setContentType(s.result().contentType()));

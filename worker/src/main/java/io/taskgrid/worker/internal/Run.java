@@ -1,5 +1,6 @@
 package io.taskgrid.worker.internal;
 
+import io.opentelemetry.api.trace.Span;
 import io.taskgrid.core.Outcome;
 import io.taskgrid.proto.v1.TaskMessage;
 import java.time.Instant;
@@ -22,9 +23,12 @@ public final class Run {
   private final List<Delivery> deliveries = new ArrayList<>();
   private boolean acknowledged;
   private volatile Future<?> future;
+  private final Span processSpan;
+  private volatile Span attemptSpan = Span.getInvalid();
 
   Run(Delivery first, int attempt, Instant startedAt, Instant deadline) {
     this.message = first.message();
+    this.processSpan = first.span();
     this.attempt = attempt;
     this.startedAt = startedAt;
     this.deadline = deadline;
@@ -60,6 +64,20 @@ public final class Run {
     if (!message.hasNotBefore()) return accepted;
     Instant notBefore = ProtoTime.instant(message.getNotBefore());
     return notBefore.isAfter(accepted) ? notBefore : accepted;
+  }
+
+  /** The span of processing the delivery that started this run. */
+  Span processSpan() {
+    return processSpan;
+  }
+
+  /** The span of this attempt of the handler; invalid when not tracing. */
+  Span attemptSpan() {
+    return attemptSpan;
+  }
+
+  void attemptSpan(Span span) {
+    this.attemptSpan = span;
   }
 
   void future(Future<?> f) {

@@ -30,9 +30,13 @@ public final class GrpcErrors implements ServerInterceptor {
    * {@code service} behind this interceptor, with its requests parsed inside the interceptor's
    * reach: a request that is not a valid protobuf message (bytes cut short, a string that is not
    * UTF-8) is INVALID_ARGUMENT, where gRPC, parsing it before any interceptor, would answer UNKNOWN.
+   * {@code outer} interceptors (listed innermost first) wrap this one.
    */
-  public ServerServiceDefinition guard(BindableService service) {
-    return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service.bindService()), this);
+  public ServerServiceDefinition guard(BindableService service, ServerInterceptor... outer) {
+    ServerInterceptor[] all = new ServerInterceptor[outer.length + 1];
+    all[0] = this; // innermost: outer interceptors (tracing) see the status it maps
+    System.arraycopy(outer, 0, all, 1, outer.length);
+    return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service.bindService()), all);
   }
 
   /** The status a client should see for {@code error}. */

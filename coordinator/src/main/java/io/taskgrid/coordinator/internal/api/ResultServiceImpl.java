@@ -1,6 +1,13 @@
 package io.taskgrid.coordinator.internal.api;
 
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.taskgrid.telemetry.ExecutionAttributes;
+import io.taskgrid.telemetry.Telemetry;
+import io.taskgrid.telemetry.TraceContexts;
 import io.taskgrid.coordinator.internal.store.ExecutionStore;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.ReportedOutcome;
 import io.taskgrid.core.ExecutionId;
@@ -12,13 +19,24 @@ import io.taskgrid.proto.v1.ResultServiceGrpc;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Receives outcomes from workers and records them; answers once they are durable. */
+/**
+ * Receives outcomes from workers and records them; answers once they are durable. When tracing,
+ * recording each outcome is a {@code taskgrid.record_outcome} span in its execution's trace (the
+ * worker sends the context with the outcome, as a batch holds outcomes of many traces); the
+ * change it publishes delivers the result to watching clients.
+ */
 public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImplBase {
   private static final int MAX_BATCH = 10_000;
   private final ExecutionStore store;
+  private final OpenTelemetry openTelemetry;
+  private final Tracer tracer;
+  private final boolean tracing;
 
-  public ResultServiceImpl(ExecutionStore store) {
+  public ResultServiceImpl(ExecutionStore store, OpenTelemetry openTelemetry) {
     this.store = store;
+    this.openTelemetry = openTelemetry;
+    this.tracer = openTelemetry.getTracer("io.taskgrid.coordinator");
+    this.tracing = Telemetry.isTracing(openTelemetry);
   }
 
   @Override
@@ -36,6 +54,30 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
       String id = ExecutionId.parse(field + ".execution_id", o.getExecutionId()).value();
       outcomes.add(new ReportedOutcome(id, Math.max(1, o.getAttempt()), o.getHandler(), request.getWorkerId(), ProtoMapping.toOutcome(o, field)));
     }
-    TaskServiceImpl.respond(store.recordOutcomes(outcomes).thenApply(n -> ReportOutcomesResponse.newBuilder().setRecorded(n).build()), out);
+    List<Span> spans = tracing ? startSpans(request) : List.of();
+    var recorded = store.recordOutcomes(outcomes);
+    if (!spans.isEmpty()) {
+      recorded.whenComplete((n, error) -> spans.forEach(span -> {
+        if (error != null) span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+        else span.addEvent("result published");
+        span.end();
+      }));
+    }
+    TaskServiceImpl.respond(recorded.thenApply(n -> ReportOutcomesResponse.newBuilder().setRecorded(n).build()), out);
+  }
+
+  private List<Span> startSpans(ReportOutcomesRequest request) {
+    List<Span> spans = new ArrayList<>();
+    for (Outcome o : request.getOutcomesList()) {
+      if (o.getTraceContextCount() == 0) continue;
+      Span span = tracer.spanBuilder("taskgrid.record_outcome")
+          .setParent(TraceContexts.extract(openTelemetry, o.getTraceContextMap()))
+          .setAttribute(ExecutionAttributes.EXECUTION_ID, o.getExecutionId())
+          .setAttribute(ExecutionAttributes.OUTCOME, o.getStatus().name().replace("EXECUTION_STATUS_", ""))
+          .setAttribute("taskgrid.worker.id", request.getWorkerId())
+          .startSpan();
+      if (span.isRecording()) spans.add(span);
+    }
+    return spans;
   }
 }

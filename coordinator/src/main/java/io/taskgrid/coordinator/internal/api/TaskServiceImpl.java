@@ -1,6 +1,12 @@
 package io.taskgrid.coordinator.internal.api;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.taskgrid.telemetry.ExecutionAttributes;
+import io.taskgrid.telemetry.Telemetry;
+import io.taskgrid.telemetry.TraceContexts;
 import io.grpc.stub.StreamObserver;
 import io.taskgrid.coordinator.internal.queue.ExecutionMessages;
 import io.taskgrid.coordinator.internal.queue.TaskQueue;
@@ -73,12 +79,16 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   private final RegistryApi tasks;
   private final EventPublisher events;
   private final String eventsTopic;
+  private final OpenTelemetry openTelemetry;
+  private final boolean tracing;
 
   private final CoordinatorMeters meters;
 
   public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
       CoordinatorMeters meters,
-      TaskRegistry registry, ZoneId defaultZone, String eventsTopic) {
+      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry) {
+    this.openTelemetry = openTelemetry;
+    this.tracing = Telemetry.isTracing(openTelemetry);
     this.store = store;
     this.queue = queue;
     this.events = events;
@@ -198,6 +208,13 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
 
   private CompletionStage<List<SubmitTaskResponse>> submit(List<NewExecution> executions, String trigger,
       Function<NewExecution, TaskMessage> toMessage) {
+    // the call's context (its server span, child of the caller's span) is the parent of each
+    // execution's trace; it travels in the message, past the store's threads and the Kafka hop
+    Map<String, String> traceContext = tracing ? TraceContexts.inject(openTelemetry, Context.current()) : Map.of();
+    if (tracing && executions.size() == 1) {
+      Span span = Span.current();
+      if (span.isRecording()) span.setAttribute(ExecutionAttributes.EXECUTION_ID, executions.get(0).executionId());
+    }
     return store.insert(executions).thenCompose(inserts -> {
       List<NewExecution> created = new ArrayList<>();
       List<TaskMessage> messages = new ArrayList<>();
@@ -206,7 +223,8 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
         switch (inserts.get(i)) {
           case Insert.Created c -> {
             created.add(executions.get(i));
-            messages.add(toMessage.apply(executions.get(i)));
+            TaskMessage m = toMessage.apply(executions.get(i));
+            messages.add(traceContext.isEmpty() ? m : m.toBuilder().putAllTraceContext(traceContext).build());
             responses.add(SubmitTaskResponse.newBuilder().setExecutionId(c.executionId()).build());
           }
           case Insert.Duplicate d -> responses.add(SubmitTaskResponse.newBuilder().setExecutionId(d.existingId()).setDuplicate(true).build());

@@ -1,6 +1,11 @@
 package io.taskgrid.coordinator.internal.queue;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.instrumentation.kafkaclients.v2_6.KafkaTelemetry;
 import io.taskgrid.core.UnavailableException;
+import io.taskgrid.telemetry.Telemetry;
+import io.taskgrid.telemetry.TraceContexts;
 import io.taskgrid.proto.v1.TaskMessage;
 import io.taskgrid.telemetry.CallTimer;
 import io.taskgrid.telemetry.CoordinatorMeters;
@@ -13,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -22,26 +28,36 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@link TaskQueue} on a Kafka topic: key = execution id, value = serialized {@link TaskMessage}.
  * The producer is idempotent with {@code acks=all}, so an acknowledged message is on every in-sync
  * replica and a retried send never duplicates it.
+ *
+ * <p>When tracing, the producer is OpenTelemetry's Kafka instrumentation: each send is a {@code
+ * publish} span, child of the execution's trace context (carried in the message), whose W3C
+ * {@code traceparent} goes in the record's headers.
  */
 public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
   /** Room for the message envelope around the largest payload. */
   private static final int ENVELOPE_BYTES = 64 * 1024;
 
-  private final KafkaProducer<String, byte[]> producer;
+  private final Producer<String, byte[]> producer;
   private final String topic;
   private final CoordinatorMeters meters;
   private final CallTimer sendTimer;
   private final Map<String, CallTimer> eventTimers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final OpenTelemetry openTelemetry;
+  private final boolean tracing;
 
-  public KafkaTaskQueue(String bootstrap, String topic, String clientId, int maxPayloadBytes, CoordinatorMeters meters) {
+  public KafkaTaskQueue(String bootstrap, String topic, String clientId, int maxPayloadBytes, CoordinatorMeters meters,
+      OpenTelemetry openTelemetry) {
     this.topic = topic;
     this.meters = meters;
     this.sendTimer = meters.kafkaSend(topic);
+    this.openTelemetry = openTelemetry;
+    this.tracing = Telemetry.isTracing(openTelemetry);
     Properties p = KafkaSetup.reliableProducer(bootstrap, clientId, maxPayloadBytes + ENVELOPE_BYTES);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    KafkaProducer<String, byte[]> kafka = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    this.producer = tracing ? KafkaTelemetry.create(openTelemetry).wrap(kafka) : kafka;
   }
 
   /**
@@ -62,9 +78,15 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
       return done;
     }
     AtomicInteger remaining = new AtomicInteger(messages.size());
+    Map<String, String> lastCarrier = null;
+    io.opentelemetry.context.Context lastContext = null;
     for (TaskMessage m : messages) {
+      if (tracing && !m.getTraceContextMap().equals(lastCarrier)) { // a batch shares its call's context: parsed once
+        lastCarrier = m.getTraceContextMap();
+        lastContext = TraceContexts.extract(openTelemetry, lastCarrier);
+      }
       long start = System.nanoTime();
-      try {
+      try (Scope scope = tracing ? lastContext.makeCurrent() : Scope.noop()) {
         producer.send(new ProducerRecord<>(topic, m.getExecutionId(), m.toByteArray()), (metadata, error) -> {
           sendTimer.ended(start, error);
           if (error != null) {

@@ -1,6 +1,14 @@
 package io.taskgrid.coordinator.internal.schedule;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.taskgrid.coordinator.internal.api.ProtoMapping;
+import io.taskgrid.telemetry.ExecutionAttributes;
+import io.taskgrid.telemetry.Telemetry;
+import io.taskgrid.telemetry.TraceContexts;
 import io.taskgrid.coordinator.internal.queue.ExecutionMessages;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.coordinator.internal.registry.KafkaRegistryLog;
@@ -107,6 +115,9 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   private final LeaderElection election;
   private final Clock clock;
   private final CoordinatorMeters meters;
+  private final OpenTelemetry openTelemetry;
+  private final Tracer tracer;
+  private final boolean tracing;
   private final Thread thread;
   private final Set<TaskId> changed = ConcurrentHashMap.newKeySet();
   private final AtomicReference<KafkaConsumer<String, byte[]>> wakeable = new AtomicReference<>();
@@ -124,8 +135,11 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   private final Map<TaskId, FireProgress> dropped = new HashMap<>();
 
   public ScheduleLoop(Settings settings, RegistryView view, KafkaRegistryLog registryLog, ExecutionStore store,
-      LeaderElection election, Clock clock, CoordinatorMeters meters) {
+      LeaderElection election, Clock clock, CoordinatorMeters meters, OpenTelemetry openTelemetry) {
     this.meters = meters;
+    this.openTelemetry = openTelemetry;
+    this.tracer = openTelemetry.getTracer("io.taskgrid.coordinator");
+    this.tracing = Telemetry.isTracing(openTelemetry);
     this.settings = settings;
     this.view = view;
     this.registryLog = registryLog;
@@ -328,9 +342,16 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       String id = ExecutionId.derived(d.fireTime(), "fire", task.id().value(), task.createdAt().toString(), d.fireTime().toString()).value();
       NewExecution e = ExecutionMessages.execution(id, task, task.definition().payload(), trigger, Optional.of(d.fireTime()),
           Optional.empty(), settings.limits(), now);
-      TaskMessage message = ExecutionMessages.toMessage(e, task, Optional.of(d.fireTime()), Optional.empty()).toBuilder()
-          .setNotBefore(ProtoMapping.toProto(d.dueAt())).build();
-      producer.send(new ProducerRecord<>(settings.tasksTopic(), id, message.toByteArray()));
+      TaskMessage.Builder message = ExecutionMessages.toMessage(e, task, Optional.of(d.fireTime()), Optional.empty()).toBuilder()
+          .setNotBefore(ProtoMapping.toProto(d.dueAt()));
+      ProducerRecord<String, byte[]> record;
+      if (tracing) {
+        Span span = fireSpan(Context.root(), id, task, trigger).setAttribute(ExecutionAttributes.FIRE_TIME, d.fireTime().toString()).startSpan();
+        record = traced(span, id, message);
+      } else {
+        record = new ProducerRecord<>(settings.tasksTopic(), id, message.build().toByteArray());
+      }
+      producer.send(record);
       FireProgress p = new FireProgress(task.createdAt(), d.fireTime(), id, task.definition().isOneOff());
       progress.put(task.id(), p);
       producer.send(new ProducerRecord<>(registryLog.firesTopic(), task.id().value(), RegistryCodec.toRecord(p).toByteArray()));
@@ -360,8 +381,15 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
         NewExecution e = ExecutionMessages.execution(id, task, task.definition().payload(), "event", Optional.empty(), Optional.of(event),
             settings.limits(), now);
         Instant firedAt = Instant.ofEpochMilli(r.timestamp());
-        producer.send(new ProducerRecord<>(settings.tasksTopic(), id,
-            ExecutionMessages.toMessage(e, task, Optional.of(firedAt), Optional.of(event)).toByteArray()));
+        TaskMessage.Builder message = ExecutionMessages.toMessage(e, task, Optional.of(firedAt), Optional.of(event)).toBuilder();
+        if (tracing) {
+          // an event whose record carries a trace context (from any instrumented producer) continues its trace
+          Span span = fireSpan(KafkaHeaders.extract(openTelemetry, r.headers()), id, task, "event")
+              .setAttribute(ExecutionAttributes.EVENT_NAME, name.value()).startSpan();
+          producer.send(traced(span, id, message));
+        } else {
+          producer.send(new ProducerRecord<>(settings.tasksTopic(), id, message.build().toByteArray()));
+        }
         executions.add(e);
         written.add(new Written(task.definition().handler().value(), "event", firedAt));
         // an event task has no schedule to move: its progress is only what GetTask shows as its last fire
@@ -404,6 +432,42 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       store.insert(executions).whenComplete((r, error) -> {
         if (error != null) log.warn("Recording {} fired executions in Redis failed (workers will record them): {}", executions.size(), error.toString());
       });
+    }
+  }
+
+  /**
+   * The span of one fire: a producer span (messaging semantic conventions) whose context goes in
+   * the task message (so redeliveries continue it) and in the record's {@code traceparent} header
+   * (so any instrumented consumer joins it). Written by hand rather than by the Kafka
+   * instrumentation's producer wrapper, because the same transaction also writes fire progress and
+   * offsets, which are no execution's and would each start a trace of their own.
+   */
+  private io.opentelemetry.api.trace.SpanBuilder fireSpan(Context parent, String executionId, RegisteredTask task, String trigger) {
+    return tracer.spanBuilder("taskgrid.fire " + settings.tasksTopic())
+        .setParent(parent)
+        .setSpanKind(SpanKind.PRODUCER)
+        .setAttribute("messaging.system", "kafka")
+        .setAttribute("messaging.operation.type", "send")
+        .setAttribute("messaging.operation.name", "send")
+        .setAttribute("messaging.destination.name", settings.tasksTopic())
+        .setAttribute("messaging.kafka.message.key", executionId)
+        .setAttribute(ExecutionAttributes.EXECUTION_ID, executionId)
+        .setAttribute(ExecutionAttributes.TASK_ID, task.id().value())
+        .setAttribute(ExecutionAttributes.HANDLER, task.definition().handler().value())
+        .setAttribute(ExecutionAttributes.TRIGGER, trigger);
+  }
+
+  /** The record of a fire inside {@code span}, which ends here: its context is in the message and the headers. */
+  private ProducerRecord<String, byte[]> traced(Span span, String executionId, TaskMessage.Builder message) {
+    try {
+      Context context = Context.root().with(span);
+      Map<String, String> carrier = TraceContexts.inject(openTelemetry, context);
+      ProducerRecord<String, byte[]> record =
+          new ProducerRecord<>(settings.tasksTopic(), executionId, message.putAllTraceContext(carrier).build().toByteArray());
+      carrier.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+      return record;
+    } finally {
+      span.end();
     }
   }
 

@@ -78,8 +78,9 @@ final class InProcessTaskService implements AutoCloseable {
       server = InProcessServerBuilder.forName(name).directExecutor()
           .addService(errors.guard(
               new TaskServiceImpl(store, queue, events, hub, SubmissionLimits.DEFAULTS, clock,
-                  new io.taskgrid.telemetry.CoordinatorMeters(io.taskgrid.telemetry.Metrics.noop().meter()), registry, DEFAULT_ZONE, "taskgrid.events")))
-          .addService(errors.guard(new ResultServiceImpl(store)))
+                  new io.taskgrid.telemetry.CoordinatorMeters(io.taskgrid.telemetry.Metrics.noop().meter()), registry, DEFAULT_ZONE, "taskgrid.events",
+                  io.opentelemetry.api.OpenTelemetry.noop())))
+          .addService(errors.guard(new ResultServiceImpl(store, io.opentelemetry.api.OpenTelemetry.noop())))
           .build()
           .start();
     } catch (IOException e) {
