@@ -17,6 +17,29 @@ public interface HealthCheck {
     }
   }
 
+  /**
+   * Up when the asynchronous {@code call} completes within {@code timeout}, with {@code detail} of
+   * its value (the call's elapsed milliseconds are passed too); down with its error, or when it
+   * does not answer in time. Independent of the client's own retries.
+   */
+  static <T> HealthCheck awaiting(java.time.Duration timeout, java.util.function.Supplier<? extends java.util.concurrent.Future<T>> call,
+      java.util.function.BiFunction<T, Long, String> detail) {
+    return () -> {
+      long start = System.nanoTime();
+      try {
+        T value = call.get().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return Result.up(detail.apply(value, (System.nanoTime() - start) / 1_000_000));
+      } catch (java.util.concurrent.ExecutionException e) {
+        return Result.down(String.valueOf(e.getCause()));
+      } catch (java.util.concurrent.TimeoutException e) {
+        return Result.down("no answer within " + timeout.toMillis() + " ms");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Result.down("interrupted");
+      }
+    };
+  }
+
   /** This check, run at most once per {@code ttl}; callers in between get the last result. */
   default HealthCheck cached(java.time.Duration ttl) {
     HealthCheck inner = this;

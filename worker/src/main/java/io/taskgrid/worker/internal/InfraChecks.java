@@ -3,9 +3,6 @@ package io.taskgrid.worker.internal;
 import io.taskgrid.telemetry.HealthCheck;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -27,37 +24,14 @@ public final class InfraChecks {
 
   /** Up when a broker describes the cluster within the timeout. */
   public static HealthCheck kafka(Admin admin) {
-    return () -> {
-      try {
-        int brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
-            .nodes().get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS).size();
-        return HealthCheck.Result.up(brokers + " broker(s)");
-      } catch (ExecutionException e) {
-        return HealthCheck.Result.down(String.valueOf(e.getCause()));
-      } catch (TimeoutException e) {
-        return HealthCheck.Result.down("no answer within " + TIMEOUT.toMillis() + " ms");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return HealthCheck.Result.down("interrupted");
-      }
-    };
+    return HealthCheck.awaiting(TIMEOUT.plusMillis(500),
+        () -> admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).nodes(),
+        (nodes, ms) -> nodes.size() + " broker(s)");
   }
 
-  /** Up when Redis answers a read of {@code key} within the timeout (independent of the client's retries). */
+  /** Up when Redis answers a read of {@code key} within the timeout. */
   public static HealthCheck redis(RedissonClient redisson, String key) {
-    return () -> {
-      long start = System.nanoTime();
-      try {
-        redisson.getBucket(key, StringCodec.INSTANCE).isExistsAsync().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        return HealthCheck.Result.up("answered in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-      } catch (ExecutionException e) {
-        return HealthCheck.Result.down(String.valueOf(e.getCause()));
-      } catch (TimeoutException e) {
-        return HealthCheck.Result.down("no answer within " + TIMEOUT.toMillis() + " ms");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return HealthCheck.Result.down("interrupted");
-      }
-    };
+    return HealthCheck.awaiting(TIMEOUT, () -> redisson.getBucket(key, StringCodec.INSTANCE).isExistsAsync().toCompletableFuture(),
+        (exists, ms) -> "answered in " + ms + " ms");
   }
 }
