@@ -193,30 +193,25 @@ public final class CronSchedule implements Schedule {
 
   /** The overlap whose second pass holds {@code instant}, or null. */
   private static ZoneOffsetTransition secondPassOf(ZoneRules rules, Instant instant, LocalDateTime local) {
-    if (rules.isFixedOffset()) {
-      return null;
-    }
-    ZoneOffsetTransition transition = rules.getTransition(local);
-    if (transition != null
-        && transition.isOverlap()
-        && rules.getOffset(instant).equals(transition.getOffsetAfter())) {
-      return transition;
-    }
-    return null;
+    return overlapHolding(rules, instant, local, false);
   }
 
   /** The overlap whose first pass holds {@code instant}, or null. */
   private static ZoneOffsetTransition firstPassOf(ZoneRules rules, Instant instant, LocalDateTime local) {
+    return overlapHolding(rules, instant, local, true);
+  }
+
+  /** The overlap {@code local} lies in, if {@code instant} is in its first (or else second) pass; or null. */
+  private static ZoneOffsetTransition overlapHolding(ZoneRules rules, Instant instant, LocalDateTime local, boolean firstPass) {
     if (rules.isFixedOffset()) {
       return null;
     }
     ZoneOffsetTransition transition = rules.getTransition(local);
-    if (transition != null
-        && transition.isOverlap()
-        && rules.getOffset(instant).equals(transition.getOffsetBefore())) {
-      return transition;
+    if (transition == null || !transition.isOverlap()) {
+      return null;
     }
-    return null;
+    ZoneOffset pass = firstPass ? transition.getOffsetBefore() : transition.getOffsetAfter();
+    return rules.getOffset(instant).equals(pass) ? transition : null;
   }
 
   /** Gap times fire at the end of the gap; overlap times at their first occurrence. */
