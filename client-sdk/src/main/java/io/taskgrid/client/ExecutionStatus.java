@@ -1,8 +1,9 @@
 package io.taskgrid.client;
 
 /**
- * Where an execution is in its life. {@link #PENDING} and {@link #RUNNING} are transient; the
- * others are terminal: once an execution reaches one it never changes again.
+ * Where an execution is in its life. {@link #PENDING}, {@link #RUNNING}, {@link #RETRY_SCHEDULED}
+ * and {@link #QUEUED} are transient; the others are terminal: once an execution reaches one it
+ * never changes again.
  */
 public enum ExecutionStatus {
   /** Accepted and durably queued; no worker has started it yet. */
@@ -17,17 +18,36 @@ public enum ExecutionStatus {
    */
   FAILED,
   /** The handler ran past its timeout and was interrupted. Terminal. */
-  TIMEOUT;
+  TIMEOUT,
+  /**
+   * It was decided not to run it; {@link ExecutionInfo#reason()} says why ({@code
+   * previous_instance_running}, {@code queue_full}, {@code rate_limited}, {@code misfire}).
+   * Terminal.
+   */
+  SKIPPED,
+  /**
+   * Cancelled ({@link ExecutionInfo#reason()} {@code cancelled}) or replaced by a newer execution of
+   * its concurrency key ({@code replaced}); a running handler was interrupted. Terminal.
+   */
+  CANCELLED,
+  /**
+   * An attempt failed and the retry policy allows another; it waits durably until {@link
+   * ExecutionInfo#nextAttemptAt()}.
+   */
+  RETRY_SCHEDULED,
+  /** Waiting, without a worker slot, for a permit of its concurrency key or for its rate budget. */
+  QUEUED;
 
   /**
    * Whether an execution in this status can still change.
    *
-   * @return true for {@link #SUCCEEDED}, {@link #FAILED} and {@link #TIMEOUT}
+   * @return true for {@link #SUCCEEDED}, {@link #FAILED}, {@link #TIMEOUT}, {@link #SKIPPED} and
+   *     {@link #CANCELLED}
    */
   public boolean isTerminal() {
     return switch (this) {
-      case PENDING, RUNNING -> false;
-      case SUCCEEDED, FAILED, TIMEOUT -> true;
+      case PENDING, RUNNING, RETRY_SCHEDULED, QUEUED -> false;
+      case SUCCEEDED, FAILED, TIMEOUT, SKIPPED, CANCELLED -> true;
     };
   }
 }

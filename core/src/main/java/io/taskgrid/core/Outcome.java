@@ -14,6 +14,8 @@ public sealed interface Outcome {
       case Succeeded s -> ExecutionStatus.SUCCEEDED;
       case Failed f -> ExecutionStatus.FAILED;
       case TimedOut t -> ExecutionStatus.TIMEOUT;
+      case Skipped s -> ExecutionStatus.SKIPPED;
+      case Cancelled c -> ExecutionStatus.CANCELLED;
     };
   }
 
@@ -26,6 +28,28 @@ public sealed interface Outcome {
     public static final String INVALID_PAYLOAD = "taskgrid.InvalidPayload";
     /** The handler returned a result over the worker's limit. */
     public static final String RESULT_TOO_LARGE = "taskgrid.ResultTooLarge";
+    /** The handler's circuit breaker was open: the handler was not called. Retried by the retry policy. */
+    public static final String CIRCUIT_OPEN = "taskgrid.CircuitOpen";
+    /** The task message carried a policy the worker cannot apply (written by hand to Kafka). */
+    public static final String INVALID_POLICY = "taskgrid.InvalidPolicy";
+  }
+
+  /**
+   * It was decided not to run the execution; {@code reason} is one of the constants here. {@code
+   * startedAt} and {@code finishedAt} are both the moment of the decision.
+   */
+  record Skipped(Instant startedAt, Instant finishedAt, String reason) implements Outcome {
+    public static final String PREVIOUS_INSTANCE_RUNNING = "previous_instance_running";
+    public static final String QUEUE_FULL = "queue_full";
+    public static final String RATE_LIMITED = "rate_limited";
+    public static final String MISFIRE = "misfire";
+  }
+
+  /** The execution was cancelled ({@code reason} "cancelled") or replaced ("replaced"); a running handler was interrupted. */
+  record Cancelled(Instant startedAt, Instant finishedAt, String reason) implements Outcome {
+    public static final String ERROR_TYPE = "taskgrid.Cancelled";
+    public static final String CANCELLED = "cancelled";
+    public static final String REPLACED = "replaced";
   }
 
   /** The handler ran past its deadline and was interrupted; {@code message} says which limit it broke. */

@@ -1,11 +1,13 @@
 package io.taskgrid.core;
 
+import io.taskgrid.core.policy.ExecutionPolicy;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * A validated request to run a handler once: what SubmitTask accepts once every field has been
- * checked. {@code timeout} is already resolved (never zero: the default is applied).
+ * checked. {@code timeout} is already resolved (never zero: the default is applied); {@code policy}
+ * holds only the parts the request set (the others fall back to the handler's defaults on workers).
  */
 public record TaskSpec(
     HandlerName handler,
@@ -13,10 +15,12 @@ public record TaskSpec(
     Duration timeout,
     Priority priority,
     Labels labels,
-    Optional<IdempotencyKey> idempotencyKey) {
+    Optional<IdempotencyKey> idempotencyKey,
+    ExecutionPolicy policy) {
 
   public TaskSpec {
-    if (handler == null || payload == null || timeout == null || priority == null || labels == null || idempotencyKey == null) {
+    if (handler == null || payload == null || timeout == null || priority == null || labels == null || idempotencyKey == null
+        || policy == null) {
       throw new NullPointerException("TaskSpec fields must not be null");
     }
   }
@@ -40,7 +44,12 @@ public record TaskSpec(
     Duration resolved = resolveTimeout(timeout, limits);
     Optional<IdempotencyKey> key =
         idempotencyKey == null || idempotencyKey.isEmpty() ? Optional.empty() : Optional.of(new IdempotencyKey(idempotencyKey));
-    return new TaskSpec(name, body, resolved, priority == null ? Priority.MEDIUM : priority, new Labels(labels), key);
+    return new TaskSpec(name, body, resolved, priority == null ? Priority.MEDIUM : priority, new Labels(labels), key, ExecutionPolicy.NONE);
+  }
+
+  /** The same spec with {@code value} as its execution policy. */
+  public TaskSpec withPolicy(ExecutionPolicy value) {
+    return new TaskSpec(handler, payload, timeout, priority, labels, idempotencyKey, value);
   }
 
   private static Duration resolveTimeout(Duration timeout, SubmissionLimits limits) {

@@ -70,6 +70,10 @@ public final class Convert {
       case EXECUTION_STATUS_SUCCEEDED -> ExecutionStatus.SUCCEEDED;
       case EXECUTION_STATUS_FAILED -> ExecutionStatus.FAILED;
       case EXECUTION_STATUS_TIMEOUT -> ExecutionStatus.TIMEOUT;
+      case EXECUTION_STATUS_SKIPPED -> ExecutionStatus.SKIPPED;
+      case EXECUTION_STATUS_CANCELLED -> ExecutionStatus.CANCELLED;
+      case EXECUTION_STATUS_RETRY_SCHEDULED -> ExecutionStatus.RETRY_SCHEDULED;
+      case EXECUTION_STATUS_QUEUED -> ExecutionStatus.QUEUED;
     };
   }
 

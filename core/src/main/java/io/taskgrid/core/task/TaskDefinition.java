@@ -5,6 +5,7 @@ import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.Labels;
 import io.taskgrid.core.Payload;
 import io.taskgrid.core.Priority;
+import io.taskgrid.core.policy.ExecutionPolicy;
 import io.taskgrid.core.schedule.EverySchedule;
 import io.taskgrid.core.schedule.MisfirePolicy;
 import io.taskgrid.core.schedule.OnceSchedule;
@@ -25,6 +26,7 @@ import java.util.SortedSet;
  *
  * @param zone the time zone of the trigger; empty means the cluster's default zone
  * @param timeout the time limit of one attempt; empty means the cluster's default
+ * @param policy retries, concurrency, rate limit and breaker key of each execution
  */
 public record TaskDefinition(
     TaskId id,
@@ -41,7 +43,8 @@ public record TaskDefinition(
     MisfirePolicy misfirePolicy,
     Duration jitter,
     Optional<Duration> timeout,
-    Priority priority) {
+    Priority priority,
+    ExecutionPolicy policy) {
 
   public TaskDefinition {
     Objects.requireNonNull(id, "id");
@@ -61,6 +64,7 @@ public record TaskDefinition(
     Objects.requireNonNull(jitter, "jitter");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(priority, "priority");
+    Objects.requireNonNull(policy, "policy");
   }
 
   /** The zone the trigger is read in. */
@@ -97,7 +101,15 @@ public record TaskDefinition(
   /** The same definition with {@code enabled} changed. */
   public TaskDefinition withEnabled(boolean value) {
     return new TaskDefinition(
-        id, name, description, handler, payload, trigger, zone, value, tags, category, metadata, misfirePolicy, jitter, timeout, priority);
+        id, name, description, handler, payload, trigger, zone, value, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
+        policy);
+  }
+
+  /** The same definition with {@code value} as its execution policy. */
+  public TaskDefinition withPolicy(ExecutionPolicy value) {
+    return new TaskDefinition(
+        id, name, description, handler, payload, trigger, zone, enabled, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
+        value);
   }
 
   /** Metadata limits are those of execution labels. */

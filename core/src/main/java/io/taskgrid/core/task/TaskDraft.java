@@ -128,7 +128,8 @@ public record TaskDraft(
         policy,
         jitterValue,
         limit,
-        priority == null ? Priority.MEDIUM : priority);
+        priority == null ? Priority.MEDIUM : priority,
+        io.taskgrid.core.policy.ExecutionPolicy.NONE);
   }
 
   private Trigger trigger(ZoneId zone) {

@@ -159,6 +159,8 @@ public final class ExecutionTracing {
         span.addEvent("deadline passed; handler interrupted");
         span.setStatus(StatusCode.ERROR, t.message());
       }
+      case Outcome.Skipped sk -> span.addEvent("skipped: " + sk.reason());
+      case Outcome.Cancelled c -> span.addEvent("cancelled: " + c.reason());
     }
     span.end();
   }
@@ -195,10 +197,6 @@ public final class ExecutionTracing {
   }
 
   static String outcomeName(Outcome o) {
-    return switch (o) {
-      case Outcome.Succeeded s -> "SUCCEEDED";
-      case Outcome.Failed f -> "FAILED";
-      case Outcome.TimedOut t -> "TIMEOUT";
-    };
+    return o.status().name();
   }
 }

@@ -166,6 +166,8 @@ public final class HandlerRunner implements AutoCloseable {
         case Outcome.Succeeded s -> events.info("Execution {} SUCCEEDED in {} ms{}", run.executionId(), ms, trace);
         case Outcome.Failed f -> events.info("Execution {} FAILED in {} ms: {}: {}{}", run.executionId(), ms, f.errorType(), f.message(), trace);
         case Outcome.TimedOut t -> events.info("Execution {} TIMEOUT after {} ms{}", run.executionId(), ms, trace);
+        case Outcome.Skipped sk -> events.info("Execution {} SKIPPED: {}{}", run.executionId(), sk.reason(), trace);
+        case Outcome.Cancelled c -> events.info("Execution {} CANCELLED after {} ms: {}{}", run.executionId(), ms, c.reason(), trace);
       }
     } finally {
       ExecutionTracing.clearMdc();

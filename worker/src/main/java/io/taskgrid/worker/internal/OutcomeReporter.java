@@ -162,6 +162,9 @@ public final class OutcomeReporter implements AutoCloseable {
           .setError(ErrorInfo.newBuilder().setType(f.errorType()).setMessage(f.message() == null ? "" : f.message()));
       case Outcome.TimedOut t -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_TIMEOUT)
           .setError(ErrorInfo.newBuilder().setType(Outcome.TimedOut.ERROR_TYPE).setMessage(t.message()));
+      case Outcome.Skipped sk -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_SKIPPED).setReason(sk.reason());
+      case Outcome.Cancelled c -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_CANCELLED).setReason(c.reason())
+          .setError(ErrorInfo.newBuilder().setType(Outcome.Cancelled.ERROR_TYPE).setMessage("execution " + c.reason()));
     }
     return b.build();
   }

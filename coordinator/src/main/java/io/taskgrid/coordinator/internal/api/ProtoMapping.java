@@ -3,6 +3,7 @@ package io.taskgrid.coordinator.internal.api;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import io.taskgrid.coordinator.internal.policy.PolicyMapping;
 import io.taskgrid.coordinator.internal.store.ExecutionRecord;
 import io.taskgrid.core.ExecutionStatus;
 import io.taskgrid.core.InvalidArgumentException;
@@ -24,7 +25,9 @@ public final class ProtoMapping {
   public static TaskSpec toSpec(SubmitTaskRequest r, SubmissionLimits limits) {
     Payload payload = r.hasPayload() ? toPayload(r.getPayload()) : Payload.EMPTY;
     java.time.Duration timeout = r.hasTimeout() ? toDuration("timeout", r.getTimeout()) : null;
-    return TaskSpec.validate(r.getHandler(), payload, timeout, toPriority(r.getPriorityValue()), r.getLabelsMap(), r.getIdempotencyKey(), limits);
+    TaskSpec spec = TaskSpec.validate(r.getHandler(), payload, timeout, toPriority(r.getPriorityValue()), r.getLabelsMap(),
+        r.getIdempotencyKey(), limits);
+    return r.hasPolicy() ? spec.withPolicy(PolicyMapping.fromProto(r.getPolicy(), spec.handler().value(), null)) : spec;
   }
 
   public static Priority toPriority(int value) {
@@ -55,6 +58,10 @@ public final class ProtoMapping {
       case SUCCEEDED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_SUCCEEDED;
       case FAILED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_FAILED;
       case TIMEOUT -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_TIMEOUT;
+      case SKIPPED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_SKIPPED;
+      case CANCELLED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_CANCELLED;
+      case RETRY_SCHEDULED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_RETRY_SCHEDULED;
+      case QUEUED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_QUEUED;
     };
   }
 
@@ -133,7 +140,10 @@ public final class ProtoMapping {
           toPayload(o.getResult()));
       case EXECUTION_STATUS_FAILED -> new Outcome.Failed(started, finished, o.getError().getType(), o.getError().getMessage());
       case EXECUTION_STATUS_TIMEOUT -> new Outcome.TimedOut(started, finished, o.getError().getMessage());
-      default -> throw new InvalidArgumentException(field + ".status", "must be SUCCEEDED, FAILED or TIMEOUT, got " + o.getStatus());
+      case EXECUTION_STATUS_SKIPPED -> new Outcome.Skipped(started, finished, o.getReason());
+      case EXECUTION_STATUS_CANCELLED -> new Outcome.Cancelled(started, finished, o.getReason().isEmpty() ? Outcome.Cancelled.CANCELLED : o.getReason());
+      default -> throw new InvalidArgumentException(field + ".status", "must be SUCCEEDED, FAILED, TIMEOUT, SKIPPED or CANCELLED, got "
+          + o.getStatus());
     };
   }
 }

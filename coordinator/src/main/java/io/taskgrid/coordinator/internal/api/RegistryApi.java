@@ -52,7 +52,7 @@ final class RegistryApi {
 
   TaskDefinition definition(io.taskgrid.proto.v1.TaskDefinition proto) {
     try {
-      return RegistryCodec.toDraft(proto).validate(limits, defaultZone);
+      return RegistryCodec.toDefinition(proto, limits, defaultZone);
     } catch (InvalidArgumentException e) {
       throw e.under("task");
     }

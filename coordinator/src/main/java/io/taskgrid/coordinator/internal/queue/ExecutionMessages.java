@@ -1,6 +1,7 @@
 package io.taskgrid.coordinator.internal.queue;
 
 import io.taskgrid.coordinator.internal.api.ProtoMapping;
+import io.taskgrid.coordinator.internal.policy.PolicyMapping;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.NewExecution;
 import io.taskgrid.core.Labels;
 import io.taskgrid.core.Payload;
@@ -30,7 +31,7 @@ public final class ExecutionMessages {
   /** The message of a submitted (or any) execution. */
   public static TaskMessage toMessage(NewExecution e) {
     TaskSpec s = e.spec();
-    return TaskMessage.newBuilder()
+    TaskMessage.Builder b = TaskMessage.newBuilder()
         .setExecutionId(e.executionId())
         .setHandler(s.handler().value())
         .setPayload(ProtoMapping.toProto(s.payload()))
@@ -39,8 +40,9 @@ public final class ExecutionMessages {
         .setEnqueuedAt(ProtoMapping.toProto(e.submittedAt()))
         .setPriority(ProtoMapping.toProto(s.priority()))
         .putAllLabels(s.labels().values())
-        .setIdempotencyKey(s.idempotencyKey().map(k -> k.value()).orElse(""))
-        .build();
+        .setIdempotencyKey(s.idempotencyKey().map(k -> k.value()).orElse(""));
+    if (!s.policy().isEmpty()) b.setPolicy(PolicyMapping.toProto(s.policy()));
+    return b.build();
   }
 
   /**
@@ -59,7 +61,7 @@ public final class ExecutionMessages {
     event.ifPresent(ev -> labels.put(EVENT_LABEL, ev.getName()));
     var d = task.definition();
     TaskSpec spec = new TaskSpec(d.handler(), payload, d.timeout().orElse(limits.defaultTimeout()), d.priority(), new Labels(labels),
-        Optional.empty());
+        Optional.empty(), d.policy());
     return new NewExecution(executionId, spec, now);
   }
 

@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.registry;
 
+import io.taskgrid.coordinator.internal.policy.PolicyMapping;
 import io.taskgrid.coordinator.internal.api.ProtoMapping;
 import io.taskgrid.core.Durations;
 import io.taskgrid.core.SubmissionLimits;
@@ -22,6 +23,16 @@ public final class RegistryCodec {
   private static final SubmissionLimits STORED = new SubmissionLimits(Integer.MAX_VALUE, Duration.ofMinutes(5), Duration.ofDays(3650), 1);
 
   private RegistryCodec() {}
+
+  /**
+   * Validates a definition a client sent (or one stored earlier, with {@code limits} {@link
+   * #STORED}); a bad field is an InvalidArgumentException naming it relative to the definition.
+   */
+  public static TaskDefinition toDefinition(io.taskgrid.proto.v1.TaskDefinition d, SubmissionLimits limits, ZoneId defaultZone) {
+    TaskDefinition definition = toDraft(d).validate(limits, defaultZone);
+    if (!d.hasPolicy()) return definition;
+    return definition.withPolicy(PolicyMapping.fromProto(d.getPolicy(), definition.handler().value(), definition.id().value()));
+  }
 
   /** The draft a client sent; validation turns it into a definition. */
   public static TaskDraft toDraft(io.taskgrid.proto.v1.TaskDefinition d) {
@@ -83,6 +94,7 @@ public final class RegistryCodec {
     }
     if (!d.jitter().isZero()) b.setJitter(ProtoMapping.toProto(d.jitter()));
     d.timeout().ifPresent(x -> b.setTimeout(ProtoMapping.toProto(x)));
+    if (!d.policy().isEmpty()) b.setPolicy(PolicyMapping.toProto(d.policy()));
     return b.build();
   }
 
@@ -99,7 +111,7 @@ public final class RegistryCodec {
 
   /** Reads a stored task; {@code defaultZone} only matters for definitions without a zone. */
   public static RegisteredTask fromRecord(TaskRecord r, ZoneId defaultZone) {
-    TaskDefinition d = toDraft(r.getDefinition()).validate(STORED, defaultZone);
+    TaskDefinition d = toDefinition(r.getDefinition(), STORED, defaultZone);
     // the three instants are often equal: one object then, which a million tasks notice
     Instant created = ProtoMapping.toInstant("created_at", r.getCreatedAt());
     Instant updated = r.getUpdatedAt().equals(r.getCreatedAt()) ? created : ProtoMapping.toInstant("updated_at", r.getUpdatedAt());

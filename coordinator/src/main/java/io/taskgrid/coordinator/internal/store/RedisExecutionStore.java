@@ -260,6 +260,11 @@ public final class RedisExecutionStore implements ExecutionStore {
             errorType = Outcome.TimedOut.ERROR_TYPE;
             errorMessage = t.message();
           }
+          case Outcome.Skipped sk -> errorMessage = sk.reason();
+          case Outcome.Cancelled c -> {
+            errorType = Outcome.Cancelled.ERROR_TYPE;
+            errorMessage = c.reason();
+          }
         }
         packed.add(r.executionId()).add(o.status().name()).add(r.attempt()).add(o.startedAt().toEpochMilli())
             .add(o.finishedAt().toEpochMilli()).add(r.workerId()).add(result).add(resultType).add(errorType)
