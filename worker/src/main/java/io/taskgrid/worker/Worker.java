@@ -250,7 +250,7 @@ public final class Worker implements AutoCloseable {
   /** Collects handlers and builds a {@link Worker}. */
   public static final class Builder {
     private final WorkerConfig config;
-    private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
+    private final Map<String, HandlerRegistry.Registered> handlers = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private Metrics metrics;
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
@@ -261,9 +261,20 @@ public final class Worker implements AutoCloseable {
 
     /** Registers {@code handler} under {@code name}; names must be unique. */
     public Builder handler(String name, TaskHandler handler) {
+      return handler(name, HandlerOptions.NONE, handler);
+    }
+
+    /**
+     * Registers {@code handler} under {@code name} with its defaults (retry, concurrency and rate
+     * policies used when a task or submission does not set them); names must be unique.
+     */
+    public Builder handler(String name, HandlerOptions options, TaskHandler handler) {
       new HandlerName(name);
       Objects.requireNonNull(handler, "handler");
-      if (handlers.putIfAbsent(name, handler) != null) throw new IllegalArgumentException("handler " + name + " registered twice");
+      Objects.requireNonNull(options, "options");
+      if (handlers.putIfAbsent(name, new HandlerRegistry.Registered(handler, options)) != null) {
+        throw new IllegalArgumentException("handler " + name + " registered twice");
+      }
       return this;
     }
 

@@ -1,20 +1,30 @@
 package io.taskgrid.worker.internal;
 
+import io.taskgrid.worker.HandlerOptions;
 import io.taskgrid.worker.TaskHandler;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The handlers a worker can run, by name. Immutable once the worker is built. */
+/** The handlers a worker can run, by name, with their defaults. Immutable once the worker is built. */
 public final class HandlerRegistry {
-  private final Map<String, TaskHandler> handlers;
+  /** A handler and its defaults. */
+  public record Registered(TaskHandler handler, HandlerOptions options) {}
 
-  public HandlerRegistry(Map<String, TaskHandler> handlers) {
+  private final Map<String, Registered> handlers;
+
+  public HandlerRegistry(Map<String, Registered> handlers) {
     this.handlers = Map.copyOf(handlers);
   }
 
   public Optional<TaskHandler> find(String name) {
-    return Optional.ofNullable(handlers.get(name));
+    return Optional.ofNullable(handlers.get(name)).map(Registered::handler);
+  }
+
+  /** The handler's defaults; {@link HandlerOptions#NONE} for a handler this worker does not have. */
+  public HandlerOptions options(String name) {
+    Registered r = handlers.get(name);
+    return r == null ? HandlerOptions.NONE : r.options();
   }
 
   /** Sorted names, for messages. */
