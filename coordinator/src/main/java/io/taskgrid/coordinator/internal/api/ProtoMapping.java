@@ -3,7 +3,7 @@ package io.taskgrid.coordinator.internal.api;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
-import io.taskgrid.coordinator.internal.policy.PolicyMapping;
+import io.taskgrid.wire.PolicyMapping;
 import io.taskgrid.coordinator.internal.store.ExecutionRecord;
 import io.taskgrid.core.ExecutionStatus;
 import io.taskgrid.core.InvalidArgumentException;

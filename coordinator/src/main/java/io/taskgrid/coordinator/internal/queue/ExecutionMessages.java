@@ -1,7 +1,7 @@
 package io.taskgrid.coordinator.internal.queue;
 
 import io.taskgrid.coordinator.internal.api.ProtoMapping;
-import io.taskgrid.coordinator.internal.policy.PolicyMapping;
+import io.taskgrid.wire.PolicyMapping;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.NewExecution;
 import io.taskgrid.core.Labels;
 import io.taskgrid.core.Payload;

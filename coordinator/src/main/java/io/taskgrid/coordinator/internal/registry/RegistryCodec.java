@@ -1,6 +1,6 @@
 package io.taskgrid.coordinator.internal.registry;
 
-import io.taskgrid.coordinator.internal.policy.PolicyMapping;
+import io.taskgrid.wire.PolicyMapping;
 import io.taskgrid.coordinator.internal.api.ProtoMapping;
 import io.taskgrid.core.Durations;
 import io.taskgrid.core.SubmissionLimits;

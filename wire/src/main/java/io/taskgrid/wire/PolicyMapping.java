@@ -1,4 +1,4 @@
-package io.taskgrid.coordinator.internal.policy;
+package io.taskgrid.wire;
 
 import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.TimeBounds;
