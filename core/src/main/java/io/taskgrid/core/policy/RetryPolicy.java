@@ -88,14 +88,7 @@ public record RetryPolicy(
           + nonRetryableErrors.size());
     }
     int i = 0;
-    for (String type : nonRetryableErrors) {
-      if (type == null || type.isEmpty() || type.length() > 200 || !type.matches("[A-Za-z_$][A-Za-z0-9_$.]*")) {
-        throw new InvalidArgumentException("retry.non_retryable_errors[" + i + "]",
-            "must be an error type such as java.io.IOException or taskgrid.Timeout (at most 200 characters), got "
-                + InvalidArgumentException.quote(type));
-      }
-      i++;
-    }
+    for (String type : nonRetryableErrors) checkErrorType(i++, type);
     nonRetryableErrors = Set.copyOf(new TreeSet<>(nonRetryableErrors));
   }
 
@@ -116,7 +109,23 @@ public record RetryPolicy(
         max,
         jitter,
         maxDuration == null || maxDuration.isZero() ? Optional.empty() : Optional.of(maxDuration),
-        nonRetryableErrors == null ? Set.of() : Set.copyOf(new TreeSet<>(nonRetryableErrors)));
+        nonRetryableErrors(nonRetryableErrors));
+  }
+
+  /** The types checked in the order given, so a message names the index the caller wrote. */
+  private static Set<String> nonRetryableErrors(Collection<String> given) {
+    if (given == null) return Set.of();
+    int i = 0;
+    for (String type : given) checkErrorType(i++, type);
+    return Set.copyOf(new TreeSet<>(given));
+  }
+
+  private static void checkErrorType(int index, String type) {
+    if (type == null || type.isEmpty() || type.length() > 200 || !type.matches("[A-Za-z_$][A-Za-z0-9_$.]*")) {
+      throw new InvalidArgumentException("retry.non_retryable_errors[" + index + "]",
+          "must be an error type such as java.io.IOException or taskgrid.Timeout (at most 200 characters), got "
+              + InvalidArgumentException.quote(type));
+    }
   }
 
   /** Whether this policy ever retries. */
