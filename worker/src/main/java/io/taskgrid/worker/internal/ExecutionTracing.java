@@ -139,10 +139,10 @@ public final class ExecutionTracing {
   void startAttempt(Run run) {
     if (!on) return;
     TaskMessage m = run.message();
-    // the handler is in the name, the task on the parent: every span of an execution costs export bytes
+    // the handler is in the name, the execution and task on the parent (the process span): every
+    // attribute of every span is exported, and the execution id is the longest of them
     run.attemptSpan(tracer.spanBuilder("attempt " + m.getHandler())
         .setParent(Context.root().with(run.processSpan()))
-        .setAttribute(ExecutionAttributes.EXECUTION_ID, m.getExecutionId())
         .setAttribute(ExecutionAttributes.ATTEMPT, (long) run.attempt())
         .startSpan());
   }

@@ -71,8 +71,8 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     for (Outcome o : request.getOutcomesList()) {
       if (o.getTraceContextCount() == 0) continue;
       Span span = tracer.spanBuilder("taskgrid.record_outcome")
+          // the execution id is on the parent (the worker's process span), as in every span under it
           .setParent(TraceContexts.extract(openTelemetry, o.getTraceContextMap()))
-          .setAttribute(ExecutionAttributes.EXECUTION_ID, o.getExecutionId())
           .setAttribute(ExecutionAttributes.OUTCOME, o.getStatus().name().replace("EXECUTION_STATUS_", ""))
           .setAttribute(ExecutionAttributes.WORKER_ID, request.getWorkerId())
           .startSpan();
