@@ -52,7 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * exports over OTLP/gRPC (batch span processor) to a no-op trace endpoint in this JVM (it takes the
  * bytes and answers), so the cost of tracing and exporting is measured, a collector's is not.
  * Environment: {@code BENCH_TASKS} per round (default 30000), {@code BENCH_ROUNDS} pairs (default 4), after one unmeasured round of each.
- * Pairs run off-on, then on-off, and so on.
+ * Pairs run off-on, then on-off, and so on. {@code BENCH_TRACING=off} runs the "off" rounds only: to
+ * compare the untraced throughput of two builds, run it in each, alternately.
  */
 public final class TracingBenchmark {
   private TracingBenchmark() {}
@@ -61,6 +62,7 @@ public final class TracingBenchmark {
     Path report = Path.of(args.length > 0 ? args[0] : "tracing-benchmark-report.md");
     int tasks = Integer.parseInt(System.getenv().getOrDefault("BENCH_TASKS", "30000"));
     int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "4"));
+    boolean offOnly = "off".equalsIgnoreCase(System.getenv("BENCH_TRACING"));
     AtomicLong received = new AtomicLong();
     Server endpoint = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(noopTraceService(received)).build().start();
     List<Double> off = new ArrayList<>();
@@ -71,13 +73,14 @@ public final class TracingBenchmark {
     try (KafkaProcess kafka = KafkaProcess.start(); RedisProcess redis = RedisProcess.start()) {
       // the JIT compiles both paths before anything is measured
       round("warm-off", kafka, redis, tasks, null);
-      round("warm-on", kafka, redis, tasks, otlp);
+      if (!offOnly) round("warm-on", kafka, redis, tasks, otlp);
       SPANS.reset();
       BY_NAME.clear();
       // off-on, then on-off: whatever drifts during the run (JIT, the machine's other load) favours neither
       for (int r = 0; r < rounds; r++) {
         boolean offFirst = r % 2 == 0;
-        if (offFirst) off.add(round("off-" + r, kafka, redis, tasks, null));
+        if (offFirst || offOnly) off.add(round("off-" + r, kafka, redis, tasks, null));
+        if (offOnly) continue;
         long before = received.get();
         long ended = SPANS.sum();
         on.add(round("on-" + r, kafka, redis, tasks, otlp));
@@ -88,12 +91,26 @@ public final class TracingBenchmark {
     } finally {
       endpoint.shutdownNow();
     }
+    if (offOnly) {
+      String text = String.format(Locale.ROOT, "Tracing off only, %d rounds of %d tasks: %s tasks/s, mean %.0f; CPU per task %s µs%n",
+          rounds, tasks, off.stream().map(d -> String.format(Locale.ROOT, "%.0f", d)).toList(), off.stream().mapToDouble(d -> d).average().orElse(0),
+          CPU_PER_TASK.entrySet().stream().filter(e -> e.getKey().startsWith("off-")).map(e -> String.format(Locale.ROOT, "%.0f", e.getValue())).toList());
+      System.out.println(text);
+      Files.writeString(report, text);
+      System.exit(0);
+    }
     double offMean = off.stream().mapToDouble(d -> d).average().orElse(0);
     double onMean = on.stream().mapToDouble(d -> d).average().orElse(0);
+    double offCpu = 0;
+    double onCpu = 0;
     StringBuilder rows = new StringBuilder();
     for (int r = 0; r < rounds; r++) {
-      rows.append(String.format(Locale.ROOT, "| %d | %.0f tasks/s | %.0f tasks/s | %d (%.1f per task), %.1f MB exported |%n", r + 1,
-          off.get(r), on.get(r), spans.get(r), spans.get(r) / (double) (tasks + 10_000), bytes.get(r) / 1e6));
+      double offR = CPU_PER_TASK.get("off-" + r);
+      double onR = CPU_PER_TASK.get("on-" + r);
+      offCpu += offR / rounds;
+      onCpu += onR / rounds;
+      rows.append(String.format(Locale.ROOT, "| %d | %.0f tasks/s | %.0f tasks/s | %.0f µs | %.0f µs | %d (%.1f per task), %.1f MB exported |%n",
+          r + 1, off.get(r), on.get(r), offR, onR, spans.get(r), spans.get(r) / (double) (tasks + 10_000), bytes.get(r) / 1e6));
     }
     Runtime rt = Runtime.getRuntime();
     String text = String.format(Locale.ROOT, """
@@ -104,14 +121,16 @@ public final class TracingBenchmark {
         submit to result delivered. One unmeasured round of each first; then pairs, off-on and on-off in turn. "On": always-on sampling in coordinator, worker and client, OTLP/gRPC export (batch
         span processor) to a no-op trace endpoint in this JVM (it reads the bytes and answers; it decodes nothing).
 
-        | round | tracing off | tracing on | spans ended and exported (warm-up included) |
-        |---|---|---|---|
+        | round | tracing off | tracing on | CPU per task, off | CPU per task, on | spans ended and exported (warm-up included) |
+        |---|---|---|---|---|---|
         %s
         Mean: off %.0f tasks/s, on %.0f tasks/s: tracing costs %.1f%% of throughput.
+        CPU per task (this JVM, Kafka and Redis; the measured part of each round): off %.0f µs, on %.0f µs: tracing adds
+        %.1f%%, which costs %.1f%% of the throughput of a machine whose CPU is the limit (as here).
 
         Spans by name over all "on" rounds: %s
         """, rt.availableProcessors(), rt.maxMemory() >> 20, System.getProperty("java.version"), tasks, rows, offMean, onMean,
-        100 * (1 - onMean / offMean), BY_NAME);
+        100 * (1 - onMean / offMean), offCpu, onCpu, 100 * (onCpu / offCpu - 1), 100 * (1 - offCpu / onCpu), BY_NAME);
     System.out.println(text);
     Files.writeString(report, text);
     System.out.println("Report written to " + report);
@@ -137,13 +156,32 @@ public final class TracingBenchmark {
         System.out.printf("Round %s: warm-up, 10000 tasks%n", name);
         Benchmark.throughput(client, 10_000);
         System.out.printf("Round %s: %d tasks%n", name, tasks);
-        return Benchmark.throughput(client, tasks);
+        long cpuBefore = cpuNanos();
+        double perSecond = Benchmark.throughput(client, tasks);
+        CPU_PER_TASK.put(name, (cpuNanos() - cpuBefore) / 1e3 / tasks);
+        return perSecond;
       }
     } finally {
       for (OpenTelemetrySdk s : new OpenTelemetrySdk[] {coordinatorSdk, workerSdk, clientSdk}) {
         if (s != null) s.close(); // flushes what is queued
       }
     }
+  }
+
+  /** Microseconds of CPU per task of each round (this JVM, Kafka and Redis), by round name. */
+  private static final Map<String, Double> CPU_PER_TASK = new ConcurrentSkipListMap<>();
+
+  /**
+   * CPU time used so far by this JVM and its child processes (Kafka, Redis). Unlike throughput,
+   * barely moved by what else runs on the machine: the cost of tracing in CPU per task is the
+   * figure to trust when the machine is shared.
+   */
+  private static long cpuNanos() {
+    long sum = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
+      sum += child.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+    return sum;
   }
 
   private static final LongAdder SPANS = new LongAdder();

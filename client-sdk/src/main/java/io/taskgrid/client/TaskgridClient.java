@@ -4,6 +4,7 @@ import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerProvider;
@@ -93,6 +94,9 @@ public final class TaskgridClient implements AutoCloseable {
 
   private static final Pattern TASK_INDEX = Pattern.compile("^tasks\\[(\\d+)]");
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+  // keys as constants: each caches its UTF-8 form, which the OTLP exporter writes for every span
+  private static final AttributeKey<String> EXECUTION_ID = AttributeKey.stringKey("taskgrid.execution.id");
+  private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("taskgrid.outcome");
 
   private final ManagedChannel channel;
   private final ExecutorService channelExecutor; // null when the caller supplied the channel
@@ -293,8 +297,8 @@ public final class TaskgridClient implements AutoCloseable {
     java.time.Instant now = java.time.Instant.now();
     java.time.Instant from = info.finishedAtIfAny().filter(t -> t.isBefore(now)).orElse(now);
     Span span = tracer.spanBuilder("taskgrid.result_delivery").setParent(caller).setStartTimestamp(from)
-        .setAttribute("taskgrid.execution.id", info.executionId())
-        .setAttribute("taskgrid.outcome", info.status().name())
+        .setAttribute(EXECUTION_ID, info.executionId())
+        .setAttribute(OUTCOME, info.status().name())
         .startSpan();
     span.end(now);
   }

@@ -17,6 +17,8 @@ public final class ExecutionAttributes {
   public static final AttributeKey<String> TRIGGER = AttributeKey.stringKey("taskgrid.trigger");
   public static final AttributeKey<String> FIRE_TIME = AttributeKey.stringKey("taskgrid.fire_time");
   public static final AttributeKey<String> EVENT_NAME = AttributeKey.stringKey("taskgrid.event.name");
+  /** The worker that reported an outcome. */
+  public static final AttributeKey<String> WORKER_ID = AttributeKey.stringKey("taskgrid.worker.id");
 
   public static final String MDC_TRACE_ID = "trace_id";
   public static final String MDC_SPAN_ID = "span_id";

@@ -1,7 +1,7 @@
 package io.taskgrid.worker.internal;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -12,6 +12,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.taskgrid.core.Outcome;
 import io.taskgrid.proto.v1.TaskMessage;
 import io.taskgrid.telemetry.ExecutionAttributes;
+import io.taskgrid.telemetry.MessagingAttributes;
 import io.taskgrid.telemetry.Telemetry;
 import io.taskgrid.telemetry.TraceContexts;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ import org.slf4j.MDC;
  * With tracing off every method returns at once and allocates nothing.
  */
 public final class ExecutionTracing {
+  private static final AttributeKey<String> NOT_BEFORE = AttributeKey.stringKey("taskgrid.not_before");
   private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
     @Override
     public Iterable<String> keys(Headers carrier) {
@@ -83,12 +85,12 @@ public final class ExecutionTracing {
     var b = tracer.spanBuilder("process " + record.topic())
         .setParent(parent)
         .setSpanKind(SpanKind.CONSUMER)
-        .setAttribute("messaging.system", "kafka")
-        .setAttribute("messaging.operation.type", "process")
-        .setAttribute("messaging.operation.name", "process")
-        .setAttribute("messaging.destination.name", record.topic())
-        .setAttribute("messaging.destination.partition.id", Integer.toString(record.partition()))
-        .setAttribute("messaging.kafka.offset", record.offset())
+        .setAttribute(MessagingAttributes.SYSTEM, "kafka")
+        .setAttribute(MessagingAttributes.OPERATION_TYPE, "process")
+        .setAttribute(MessagingAttributes.OPERATION_NAME, "process")
+        .setAttribute(MessagingAttributes.DESTINATION_NAME, record.topic())
+        .setAttribute(MessagingAttributes.PARTITION_ID, Integer.toString(record.partition()))
+        .setAttribute(MessagingAttributes.KAFKA_OFFSET, record.offset())
         .setAttribute(ExecutionAttributes.EXECUTION_ID, message.getExecutionId())
         .setAttribute(ExecutionAttributes.HANDLER, message.getHandler());
     if (!message.getTaskId().isEmpty()) b.setAttribute(ExecutionAttributes.TASK_ID, message.getTaskId());
@@ -102,9 +104,9 @@ public final class ExecutionTracing {
   void claimed(Delivery d, ClaimResult result) {
     if (!on || !d.span().isRecording()) return;
     switch (result) {
-      case ClaimResult.Claimed c -> {
+      case ClaimResult.Claimed c -> { // the attempt is the span's attribute: the event needs none
         d.span().setAttribute(ExecutionAttributes.ATTEMPT, (long) c.attempt());
-        d.span().addEvent("claimed", Attributes.of(ExecutionAttributes.ATTEMPT, (long) c.attempt()));
+        d.span().addEvent("claimed");
       }
       case ClaimResult.AlreadyMine m -> d.span().addEvent("redelivered while this worker runs the execution");
       case ClaimResult.Finished f -> d.span().addEvent("execution already finished: " + f.status());
@@ -116,10 +118,8 @@ public final class ExecutionTracing {
   void done(Delivery d, Outcome outcome) {
     Span span = d.span();
     if (!on || !span.isRecording()) return;
-    if (outcome != null) {
-      span.setAttribute(ExecutionAttributes.OUTCOME, outcomeName(outcome));
-      span.addEvent("outcome recorded");
-    }
+    // the span ends when the outcome is recorded: an event saying so would repeat its end
+    if (outcome != null) span.setAttribute(ExecutionAttributes.OUTCOME, outcomeName(outcome));
     span.end();
   }
 
@@ -132,17 +132,17 @@ public final class ExecutionTracing {
   Span startWait(Run run, Instant until) {
     if (!on) return Span.getInvalid();
     return tracer.spanBuilder("taskgrid.wait").setParent(Context.root().with(run.processSpan()))
-        .setAttribute("taskgrid.not_before", until.toString()).startSpan();
+        .setAttribute(NOT_BEFORE, until.toString()).startSpan();
   }
 
   /** Starts the span of {@code run}'s attempt and keeps it in the run. */
   void startAttempt(Run run) {
     if (!on) return;
     TaskMessage m = run.message();
-    // the handler is in the name, the task on the parent: every span of an execution costs export bytes
+    // the handler is in the name, the execution and task on the parent (the process span): every
+    // attribute of every span is exported, and the execution id is the longest of them
     run.attemptSpan(tracer.spanBuilder("attempt " + m.getHandler())
         .setParent(Context.root().with(run.processSpan()))
-        .setAttribute(ExecutionAttributes.EXECUTION_ID, m.getExecutionId())
         .setAttribute(ExecutionAttributes.ATTEMPT, (long) run.attempt())
         .startSpan());
   }

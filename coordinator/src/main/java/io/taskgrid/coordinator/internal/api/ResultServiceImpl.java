@@ -57,9 +57,9 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     List<Span> spans = tracing ? startSpans(request) : List.of();
     var recorded = store.recordOutcomes(outcomes);
     if (!spans.isEmpty()) {
+      // each span ends when its result is recorded and published: an event saying so would repeat its end
       recorded.whenComplete((n, error) -> spans.forEach(span -> {
         if (error != null) span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
-        else span.addEvent("result published");
         span.end();
       }));
     }
@@ -71,10 +71,10 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     for (Outcome o : request.getOutcomesList()) {
       if (o.getTraceContextCount() == 0) continue;
       Span span = tracer.spanBuilder("taskgrid.record_outcome")
+          // the execution id is on the parent (the worker's process span), as in every span under it
           .setParent(TraceContexts.extract(openTelemetry, o.getTraceContextMap()))
-          .setAttribute(ExecutionAttributes.EXECUTION_ID, o.getExecutionId())
           .setAttribute(ExecutionAttributes.OUTCOME, o.getStatus().name().replace("EXECUTION_STATUS_", ""))
-          .setAttribute("taskgrid.worker.id", request.getWorkerId())
+          .setAttribute(ExecutionAttributes.WORKER_ID, request.getWorkerId())
           .startSpan();
       if (span.isRecording()) spans.add(span);
     }

@@ -1,15 +1,21 @@
 package io.taskgrid.coordinator.internal.queue;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.context.Scope;
-import io.opentelemetry.instrumentation.kafkaclients.v2_6.KafkaTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.taskgrid.core.UnavailableException;
+import io.taskgrid.telemetry.MessagingAttributes;
 import io.taskgrid.telemetry.Telemetry;
 import io.taskgrid.telemetry.TraceContexts;
 import io.taskgrid.proto.v1.TaskMessage;
 import io.taskgrid.telemetry.CallTimer;
 import io.taskgrid.telemetry.CoordinatorMeters;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,6 +27,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -29,9 +37,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The producer is idempotent with {@code acks=all}, so an acknowledged message is on every in-sync
  * replica and a retried send never duplicates it.
  *
- * <p>When tracing, the producer is OpenTelemetry's Kafka instrumentation: each send is a {@code
- * publish} span, child of the execution's trace context (carried in the message), whose W3C
- * {@code traceparent} goes in the record's headers.
+ * <p>When tracing, each {@link #enqueue} is one {@code publish <topic>} producer span (messaging
+ * semantic conventions, a batch send), child of the trace context its messages carry (the submit
+ * call's), open until Kafka acknowledged the batch; its W3C {@code traceparent} goes in the headers
+ * of every record of the batch, so each execution's {@code process} span is its child. One span per
+ * batch rather than per record (as OpenTelemetry's Kafka producer instrumentation makes): the
+ * records of a call share its trace, and a span per task would be a fifth of tracing's cost for no
+ * information (the topic, partition and offset are on the {@code process} span). An event published
+ * through the API is a span of its own, whose context goes in the event record's headers.
  */
 public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
   /** Room for the message envelope around the largest payload. */
@@ -43,6 +56,7 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
   private final CallTimer sendTimer;
   private final Map<String, CallTimer> eventTimers = new java.util.concurrent.ConcurrentHashMap<>();
   private final OpenTelemetry openTelemetry;
+  private final Tracer tracer;
   private final boolean tracing;
 
   public KafkaTaskQueue(String bootstrap, String topic, String clientId, int maxPayloadBytes, CoordinatorMeters meters,
@@ -51,13 +65,13 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
     this.meters = meters;
     this.sendTimer = meters.kafkaSend(topic);
     this.openTelemetry = openTelemetry;
+    this.tracer = openTelemetry.getTracer("io.taskgrid.coordinator");
     this.tracing = Telemetry.isTracing(openTelemetry);
     Properties p = KafkaSetup.reliableProducer(bootstrap, clientId, maxPayloadBytes + ENVELOPE_BYTES);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-    KafkaProducer<String, byte[]> kafka = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    this.producer = tracing ? KafkaTelemetry.create(openTelemetry).wrap(kafka) : kafka;
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
   /**
@@ -79,15 +93,16 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
     }
     AtomicInteger remaining = new AtomicInteger(messages.size());
     Map<String, String> lastCarrier = null;
-    io.opentelemetry.context.Context lastContext = null;
-    for (TaskMessage m : messages) {
-      if (tracing && !m.getTraceContextMap().equals(lastCarrier)) { // a batch shares its call's context: parsed once
+    List<Header> headers = null;
+    for (int i = 0; i < messages.size(); i++) {
+      TaskMessage m = messages.get(i);
+      if (tracing && !m.getTraceContextMap().equals(lastCarrier)) { // a batch shares its call's context: one span for it
         lastCarrier = m.getTraceContextMap();
-        lastContext = TraceContexts.extract(openTelemetry, lastCarrier);
+        headers = publishSpan(TraceContexts.extract(openTelemetry, lastCarrier), topic, sameContext(messages, i), done);
       }
       long start = System.nanoTime();
-      try (Scope scope = tracing ? lastContext.makeCurrent() : Scope.noop()) {
-        producer.send(new ProducerRecord<>(topic, m.getExecutionId(), m.toByteArray()), (metadata, error) -> {
+      try {
+        producer.send(new ProducerRecord<>(topic, null, m.getExecutionId(), m.toByteArray(), headers), (metadata, error) -> {
           sendTimer.ended(start, error);
           if (error != null) {
             done.completeExceptionally(new UnavailableException("Kafka did not accept the task: " + error.getMessage(), error));
@@ -103,12 +118,45 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
     return done;
   }
 
+  /** How many messages from {@code from} on carry its trace context (all of them, when they come from one call). */
+  private static int sameContext(List<TaskMessage> messages, int from) {
+    Map<String, String> carrier = messages.get(from).getTraceContextMap();
+    int to = from + 1;
+    while (to < messages.size() && messages.get(to).getTraceContextMap().equals(carrier)) to++;
+    return to - from;
+  }
+
+  /**
+   * Starts the producer span of sending {@code count} records to {@code topic} under {@code parent},
+   * ended when {@code sent} completes; the headers that carry its context, shared by the records.
+   */
+  private List<Header> publishSpan(Context parent, String topic, int count, CompletableFuture<?> sent) {
+    var b = tracer.spanBuilder("publish " + topic).setParent(parent).setSpanKind(SpanKind.PRODUCER)
+        .setAttribute(MessagingAttributes.SYSTEM, "kafka")
+        .setAttribute(MessagingAttributes.OPERATION_TYPE, "send")
+        .setAttribute(MessagingAttributes.OPERATION_NAME, "send")
+        .setAttribute(MessagingAttributes.DESTINATION_NAME, topic);
+    if (count > 1) b.setAttribute(MessagingAttributes.BATCH_MESSAGE_COUNT, (long) count);
+    Span span = b.startSpan();
+    sent.whenComplete((ok, error) -> {
+      if (error != null) span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+      span.end();
+    });
+    Map<String, String> carrier = TraceContexts.inject(openTelemetry, parent.with(span));
+    List<Header> headers = new ArrayList<>(carrier.size());
+    for (var e : carrier.entrySet()) headers.add(new RecordHeader(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8)));
+    return headers;
+  }
+
   @Override
   public CompletionStage<String> publish(String topic, String key, byte[] value, String contentType) {
     CompletableFuture<String> done = new CompletableFuture<>();
     try {
       ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-      record.headers().add("content-type", contentType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      record.headers().add("content-type", contentType.getBytes(StandardCharsets.UTF_8));
+      if (tracing) { // the event's trace (the publishing call's) goes on to the executions it fires
+        for (Header h : publishSpan(Context.current(), topic, 1, done)) record.headers().add(h);
+      }
       CallTimer timer = eventTimers.computeIfAbsent(topic, meters::kafkaSend);
       long start = System.nanoTime();
       producer.send(record, (metadata, error) -> {

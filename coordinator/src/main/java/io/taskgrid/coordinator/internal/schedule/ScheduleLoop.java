@@ -8,6 +8,7 @@ import io.opentelemetry.context.Context;
 import io.taskgrid.coordinator.internal.api.ProtoMapping;
 import io.taskgrid.telemetry.ExecutionAttributes;
 import io.taskgrid.telemetry.Telemetry;
+import io.taskgrid.telemetry.MessagingAttributes;
 import io.taskgrid.telemetry.TraceContexts;
 import io.taskgrid.coordinator.internal.queue.ExecutionMessages;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
@@ -446,11 +447,11 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     return tracer.spanBuilder("taskgrid.fire " + settings.tasksTopic())
         .setParent(parent)
         .setSpanKind(SpanKind.PRODUCER)
-        .setAttribute("messaging.system", "kafka")
-        .setAttribute("messaging.operation.type", "send")
-        .setAttribute("messaging.operation.name", "send")
-        .setAttribute("messaging.destination.name", settings.tasksTopic())
-        .setAttribute("messaging.kafka.message.key", executionId)
+        .setAttribute(MessagingAttributes.SYSTEM, "kafka")
+        .setAttribute(MessagingAttributes.OPERATION_TYPE, "send")
+        .setAttribute(MessagingAttributes.OPERATION_NAME, "send")
+        .setAttribute(MessagingAttributes.DESTINATION_NAME, settings.tasksTopic())
+        .setAttribute(MessagingAttributes.KAFKA_MESSAGE_KEY, executionId)
         .setAttribute(ExecutionAttributes.EXECUTION_ID, executionId)
         .setAttribute(ExecutionAttributes.TASK_ID, task.id().value())
         .setAttribute(ExecutionAttributes.HANDLER, task.definition().handler().value())
