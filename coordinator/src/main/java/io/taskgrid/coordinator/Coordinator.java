@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -134,15 +135,15 @@ public final class Coordinator implements AutoCloseable {
     try {
       redisson = new RedisConnection(config.redisEndpoint(), "taskgrid-" + config.coordinatorId(), 4, 32).open();
       meters = new CoordinatorMeters(metrics.meter());
-      KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), config.tasksTopic(), config.tasksTopicPartitions(),
+      KafkaTaskQueue.ensureTopics(config.kafkaBootstrap(), config.taskTopics().all(), config.tasksTopicPartitions(),
           config.tasksTopicReplication(), config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
-      queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.tasksTopic(), "taskgrid-" + config.coordinatorId(),
+      queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.taskTopics(), "taskgrid-" + config.coordinatorId(),
           config.limits().maxPayloadBytes(), meters, openTelemetry);
       RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention(),
           meters);
       CoordinatorConfig.Scheduling sch = config.scheduling();
       KafkaRegistryLog.ensureTopics(config.kafkaBootstrap(), config.tasksTopicReplication(), Duration.ofSeconds(30), sch.registryTopic(), sch.firesTopic());
-      KafkaTaskQueue.ensureTopic(config.kafkaBootstrap(), sch.eventsTopic(), sch.eventsTopicPartitions(), config.tasksTopicReplication(),
+      KafkaTaskQueue.ensureTopics(config.kafkaBootstrap(), List.of(sch.eventsTopic()), sch.eventsTopicPartitions(), config.tasksTopicReplication(),
           config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
       RegistryView view = new RegistryView();
       registryLog = new KafkaRegistryLog(config.kafkaBootstrap(), sch.registryTopic(), sch.firesTopic(), "taskgrid-" + config.coordinatorId(),
@@ -153,7 +154,7 @@ public final class Coordinator implements AutoCloseable {
         TasksFileLoader.load(Path.of(sch.tasksFile()), System.getenv(), registry, config.limits(), sch.defaultZone());
       }
       scheduler = new ScheduleLoop(
-          new ScheduleLoop.Settings(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId(), config.tasksTopic(), sch.eventsTopic(),
+          new ScheduleLoop.Settings(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId(), config.taskTopics(), sch.eventsTopic(),
               config.namespace() + "-event-router", "taskgrid-scheduler-" + config.namespace(), sch.defaultZone(), sch.misfireGrace(),
               sch.fireAhead(), config.limits()),
           view, registryLog, store,
@@ -182,7 +183,7 @@ public final class Coordinator implements AutoCloseable {
       health.setStatus("", ServingStatus.SERVING);
       if (config.httpPort() != OpsServer.OFF) startOps();
       log.info("Coordinator {} serving on port {} (Kafka {}, topic {}, Redis {}, namespace {})", config.coordinatorId(),
-          server.getPort(), config.kafkaBootstrap(), config.tasksTopic(), config.redisEndpoint().display(), config.namespace());
+          server.getPort(), config.kafkaBootstrap(), config.taskTopics().all(), config.redisEndpoint().display(), config.namespace());
       return this;
     } catch (IOException e) {
       close();

@@ -2,6 +2,7 @@ package io.taskgrid.coordinator;
 
 import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.TaskTopics;
 import io.taskgrid.core.config.RedisEndpoint;
 import io.taskgrid.core.config.Setting;
 import io.taskgrid.core.keyspace.Keyspace;
@@ -24,9 +25,10 @@ import java.util.UUID;
  * @param redisUrl Redis URL: {@code redis://127.0.0.1:6379}, or Sentinel's {@code
  *     redis-sentinel://host1:26379,host2:26379/mymaster} (see {@link RedisEndpoint})
  * @param namespace prefix of every Redis key, so clusters sharing a Redis stay apart
- * @param tasksTopic Kafka topic of task messages
- * @param tasksTopicPartitions partitions when the coordinator creates the topic
- * @param tasksTopicReplication replication factor when the coordinator creates the topic
+ * @param tasksTopic Kafka topic of MEDIUM task messages; the other priorities' topics are named after
+ *     it (see {@link TaskTopics})
+ * @param tasksTopicPartitions partitions of each tasks topic when the coordinator creates them
+ * @param tasksTopicReplication replication factor when the coordinator creates the tasks topics
  * @param limits what submissions may contain
  * @param executionRetention how long a finished execution is kept
  * @param idempotencyRetention how long an idempotency key is remembered
@@ -118,11 +120,11 @@ public record CoordinatorConfig(
   public static final Setting<String> NAMESPACE =
       new Setting<>("TASKGRID_NAMESPACE", "taskgrid", "Prefix of every Redis key; clusters sharing one Redis need different namespaces.", s -> s);
   public static final Setting<String> TASKS_TOPIC =
-      new Setting<>("TASKGRID_TASKS_TOPIC", "taskgrid.tasks", "Kafka topic of task messages.", s -> s);
+      new Setting<>("TASKGRID_TASKS_TOPIC", "taskgrid.tasks", "Kafka topic of MEDIUM task messages; each other priority has its own, named with a suffix (`.critical`, `.high`, `.low`, `.background`).", s -> s);
   public static final Setting<Integer> TASKS_TOPIC_PARTITIONS =
-      new Setting<>("TASKGRID_TASKS_TOPIC_PARTITIONS", "12", "Partitions of the tasks topic when the coordinator creates it; the most workers that share the load.", Setting::positiveInt);
+      new Setting<>("TASKGRID_TASKS_TOPIC_PARTITIONS", "12", "Partitions of each tasks topic (one per priority) when the coordinator creates them; the most workers that share the load.", Setting::positiveInt);
   public static final Setting<Integer> TASKS_TOPIC_REPLICATION =
-      new Setting<>("TASKGRID_TASKS_TOPIC_REPLICATION", "1", "Replication factor of the tasks topic when the coordinator creates it (3 in production).", Setting::positiveInt);
+      new Setting<>("TASKGRID_TASKS_TOPIC_REPLICATION", "1", "Replication factor of the tasks topics when the coordinator creates them (3 in production).", Setting::positiveInt);
   public static final Setting<Integer> MAX_PAYLOAD_BYTES =
       new Setting<>("TASKGRID_MAX_PAYLOAD_BYTES", "1048576", "Largest payload accepted, in bytes.", Setting::positiveInt);
   public static final Setting<Duration> DEFAULT_TIMEOUT =
@@ -173,6 +175,9 @@ public record CoordinatorConfig(
       throw NAMESPACE.invalid("must be 1 to 64 letters, digits or . _ -", namespace);
     }
     topic(TASKS_TOPIC, tasksTopic);
+    if (tasksTopic.length() > TaskTopics.MAX_BASE_LENGTH) {
+      throw TASKS_TOPIC.invalid("must be at most " + TaskTopics.MAX_BASE_LENGTH + " characters: the priority topics add a suffix", tasksTopic);
+    }
     if (tasksTopicPartitions < 1) throw TASKS_TOPIC_PARTITIONS.invalid("must be positive", tasksTopicPartitions);
     if (tasksTopicReplication < 1) throw TASKS_TOPIC_REPLICATION.invalid("must be positive", tasksTopicReplication);
     if (limits == null) throw new IllegalArgumentException("limits is required");
@@ -237,6 +242,11 @@ public record CoordinatorConfig(
         new Scheduling(REGISTRY_TOPIC.read(env), FIRES_TOPIC.read(env), EVENTS_TOPIC.read(env), EVENTS_TOPIC_PARTITIONS.read(env),
             DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env), FIRE_AHEAD.read(env)),
         OpsServer.HTTP_PORT.read(env));
+  }
+
+  /** The tasks topics of every priority. */
+  public TaskTopics taskTopics() {
+    return new TaskTopics(tasksTopic);
   }
 
   public Keyspace keyspace() {

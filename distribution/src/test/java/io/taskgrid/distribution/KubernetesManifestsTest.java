@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.taskgrid.coordinator.CoordinatorConfig;
 import io.taskgrid.coordinator.internal.config.TasksFileLoader;
+import io.taskgrid.core.TaskTopics;
 import io.taskgrid.worker.WorkerConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -310,15 +311,19 @@ class KubernetesManifestsTest {
 
     Map<String, String> workerEnv = environment(objects, container(worker));
     Map<String, String> coordinatorEnv = environment(objects, container(coordinator));
-    Map<String, Object> trigger = map(list(spec.get("triggers"), "triggers").get(0), "trigger");
-    assertThat(trigger.get("type")).isEqualTo("kafka");
-    Map<String, Object> meta = map(trigger.get("metadata"), "trigger metadata");
-    assertThat(meta.get("topic")).as("%s: KEDA watches the workers' TASKGRID_TASKS_TOPIC", where)
-        .isEqualTo(WorkerConfig.TASKS_TOPIC.read(workerEnv));
-    assertThat(meta.get("consumerGroup")).as("%s: KEDA watches the workers' TASKGRID_WORKER_GROUP", where)
-        .isEqualTo(WorkerConfig.GROUP.read(workerEnv));
-    assertThat(meta.get("bootstrapServers")).as("%s: KEDA reads the workers' Kafka", where)
-        .isEqualTo(WorkerConfig.KAFKA_BOOTSTRAP.read(workerEnv));
+    List<String> topics = new java.util.ArrayList<>();
+    for (Object t : list(spec.get("triggers"), "triggers")) {
+      Map<String, Object> trigger = map(t, "trigger");
+      assertThat(trigger.get("type")).isEqualTo("kafka");
+      Map<String, Object> meta = map(trigger.get("metadata"), "trigger metadata");
+      topics.add((String) meta.get("topic"));
+      assertThat(meta.get("consumerGroup")).as("%s: KEDA watches the workers' TASKGRID_WORKER_GROUP", where)
+          .isEqualTo(WorkerConfig.GROUP.read(workerEnv));
+      assertThat(meta.get("bootstrapServers")).as("%s: KEDA reads the workers' Kafka", where)
+          .isEqualTo(WorkerConfig.KAFKA_BOOTSTRAP.read(workerEnv));
+    }
+    assertThat(topics).as("%s: KEDA watches the tasks topic of every priority (TASKGRID_TASKS_TOPIC and its suffixes)", where)
+        .containsExactlyInAnyOrderElementsOf(new TaskTopics(WorkerConfig.TASKS_TOPIC.read(workerEnv)).all());
     int min = ((Number) spec.get("minReplicaCount")).intValue();
     int max = ((Number) spec.get("maxReplicaCount")).intValue();
     assertThat(min).isGreaterThanOrEqualTo(1);

@@ -32,7 +32,7 @@ public final class WorkerMeters implements AutoCloseable {
       List.of(), "Handlers running on this worker now.");
   public static final MetricSpec QUEUE_LAG = new MetricSpec("taskgrid.worker.queue.lag", MetricSpec.Kind.GAUGE, "{message}",
       List.of("messaging.destination.name", "messaging.destination.partition.id"),
-      "Messages of each partition assigned to this worker not yet fetched (end offset minus position).");
+      "Messages of each partition assigned to this worker not yet fetched (end offset minus position), on the tasks topic of each priority.");
 
   /** Every worker metric, in README order (then {@link ClientCalls#REDIS}). */
   public static final List<MetricSpec> SPECS = List.of(ATTEMPTS, ATTEMPT_DURATION, EXECUTION_DURATION, START_DELAY, RETRIES, RUNNING, QUEUE_LAG);
@@ -85,10 +85,11 @@ public final class WorkerMeters implements AutoCloseable {
         .buildWithCallback(m -> m.record(running.getAsInt())));
   }
 
-  /** Reports the lag of each partition of {@code topic} that {@code lags} gives (partition to lag), read at each collection. */
-  public void observeQueueLag(String topic, Supplier<Map<Integer, Long>> lags) {
+  /** Reports the lag of each partition that {@code lags} gives (topic to partition to lag), read at each collection. */
+  public void observeQueueLag(Supplier<Map<String, Map<Integer, Long>>> lags) {
     gauges.add(meter.gaugeBuilder(QUEUE_LAG.name()).ofLongs().setUnit(QUEUE_LAG.unit()).setDescription(QUEUE_LAG.doc())
-        .buildWithCallback(m -> lags.get().forEach((p, lag) -> m.record(lag, Attributes.of(TOPIC, topic, PARTITION, Integer.toString(p))))));
+        .buildWithCallback(m -> lags.get().forEach((topic, partitions) -> partitions.forEach(
+            (p, lag) -> m.record(lag, Attributes.of(TOPIC, topic, PARTITION, Integer.toString(p)))))));
   }
 
   /** Timer of one Redis operation. */

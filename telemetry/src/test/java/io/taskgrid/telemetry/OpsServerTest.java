@@ -35,7 +35,7 @@ class OpsServerTest {
     meters.ended("echo", ExecutionStatus.SUCCEEDED, Duration.ofMillis(20), Duration.ofMillis(70));
     meters.ended("echo", ExecutionStatus.SUCCEEDED, Duration.ofMillis(30), Duration.ofMillis(80));
     meters.ended("echo", ExecutionStatus.TIMEOUT, Duration.ofSeconds(2), Duration.ofSeconds(3));
-    meters.observeQueueLag("tasks", () -> Map.of(0, 5L, 3, 0L));
+    meters.observeQueueLag(() -> Map.of("tasks", Map.of(0, 5L, 3, 0L)));
     meters.redis("claim").succeeded(System.nanoTime() - 2_000_000);
     server = OpsServer.start(0, "test", metrics, new Health(), new Health());
 

@@ -134,17 +134,17 @@ public final class Worker implements AutoCloseable {
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
     dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing);
     dispatcherRef.set(dispatcher);
-    consumer = new ConsumerLoop(config.kafkaBootstrap(), config.tasksTopic(), config.group(), "taskgrid-" + config.workerId(),
+    consumer = new ConsumerLoop(config.kafkaBootstrap(), config.taskTopics(), config.group(), "taskgrid-" + config.workerId(),
         config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4), tracing);
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));
     long every = config.claimLease().toMillis() / 3;
     leases.scheduleWithFixedDelay(() -> renewLeases(claims), every, every, TimeUnit.MILLISECONDS);
     meters.observeRunning(runner::running);
-    meters.observeQueueLag(config.tasksTopic(), consumer::lags);
+    meters.observeQueueLag(consumer::lags);
     reporter.start();
     dispatcher.start();
     consumer.start();
-    log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.tasksTopic(),
+    log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.taskTopics().all(),
         config.group(), handlers.names(), config.concurrency());
     return this;
   }

@@ -1,5 +1,6 @@
 package io.taskgrid.worker;
 
+import io.taskgrid.core.TaskTopics;
 import io.taskgrid.core.config.RedisEndpoint;
 import io.taskgrid.core.config.Setting;
 import io.taskgrid.core.keyspace.Keyspace;
@@ -24,7 +25,8 @@ import java.util.UUID;
  * @param kafkaBootstrap Kafka bootstrap servers
  * @param redisUrl Redis URL: one server or Sentinel, as for the coordinators (see {@link RedisEndpoint})
  * @param namespace prefix of Redis keys; the same as the coordinators'
- * @param tasksTopic Kafka topic of task messages
+ * @param tasksTopic Kafka topic of MEDIUM task messages; the other priorities' topics are named after
+ *     it (see {@link TaskTopics})
  * @param group Kafka consumer group; workers of one group share the tasks
  * @param concurrency handlers running at once in this worker
  * @param claimLease how long a claim on an execution outlives a silent worker; renewed every
@@ -63,7 +65,7 @@ public record WorkerConfig(
   public static final Setting<String> NAMESPACE =
       new Setting<>("TASKGRID_NAMESPACE", "taskgrid", "Prefix of every Redis key; the same on coordinators and workers.", s -> s);
   public static final Setting<String> TASKS_TOPIC =
-      new Setting<>("TASKGRID_TASKS_TOPIC", "taskgrid.tasks", "Kafka topic of task messages.", s -> s);
+      new Setting<>("TASKGRID_TASKS_TOPIC", "taskgrid.tasks", "Kafka topic of MEDIUM task messages; each other priority has its own, named with a suffix (`.critical`, `.high`, `.low`, `.background`).", s -> s);
   public static final Setting<String> GROUP =
       new Setting<>("TASKGRID_WORKER_GROUP", "taskgrid-workers", "Kafka consumer group of the workers.", s -> s);
   public static final Setting<Integer> CONCURRENCY =
@@ -99,6 +101,9 @@ public record WorkerConfig(
     if (tasksTopic == null || !tasksTopic.matches("[A-Za-z0-9._-]{1,249}")) {
       throw TASKS_TOPIC.invalid("must be a Kafka topic name: 1 to 249 letters, digits or . _ -", tasksTopic);
     }
+    if (tasksTopic.length() > TaskTopics.MAX_BASE_LENGTH) {
+      throw TASKS_TOPIC.invalid("must be at most " + TaskTopics.MAX_BASE_LENGTH + " characters: the priority topics add a suffix", tasksTopic);
+    }
     if (group == null || group.isBlank()) throw GROUP.invalid("must not be empty", group);
     if (concurrency < 1) throw CONCURRENCY.invalid("must be positive", concurrency);
     if (claimLease == null || claimLease.toMillis() < 1000) throw CLAIM_LEASE.invalid("must be at least 1s", claimLease);
@@ -128,6 +133,11 @@ public record WorkerConfig(
   /** Where Redis is, parsed from {@link #redisUrl}. */
   public RedisEndpoint redisEndpoint() {
     return RedisEndpoint.parse(REDIS_URL.name(), redisUrl);
+  }
+
+  /** The topics of every priority, which this worker consumes. */
+  public TaskTopics taskTopics() {
+    return new TaskTopics(tasksTopic);
   }
 
   public Keyspace keyspace() {

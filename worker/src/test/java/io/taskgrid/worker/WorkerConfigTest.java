@@ -3,6 +3,7 @@ package io.taskgrid.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskgrid.core.Priority;
 import io.taskgrid.core.config.ConfigException;
 import io.taskgrid.core.config.RedisEndpoint;
 import java.time.Duration;
@@ -42,6 +43,13 @@ class WorkerConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage(message)
         .satisfies(e -> assertThat(((ConfigException) e).variable()).isEqualTo(variable));
+  }
+
+  @Test
+  void consumesATopicPerPriorityNamedAfterTheTasksTopicWithRoomForTheirSuffixes() {
+    assertThat(from("TASKGRID_TASKS_TOPIC", "jobs").taskTopics().forPriority(Priority.HIGH)).isEqualTo("jobs.high");
+    assertThatThrownBy(() -> from("TASKGRID_TASKS_TOPIC", "t".repeat(239)))
+        .hasMessageStartingWith("TASKGRID_TASKS_TOPIC must be at most 238 characters: the priority topics add a suffix");
   }
 
   @Test

@@ -1,11 +1,16 @@
 package io.taskgrid.worker.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.taskgrid.core.Priority;
+import io.taskgrid.core.TaskTopics;
 import io.taskgrid.proto.v1.TaskMessage;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that owns the worker's {@link KafkaConsumer}: polls task messages, hands them
- * on, pauses the partitions while too many are in flight, and commits offsets that {@link
- * OffsetTracker} says are safe. On a revoke it commits what is done for those partitions first.
+ * The one thread that owns the worker's {@link KafkaConsumer}: polls task messages from the topics
+ * of every priority, hands them on, pauses a priority's partitions while too many of its messages
+ * are in flight ({@link TopicPauses}), and commits offsets that {@link OffsetTracker} says are
+ * safe. On a revoke it commits what is done for those partitions first.
  */
 public final class ConsumerLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
@@ -32,22 +38,24 @@ public final class ConsumerLoop implements AutoCloseable {
   private static final long LAG_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final KafkaConsumer<String, byte[]> consumer;
-  private final String topic;
+  private final TaskTopics topics;
   private final InFlight inFlight;
   private final Consumer<Delivery> sink;
-  private final int maxInFlight;
+  private final TopicPauses pauses;
   private final Thread thread;
   private final ExecutionTracing tracing;
   private volatile boolean draining;
   private volatile boolean stopped;
   private volatile boolean abandon;
-  private boolean paused;
+  /** Priorities whose partitions are paused now; touched only by the loop thread. */
+  private Set<Priority> paused = EnumSet.noneOf(Priority.class);
   private long lastCommit;
   private long lastLag;
-  /** Lag per assigned partition, as of the last fetch; written by the loop thread, read by metrics. */
-  private volatile Map<Integer, Long> lags = Map.of();
+  /** Lag per assigned partition by topic, as of the last fetch; written by the loop thread, read by metrics. */
+  private volatile Map<String, Map<Integer, Long>> lags = Map.of();
 
-  public ConsumerLoop(String bootstrap, String topic, String group, String clientId, Duration sessionTimeout, InFlight inFlight,
+  /** @param maxInFlight the deliveries of one priority in flight at which its topic pauses */
+  public ConsumerLoop(String bootstrap, TaskTopics topics, String group, String clientId, Duration sessionTimeout, InFlight inFlight,
       Consumer<Delivery> sink, int maxInFlight, ExecutionTracing tracing) {
     this.tracing = tracing;
     Properties p = new Properties();
@@ -60,14 +68,17 @@ public final class ConsumerLoop implements AutoCloseable {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    // each priority's partitions spread over the workers; cooperative-sticky second, so a group still
+    // holding workers of a version without it agrees on that one until they are all replaced
+    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        List.of(PerTopicAssignor.class.getName(), CooperativeStickyAssignor.class.getName()));
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(300, sessionTimeout.toMillis() / 4));
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-    this.topic = topic;
+    this.topics = topics;
     this.inFlight = inFlight;
     this.sink = sink;
-    this.maxInFlight = maxInFlight;
+    this.pauses = new TopicPauses(maxInFlight);
     this.thread = Thread.ofPlatform().name("tg-worker-consumer").unstarted(this::loop);
   }
 
@@ -76,7 +87,7 @@ public final class ConsumerLoop implements AutoCloseable {
   }
 
   private void loop() {
-    consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+    consumer.subscribe(topics.all(), new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         if (abandon) return;
@@ -87,7 +98,8 @@ public final class ConsumerLoop implements AutoCloseable {
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         if (!partitions.isEmpty()) log.info("Assigned {}", partitions);
-        if (paused || draining) consumer.pause(partitions);
+        List<TopicPartition> pause = partitions.stream().filter(tp -> draining || paused.contains(priorityOf(tp))).toList();
+        if (!pause.isEmpty()) consumer.pause(pause);
       }
 
       @Override
@@ -135,14 +147,19 @@ public final class ConsumerLoop implements AutoCloseable {
   }
 
   private void applyBackpressure() {
-    boolean wantPaused = draining || inFlight.count() >= maxInFlight;
-    if (wantPaused && !paused) {
-      consumer.pause(consumer.assignment());
-      paused = true;
-    } else if (!wantPaused && paused && inFlight.count() < maxInFlight / 2) {
-      consumer.resume(consumer.assignment());
-      paused = false;
-    }
+    Set<Priority> wanted = pauses.update(p -> inFlight.count(topics.forPriority(p)), draining);
+    if (wanted.equals(paused)) return;
+    List<TopicPartition> pause = consumer.assignment().stream()
+        .filter(tp -> wanted.contains(priorityOf(tp)) && !paused.contains(priorityOf(tp))).toList();
+    List<TopicPartition> resume = consumer.assignment().stream()
+        .filter(tp -> !wanted.contains(priorityOf(tp)) && paused.contains(priorityOf(tp))).toList();
+    if (!pause.isEmpty()) consumer.pause(pause);
+    if (!resume.isEmpty()) consumer.resume(resume);
+    paused = wanted;
+  }
+
+  private Priority priorityOf(TopicPartition tp) {
+    return topics.priorityOf(tp.topic()).orElse(Priority.MEDIUM);
   }
 
   private void commitIfDue() {
@@ -164,15 +181,17 @@ public final class ConsumerLoop implements AutoCloseable {
     long now = System.nanoTime();
     if (now - lastLag < LAG_INTERVAL_NANOS) return;
     lastLag = now;
-    Map<Integer, Long> m = new java.util.HashMap<>();
+    Map<String, Map<Integer, Long>> m = new HashMap<>();
     for (TopicPartition tp : consumer.assignment()) {
-      consumer.currentLag(tp).ifPresent(lag -> m.put(tp.partition(), lag)); // from fetch responses: no broker call
+      consumer.currentLag(tp) // from fetch responses: no broker call
+          .ifPresent(lag -> m.computeIfAbsent(tp.topic(), t -> new HashMap<>()).put(tp.partition(), lag));
     }
+    m.replaceAll((t, byPartition) -> Map.copyOf(byPartition));
     lags = Map.copyOf(m);
   }
 
-  /** Messages not yet fetched, per assigned partition, as of the last second. */
-  public Map<Integer, Long> lags() {
+  /** Messages not yet fetched, per assigned partition by topic, as of the last second. */
+  public Map<String, Map<Integer, Long>> lags() {
     return thread.isAlive() ? lags : Map.of();
   }
 

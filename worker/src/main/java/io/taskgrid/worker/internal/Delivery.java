@@ -1,6 +1,7 @@
 package io.taskgrid.worker.internal;
 
 import io.opentelemetry.api.trace.Span;
+import io.taskgrid.core.Priority;
 import io.taskgrid.proto.v1.TaskMessage;
 import org.apache.kafka.common.TopicPartition;
 
@@ -16,5 +17,16 @@ public record Delivery(TopicPartition partition, long offset, TaskMessage messag
 
   public String executionId() {
     return message.getExecutionId();
+  }
+
+  /** The priority the message carries; unspecified (and unknown) is MEDIUM. */
+  public Priority priority() {
+    return switch (message.getPriority()) {
+      case PRIORITY_CRITICAL -> Priority.CRITICAL;
+      case PRIORITY_HIGH -> Priority.HIGH;
+      case PRIORITY_LOW -> Priority.LOW;
+      case PRIORITY_BACKGROUND -> Priority.BACKGROUND;
+      case PRIORITY_MEDIUM, PRIORITY_UNSPECIFIED, UNRECOGNIZED -> Priority.MEDIUM;
+    };
   }
 }

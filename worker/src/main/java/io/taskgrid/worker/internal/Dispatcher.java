@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,8 @@ public final class Dispatcher implements AutoCloseable {
   private final Clock clock;
   private final Duration retryDelay;
   private final WorkerMeters meters;
-  private final LinkedBlockingDeque<Delivery> inbox = new LinkedBlockingDeque<>();
+  /** Higher priorities first, with a share for the longest waiting (see {@link PriorityInbox}). */
+  private final PriorityInbox<Delivery> inbox = new PriorityInbox<>(Delivery::priority);
   private final Map<String, Run> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService retries =
       Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-claim-retry").daemon().unstarted(r));

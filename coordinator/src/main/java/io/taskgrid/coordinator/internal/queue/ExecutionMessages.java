@@ -7,6 +7,7 @@ import io.taskgrid.core.Labels;
 import io.taskgrid.core.Payload;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.TaskSpec;
+import io.taskgrid.core.TaskTopics;
 import io.taskgrid.core.task.RegisteredTask;
 import io.taskgrid.proto.v1.Event;
 import io.taskgrid.proto.v1.TaskMessage;
@@ -27,6 +28,14 @@ public final class ExecutionMessages {
   public static final String EVENT_LABEL = "taskgrid/event";
 
   private ExecutionMessages() {}
+
+  /**
+   * The topic {@code message} is written to: its priority's. Every writer of task messages (submit,
+   * fires, retries released later) calls this, so a priority's messages are all on one topic.
+   */
+  public static String topicOf(TaskTopics topics, TaskMessage message) {
+    return topics.forPriority(ProtoMapping.toPriority(message.getPriorityValue()));
+  }
 
   /** The message of a submitted (or any) execution. */
   public static TaskMessage toMessage(NewExecution e) {

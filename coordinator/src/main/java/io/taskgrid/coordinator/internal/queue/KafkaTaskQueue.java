@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.taskgrid.core.TaskTopics;
 import io.taskgrid.core.UnavailableException;
 import io.taskgrid.telemetry.MessagingAttributes;
 import io.taskgrid.telemetry.Telemetry;
@@ -33,7 +34,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * {@link TaskQueue} on a Kafka topic: key = execution id, value = serialized {@link TaskMessage}.
+ * {@link TaskQueue} on Kafka topics, one per priority ({@link TaskTopics}): each message goes to
+ * its priority's topic, key = execution id, value = serialized {@link TaskMessage}.
  * The producer is idempotent with {@code acks=all}, so an acknowledged message is on every in-sync
  * replica and a retried send never duplicates it.
  *
@@ -51,19 +53,18 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
   private static final int ENVELOPE_BYTES = 64 * 1024;
 
   private final Producer<String, byte[]> producer;
-  private final String topic;
+  private final TaskTopics topics;
   private final CoordinatorMeters meters;
-  private final CallTimer sendTimer;
+  private final Map<String, CallTimer> sendTimers = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, CallTimer> eventTimers = new java.util.concurrent.ConcurrentHashMap<>();
   private final OpenTelemetry openTelemetry;
   private final Tracer tracer;
   private final boolean tracing;
 
-  public KafkaTaskQueue(String bootstrap, String topic, String clientId, int maxPayloadBytes, CoordinatorMeters meters,
+  public KafkaTaskQueue(String bootstrap, TaskTopics topics, String clientId, int maxPayloadBytes, CoordinatorMeters meters,
       OpenTelemetry openTelemetry) {
-    this.topic = topic;
+    this.topics = topics;
     this.meters = meters;
-    this.sendTimer = meters.kafkaSend(topic);
     this.openTelemetry = openTelemetry;
     this.tracer = openTelemetry.getTracer("io.taskgrid.coordinator");
     this.tracing = Telemetry.isTracing(openTelemetry);
@@ -75,13 +76,16 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
   }
 
   /**
-   * Creates the topic if it does not exist, sized for the largest payload. Waits up to {@code
+   * Creates the topics that do not exist, sized for the largest payload. Waits up to {@code
    * timeout}; an existing topic is left as it is.
    */
-  public static void ensureTopic(String bootstrap, String topic, int partitions, short replication, int maxPayloadBytes, Duration timeout) {
-    KafkaSetup.ensureTopics(bootstrap, timeout, new NewTopic(topic, partitions, replication)
-        .configs(Map.of("max.message.bytes", Integer.toString(maxPayloadBytes + ENVELOPE_BYTES),
-            "min.insync.replicas", Integer.toString(Math.max(1, replication - 1)))));
+  public static void ensureTopics(String bootstrap, List<String> topics, int partitions, short replication, int maxPayloadBytes,
+      Duration timeout) {
+    KafkaSetup.ensureTopics(bootstrap, timeout, topics.stream()
+        .map(topic -> new NewTopic(topic, partitions, replication)
+            .configs(Map.of("max.message.bytes", Integer.toString(maxPayloadBytes + ENVELOPE_BYTES),
+                "min.insync.replicas", Integer.toString(Math.max(1, replication - 1)))))
+        .toArray(NewTopic[]::new));
   }
 
   @Override
@@ -96,10 +100,12 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
     List<Header> headers = null;
     for (int i = 0; i < messages.size(); i++) {
       TaskMessage m = messages.get(i);
+      String topic = ExecutionMessages.topicOf(topics, m);
       if (tracing && !m.getTraceContextMap().equals(lastCarrier)) { // a batch shares its call's context: one span for it
         lastCarrier = m.getTraceContextMap();
         headers = publishSpan(TraceContexts.extract(openTelemetry, lastCarrier), topic, sameContext(messages, i), done);
       }
+      CallTimer sendTimer = sendTimers.computeIfAbsent(topic, meters::kafkaSend);
       long start = System.nanoTime();
       try {
         producer.send(new ProducerRecord<>(topic, null, m.getExecutionId(), m.toByteArray(), headers), (metadata, error) -> {

@@ -20,6 +20,7 @@ import io.taskgrid.coordinator.internal.store.ExecutionStore.NewExecution;
 import io.taskgrid.core.ExecutionId;
 import io.taskgrid.core.Payload;
 import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.TaskTopics;
 import io.taskgrid.core.schedule.FirePlan;
 import io.taskgrid.core.schedule.Jitter;
 import io.taskgrid.core.schedule.Misfires;
@@ -95,7 +96,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   public record Settings(
       String bootstrap,
       String clientId,
-      String tasksTopic,
+      TaskTopics tasksTopics,
       String eventsTopic,
       String eventsGroup,
       String transactionalId,
@@ -350,7 +351,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
         Span span = fireSpan(Context.root(), id, task, trigger).setAttribute(ExecutionAttributes.FIRE_TIME, d.fireTime().toString()).startSpan();
         record = traced(span, id, message);
       } else {
-        record = new ProducerRecord<>(settings.tasksTopic(), id, message.build().toByteArray());
+        record = taskRecord(id, message.build());
       }
       producer.send(record);
       FireProgress p = new FireProgress(task.createdAt(), d.fireTime(), id, task.definition().isOneOff());
@@ -389,7 +390,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
               .setAttribute(ExecutionAttributes.EVENT_NAME, name.value()).startSpan();
           producer.send(traced(span, id, message));
         } else {
-          producer.send(new ProducerRecord<>(settings.tasksTopic(), id, message.build().toByteArray()));
+          producer.send(taskRecord(id, message.build()));
         }
         executions.add(e);
         written.add(new Written(task.definition().handler().value(), "event", firedAt));
@@ -444,13 +445,14 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
    * offsets, which are no execution's and would each start a trace of their own.
    */
   private io.opentelemetry.api.trace.SpanBuilder fireSpan(Context parent, String executionId, RegisteredTask task, String trigger) {
-    return tracer.spanBuilder("taskgrid.fire " + settings.tasksTopic())
+    String topic = settings.tasksTopics().forPriority(task.definition().priority());
+    return tracer.spanBuilder("taskgrid.fire " + topic)
         .setParent(parent)
         .setSpanKind(SpanKind.PRODUCER)
         .setAttribute(MessagingAttributes.SYSTEM, "kafka")
         .setAttribute(MessagingAttributes.OPERATION_TYPE, "send")
         .setAttribute(MessagingAttributes.OPERATION_NAME, "send")
-        .setAttribute(MessagingAttributes.DESTINATION_NAME, settings.tasksTopic())
+        .setAttribute(MessagingAttributes.DESTINATION_NAME, topic)
         .setAttribute(MessagingAttributes.KAFKA_MESSAGE_KEY, executionId)
         .setAttribute(ExecutionAttributes.EXECUTION_ID, executionId)
         .setAttribute(ExecutionAttributes.TASK_ID, task.id().value())
@@ -463,13 +465,17 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     try {
       Context context = Context.root().with(span);
       Map<String, String> carrier = TraceContexts.inject(openTelemetry, context);
-      ProducerRecord<String, byte[]> record =
-          new ProducerRecord<>(settings.tasksTopic(), executionId, message.putAllTraceContext(carrier).build().toByteArray());
+      ProducerRecord<String, byte[]> record = taskRecord(executionId, message.putAllTraceContext(carrier).build());
       carrier.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
       return record;
     } finally {
       span.end();
     }
+  }
+
+  /** The record of a fire, on its priority's tasks topic. */
+  private ProducerRecord<String, byte[]> taskRecord(String executionId, TaskMessage message) {
+    return new ProducerRecord<>(ExecutionMessages.topicOf(settings.tasksTopics(), message), executionId, message.toByteArray());
   }
 
   private static Event toEvent(EventName name, ConsumerRecord<String, byte[]> r) {
