@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import org.redisson.api.RScript;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.BaseStatusListener;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,10 @@ public final class RedisBreakers implements SharedBreakers {
 
   @Override
   public List<SharedBreaker> list() {
-    Map<String, String> all = redisson.<String, String>getMap(hash, StringCodec.INSTANCE).readAllMap();
+    return breakers(redisson.<String, String>getMap(hash, StringCodec.INSTANCE).readAllMap());
+  }
+
+  private static List<SharedBreaker> breakers(Map<String, String> all) {
     Map<String, Long> opened = new HashMap<>();
     Map<String, Long> denied = new HashMap<>();
     List<Map.Entry<String, BreakerTransition>> states = new ArrayList<>();
@@ -86,17 +90,36 @@ public final class RedisBreakers implements SharedBreakers {
         .toList();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Pub/sub delivers at most once: after Redisson resubscribes (a reconnection), the listener
+   * also gets each breaker's last transition, read from the hash, for what it may have missed.
+   */
   @Override
   public Subscription subscribe(Consumer<BreakerTransition> listener) {
-    RTopic topic = redisson.getTopic(channel, StringCodec.INSTANCE);
-    int id = topic.addListener(String.class, (ch, message) -> decode(message).ifPresent(t -> {
+    Consumer<BreakerTransition> safe = t -> {
       try {
         listener.accept(t);
       } catch (RuntimeException e) {
         log.warn("Circuit breaker transition {} not applied: {}", t, e.toString());
       }
-    }));
-    return () -> topic.removeListener(id);
+    };
+    RTopic topic = redisson.getTopic(channel, StringCodec.INSTANCE);
+    int messages = topic.addListener(String.class, (ch, message) -> decode(message).ifPresent(safe));
+    int status = topic.addListener(new BaseStatusListener() {
+      @Override
+      public void onSubscribe(String ch) {
+        // asynchronously: this runs on a Redisson thread, which must not wait for Redis
+        redisson.<String, String>getMap(hash, StringCodec.INSTANCE).readAllMapAsync()
+            .thenAccept(all -> breakers(all).forEach(b -> safe.accept(b.last())))
+            .exceptionally(e -> {
+              log.warn("Cannot re-read the circuit breakers after resubscribing: {}", e.toString());
+              return null;
+            });
+      }
+    });
+    return () -> topic.removeListener(messages, status);
   }
 
   private static String field(BreakerId id) {

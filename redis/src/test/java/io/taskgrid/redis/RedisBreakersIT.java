@@ -67,6 +67,22 @@ class RedisBreakersIT {
   }
 
   @Test
+  void aClientThatResubscribesCatchesUpWithTransitionsItMissed() throws Exception {
+    Keyspace ks = unique();
+    List<BreakerTransition> received = new CopyOnWriteArrayList<>();
+    try (SharedBreakers.Subscription s = new RedisBreakers(two, ks).subscribe(received::add)) {
+      // a transition stored while the subscriber's connection was down: in the hash, never delivered
+      BreakerTransition missed = transition("mail.send", "", BreakerState.OPEN, "w1");
+      one.<String, String>getMap(ks.prefix() + "breakers", org.redisson.client.codec.StringCodec.INSTANCE)
+          .put("s\u001fmail.send\u001f", RedisBreakers.encode(missed));
+
+      io.taskgrid.embedded.internal.Resp.call(redis.port(), "CLIENT", "KILL", "TYPE", "pubsub");
+
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(received).contains(missed));
+    }
+  }
+
+  @Test
   void listsTheLastTransitionOfEachBreakerWithItsCountsOrderedByHandlerThenKey() {
     Keyspace ks = unique();
     RedisBreakers breakers = new RedisBreakers(one, ks);

@@ -18,7 +18,11 @@ public interface SharedBreakers {
   /** Every breaker, ordered by handler, then key. */
   List<SharedBreaker> list();
 
-  /** Calls {@code listener} with every transition published from now on, until the returned handle is closed. */
+  /**
+   * Calls {@code listener} with every transition published from now on, until the returned handle
+   * is closed; a subscriber reads the current state with {@link #list} itself. The listener must
+   * not block: it may run on the client's I/O threads.
+   */
   Subscription subscribe(Consumer<BreakerTransition> listener);
 
   /** Stops a subscription. */
