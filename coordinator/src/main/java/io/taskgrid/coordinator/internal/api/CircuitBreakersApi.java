@@ -1,12 +1,14 @@
 package io.taskgrid.coordinator.internal.api;
 
 import io.taskgrid.core.HandlerName;
+import io.taskgrid.core.UnavailableException;
 import io.taskgrid.core.breaker.SharedBreaker;
 import io.taskgrid.core.breaker.SharedBreakers;
 import io.taskgrid.proto.v1.CircuitBreaker;
 import io.taskgrid.proto.v1.CircuitBreakerState;
 import io.taskgrid.proto.v1.ListCircuitBreakersRequest;
 import io.taskgrid.proto.v1.ListCircuitBreakersResponse;
+import java.util.List;
 
 /** ListCircuitBreakers: the breakers as the workers last reported them to the cluster. */
 final class CircuitBreakersApi {
@@ -18,8 +20,14 @@ final class CircuitBreakersApi {
 
   ListCircuitBreakersResponse list(ListCircuitBreakersRequest request) {
     String handler = request.getHandler().isEmpty() ? "" : new HandlerName(request.getHandler()).value();
+    List<SharedBreaker> all;
+    try {
+      all = breakers.list();
+    } catch (RuntimeException e) { // Redis down or failing over: the client may retry
+      throw new UnavailableException("cannot read the circuit breakers from Redis: " + e.getMessage(), e);
+    }
     ListCircuitBreakersResponse.Builder response = ListCircuitBreakersResponse.newBuilder();
-    for (SharedBreaker b : breakers.list()) {
+    for (SharedBreaker b : all) {
       if (handler.isEmpty() || b.id().handler().equals(handler)) response.addCircuitBreakers(toProto(b));
     }
     return response.build();

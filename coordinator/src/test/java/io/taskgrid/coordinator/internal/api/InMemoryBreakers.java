@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 /** Circuit breakers as a test sets them: the last transition of each, counting nothing. */
 final class InMemoryBreakers implements SharedBreakers {
   private final Map<BreakerId, SharedBreaker> breakers = new ConcurrentHashMap<>();
+  /** Thrown by {@link #list} when set, as by a Redis that cannot be reached. */
+  volatile RuntimeException failure;
 
   void set(SharedBreaker b) {
     breakers.put(b.id(), b);
@@ -28,6 +30,7 @@ final class InMemoryBreakers implements SharedBreakers {
 
   @Override
   public List<SharedBreaker> list() {
+    if (failure != null) throw failure;
     return breakers.values().stream()
         .sorted(Comparator.comparing((SharedBreaker b) -> b.id().handler()).thenComparing(b -> b.id().key()))
         .toList();

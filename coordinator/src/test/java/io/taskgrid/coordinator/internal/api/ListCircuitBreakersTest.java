@@ -69,4 +69,12 @@ class ListCircuitBreakersTest {
           assertThat(e.getStatus().getDescription()).startsWith("handler");
         });
   }
+
+  @Test
+  void answersUnavailableWhenTheBreakersCannotBeRead() {
+    service.breakers.failure = new IllegalStateException("Redis: connection refused");
+
+    assertThatThrownBy(() -> service.tasks().listCircuitBreakers(ListCircuitBreakersRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
 }
