@@ -18,7 +18,9 @@ import io.taskgrid.client.internal.Convert;
 import io.taskgrid.client.internal.Errors;
 import io.taskgrid.client.internal.ExecutionWatch;
 import io.taskgrid.client.internal.ResultStream;
+import io.taskgrid.proto.v1.CircuitBreaker;
 import io.taskgrid.proto.v1.GetExecutionRequest;
+import io.taskgrid.proto.v1.ListCircuitBreakersRequest;
 import io.taskgrid.proto.v1.SubmitTaskRequest;
 import io.taskgrid.proto.v1.SubmitTaskResponse;
 import io.taskgrid.proto.v1.SubmitTasksRequest;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -259,6 +262,52 @@ public final class TaskgridClient implements AutoCloseable {
     }
     watch.open();
     return watch;
+  }
+
+  /**
+   * The cluster's circuit breakers, as the workers last reported them.
+   *
+   * @return every breaker, ordered by handler, then key; empty when none was ever used
+   * @throws TaskgridUnavailableException when no coordinator answered in time
+   */
+  public List<CircuitBreakerInfo> listCircuitBreakers() {
+    return listBreakers("");
+  }
+
+  /**
+   * The circuit breakers of one handler (its own and one per key), as the workers last reported them.
+   *
+   * @param handler a handler name
+   * @return its breakers, ordered by key
+   * @throws TaskgridInvalidArgumentException when {@code handler} is no valid handler name
+   * @throws TaskgridUnavailableException when no coordinator answered in time
+   */
+  public List<CircuitBreakerInfo> listCircuitBreakers(String handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (handler.isEmpty()) throw new TaskgridInvalidArgumentException("handler: must not be empty", null);
+    return listBreakers(handler);
+  }
+
+  private List<CircuitBreakerInfo> listBreakers(String handler) {
+    if (closed.get()) throw new TaskgridException("client closed");
+    var request = ListCircuitBreakersRequest.newBuilder().setHandler(handler).build();
+    return join(calls.unary(TaskServiceGrpc.getListCircuitBreakersMethod(), request, options.defaultDeadline(), true))
+        .getCircuitBreakersList().stream().map(TaskgridClient::breaker).toList();
+  }
+
+  private static CircuitBreakerInfo breaker(CircuitBreaker b) {
+    CircuitBreakerInfo.State state = switch (b.getState()) {
+      case CIRCUIT_BREAKER_STATE_OPEN -> CircuitBreakerInfo.State.OPEN;
+      case CIRCUIT_BREAKER_STATE_HALF_OPEN -> CircuitBreakerInfo.State.HALF_OPEN;
+      // a state a newer coordinator may add reads as closed: calls go through
+      case CIRCUIT_BREAKER_STATE_CLOSED, CIRCUIT_BREAKER_STATE_UNSPECIFIED, UNRECOGNIZED -> CircuitBreakerInfo.State.CLOSED;
+    };
+    return new CircuitBreakerInfo(b.getHandler(), b.getKey(), state, Convert.instant(b.getSince()), b.getWorkerId(), rate(b.getFailureRate()),
+        rate(b.getSlowCallRate()), b.getTimesOpened(), b.getNotPermittedCalls());
+  }
+
+  private static OptionalDouble rate(float percent) {
+    return percent < 0 ? OptionalDouble.empty() : OptionalDouble.of(percent);
   }
 
   /**

@@ -30,6 +30,7 @@ import io.taskgrid.telemetry.HealthCheck;
 import io.taskgrid.telemetry.Metrics;
 import io.taskgrid.telemetry.OpsServer;
 import io.taskgrid.coordinator.internal.watch.WatchHub;
+import io.taskgrid.redis.RedisBreakers;
 import io.taskgrid.redis.RedisConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -174,7 +175,7 @@ public final class Coordinator implements AutoCloseable {
           : new ServerInterceptor[0];
       server = serverBuilder
           .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
-              sch.defaultZone(), sch.eventsTopic(), openTelemetry), tracing))
+              sch.defaultZone(), sch.eventsTopic(), openTelemetry, new RedisBreakers(redisson, config.keyspace())), tracing))
           .addService(errors.guard(new ResultServiceImpl(store, openTelemetry), tracing))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)

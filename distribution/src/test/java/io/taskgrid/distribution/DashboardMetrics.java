@@ -19,6 +19,6 @@ final class DashboardMetrics {
       "taskgrid_execution_start_delay_seconds", Kind.HISTOGRAM, // {taskgrid_handler}
       "taskgrid_worker_queue_lag", Kind.GAUGE,                  // {messaging_destination_name, messaging_destination_partition_id}
       "taskgrid_schedule_fire_delay_seconds", Kind.HISTOGRAM,   // {taskgrid_trigger}
-      // exported once circuit breakers exist (the execution-policies issue); the panel shows no data until then
-      "taskgrid_circuit_breaker_state", Kind.GAUGE);            // {taskgrid_handler, state}
+      // one series per breaker and state, 1 for the state it is in (WorkerMeters.BREAKER_STATE)
+      "taskgrid_circuit_breaker_state", Kind.GAUGE);            // {taskgrid_handler, taskgrid_circuit_breaker_key, state}
 }

@@ -7,10 +7,14 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.taskgrid.core.ExecutionStatus;
+import io.taskgrid.core.breaker.BreakerId;
+import io.taskgrid.core.breaker.BreakerState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -34,11 +38,22 @@ public final class WorkerMeters implements AutoCloseable {
       List.of("messaging.destination.name", "messaging.destination.partition.id"),
       "Messages of each partition assigned to this worker not yet fetched (end offset minus position), on the tasks topic of each priority.");
 
+  public static final MetricSpec BREAKER_STATE = new MetricSpec("taskgrid.circuit_breaker.state", MetricSpec.Kind.GAUGE, "{state}",
+      List.of("taskgrid.handler", "taskgrid.circuit_breaker.key", "state"),
+      "1 for the state each circuit breaker of this worker is in (`closed`, `open`, `half_open`), 0 for the other two; the key is empty for a handler's own breaker.");
+  public static final MetricSpec BREAKER_NOT_PERMITTED = new MetricSpec("taskgrid.circuit_breaker.not_permitted", MetricSpec.Kind.COUNTER,
+      "{call}", List.of("taskgrid.handler", "taskgrid.circuit_breaker.key"),
+      "Attempts that failed fast with `taskgrid.CircuitOpen` on this worker, without calling the handler.");
+
   /** Every worker metric, in README order (then {@link ClientCalls#REDIS}). */
-  public static final List<MetricSpec> SPECS = List.of(ATTEMPTS, ATTEMPT_DURATION, EXECUTION_DURATION, START_DELAY, RETRIES, RUNNING, QUEUE_LAG);
+  public static final List<MetricSpec> SPECS = List.of(ATTEMPTS, ATTEMPT_DURATION, EXECUTION_DURATION, START_DELAY, RETRIES, RUNNING, QUEUE_LAG,
+      BREAKER_STATE, BREAKER_NOT_PERMITTED);
 
   private static final AttributeKey<String> TOPIC = AttributeKey.stringKey("messaging.destination.name");
   private static final AttributeKey<String> PARTITION = AttributeKey.stringKey("messaging.destination.partition.id");
+  private static final AttributeKey<String> BREAKER_KEY = AttributeKey.stringKey("taskgrid.circuit_breaker.key");
+  private static final AttributeKey<String> STATE = AttributeKey.stringKey("state");
+  private static final BreakerState[] BREAKER_STATES = BreakerState.values();
 
   private final Meter meter;
   private final HandlerAttributes handlers = new HandlerAttributes();
@@ -47,6 +62,8 @@ public final class WorkerMeters implements AutoCloseable {
   private final DoubleHistogram executionDuration;
   private final DoubleHistogram startDelay;
   private final LongCounter retries;
+  private final LongCounter notPermitted;
+  private final Map<BreakerId, Attributes> breakers = new ConcurrentHashMap<>();
   private final ClientCalls calls;
   private final List<ObservableLongGauge> gauges = new ArrayList<>();
 
@@ -57,6 +74,7 @@ public final class WorkerMeters implements AutoCloseable {
     this.executionDuration = ClientCalls.histogram(meter, EXECUTION_DURATION);
     this.startDelay = ClientCalls.histogram(meter, START_DELAY);
     this.retries = counter(meter, RETRIES);
+    this.notPermitted = counter(meter, BREAKER_NOT_PERMITTED);
     this.calls = new ClientCalls(meter);
   }
 
@@ -90,6 +108,26 @@ public final class WorkerMeters implements AutoCloseable {
     gauges.add(meter.gaugeBuilder(QUEUE_LAG.name()).ofLongs().setUnit(QUEUE_LAG.unit()).setDescription(QUEUE_LAG.doc())
         .buildWithCallback(m -> lags.get().forEach((topic, partitions) -> partitions.forEach(
             (p, lag) -> m.record(lag, Attributes.of(TOPIC, topic, PARTITION, Integer.toString(p)))))));
+  }
+
+  /** Reports the state of each circuit breaker {@code states} gives, read at each collection. */
+  public void observeBreakers(Supplier<Map<BreakerId, BreakerState>> states) {
+    gauges.add(meter.gaugeBuilder(BREAKER_STATE.name()).ofLongs().setUnit(BREAKER_STATE.unit()).setDescription(BREAKER_STATE.doc())
+        .buildWithCallback(m -> states.get().forEach((id, state) -> {
+          Attributes base = breaker(id);
+          for (BreakerState s : BREAKER_STATES) {
+            m.record(s == state ? 1 : 0, base.toBuilder().put(STATE, s.name().toLowerCase(Locale.ROOT)).build());
+          }
+        })));
+  }
+
+  /** An attempt failed fast because breaker {@code id} was open. */
+  public void notPermitted(BreakerId id) {
+    notPermitted.add(1, breaker(id));
+  }
+
+  private Attributes breaker(BreakerId id) {
+    return breakers.computeIfAbsent(id, b -> Attributes.of(HandlerAttributes.HANDLER, b.handler(), BREAKER_KEY, b.key()));
   }
 
   /** Timer of one Redis operation. */

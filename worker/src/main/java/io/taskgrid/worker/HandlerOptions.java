@@ -24,14 +24,23 @@ import java.util.Set;
  *     sets them
  * @param nonRetryable exception types (and their subclasses) that end an execution without retry,
  *     like {@link NonRetryableException}
+ * @param circuitBreaker the handler's circuit breaker on this worker; none by default (no breaker,
+ *     no cost)
  */
-public record HandlerOptions(ExecutionPolicy defaults, Set<Class<? extends Throwable>> nonRetryable) {
+public record HandlerOptions(ExecutionPolicy defaults, Set<Class<? extends Throwable>> nonRetryable,
+    Optional<CircuitBreakerOptions> circuitBreaker) {
   /** No defaults: one attempt, no limits. */
   public static final HandlerOptions NONE = new HandlerOptions(ExecutionPolicy.NONE, Set.of());
 
   public HandlerOptions {
     Objects.requireNonNull(defaults, "defaults");
     nonRetryable = Set.copyOf(nonRetryable);
+    Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+  }
+
+  /** Without a circuit breaker. */
+  public HandlerOptions(ExecutionPolicy defaults, Set<Class<? extends Throwable>> nonRetryable) {
+    this(defaults, nonRetryable, Optional.empty());
   }
 
   /** Whether {@code error} is of a type that never retries for this handler. */
@@ -53,6 +62,7 @@ public record HandlerOptions(ExecutionPolicy defaults, Set<Class<? extends Throw
     private Optional<ConcurrencyPolicy> concurrency = Optional.empty();
     private Optional<RateLimitPolicy> rateLimit = Optional.empty();
     private final Set<Class<? extends Throwable>> nonRetryable = new LinkedHashSet<>();
+    private Optional<CircuitBreakerOptions> circuitBreaker = Optional.empty();
 
     private Builder() {}
 
@@ -81,8 +91,18 @@ public record HandlerOptions(ExecutionPolicy defaults, Set<Class<? extends Throw
       return this;
     }
 
+    /**
+     * A circuit breaker guarding this handler on this worker, shared with the other workers (see
+     * {@link CircuitBreakerOptions}); executions with a {@code circuit_breaker_key} get one
+     * breaker per key, configured alike.
+     */
+    public Builder circuitBreaker(CircuitBreakerOptions options) {
+      this.circuitBreaker = Optional.of(options);
+      return this;
+    }
+
     public HandlerOptions build() {
-      return new HandlerOptions(new ExecutionPolicy(retry, concurrency, rateLimit, Optional.empty()), nonRetryable);
+      return new HandlerOptions(new ExecutionPolicy(retry, concurrency, rateLimit, Optional.empty()), nonRetryable, circuitBreaker);
     }
   }
 }

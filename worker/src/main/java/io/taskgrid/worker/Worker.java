@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 import io.taskgrid.core.HandlerName;
+import io.taskgrid.redis.RedisBreakers;
 import io.taskgrid.redis.RedisConnection;
 import io.taskgrid.telemetry.Telemetry;
 import io.taskgrid.worker.internal.ExecutionTracing;
@@ -24,6 +25,7 @@ import io.taskgrid.worker.internal.InFlight;
 import io.taskgrid.worker.internal.InfraChecks;
 import io.taskgrid.worker.internal.OutcomeReporter;
 import io.taskgrid.worker.internal.RedisClaims;
+import io.taskgrid.worker.internal.breaker.Breakers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -79,6 +81,7 @@ public final class Worker implements AutoCloseable {
   private List<ManagedChannel> channels = List.of();
   private InFlight inFlight;
   private HandlerRunner runner;
+  private Breakers breakers;
   private Dispatcher dispatcher;
   private OutcomeReporter reporter;
   private ConsumerLoop consumer;
@@ -129,8 +132,9 @@ public final class Worker implements AutoCloseable {
     AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
     reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run),
         tracing);
+    breakers = new Breakers(handlers::options, new RedisBreakers(redisson, config.keyspace()), config.workerId(), clock, meters).start();
     runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, meters,
-        reporter::report, tracing);
+        reporter::report, tracing, breakers);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
     dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing);
     dispatcherRef.set(dispatcher);
@@ -242,6 +246,7 @@ public final class Worker implements AutoCloseable {
     leases.shutdownNow();
     reporter.close();
     runner.close();
+    breakers.close();
     channels.forEach(ManagedChannel::shutdownNow);
     redisson.shutdown(0, 2, TimeUnit.SECONDS);
     state.set(State.STOPPED);

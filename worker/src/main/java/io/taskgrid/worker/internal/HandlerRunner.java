@@ -8,6 +8,8 @@ import io.taskgrid.core.Payload;
 import io.taskgrid.telemetry.WorkerMeters;
 import io.taskgrid.worker.InvalidPayloadException;
 import io.taskgrid.worker.TaskHandler;
+import io.taskgrid.worker.internal.breaker.Breakers;
+import io.taskgrid.worker.internal.breaker.CircuitOpenException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,10 +52,12 @@ public final class HandlerRunner implements AutoCloseable {
   private final int maxResultBytes;
   private final WorkerMeters meters;
   private final ExecutionTracing tracing;
+  private final Breakers breakers;
 
   public HandlerRunner(HandlerRegistry handlers, String workerId, int concurrency, int maxResultBytes, Clock clock, ObjectMapper json,
-      WorkerMeters meters, Consumer<Run> onFinished, ExecutionTracing tracing) {
+      WorkerMeters meters, Consumer<Run> onFinished, ExecutionTracing tracing, Breakers breakers) {
     this.tracing = tracing;
+    this.breakers = breakers;
     this.handlers = handlers;
     this.meters = meters;
     this.maxResultBytes = maxResultBytes;
@@ -129,7 +133,7 @@ public final class HandlerRunner implements AutoCloseable {
     Outcome outcome;
     // the attempt's span is current while the handler runs, so the handler's own spans are its children
     try (Scope scope = span.getSpanContext().isValid() ? io.opentelemetry.context.Context.root().with(span).makeCurrent() : Scope.noop()) {
-      Object result = handler.handle(new Context(run, json, tracing));
+      Object result = breakers.guard(run.message(), handler).handle(new Context(run, json, tracing));
       Payload encoded = encode(result);
       if (encoded.size() > maxResultBytes) {
         outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.RESULT_TOO_LARGE, "result: is " + encoded.size()
@@ -139,6 +143,8 @@ public final class HandlerRunner implements AutoCloseable {
       }
     } catch (InvalidPayloadException e) {
       outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.INVALID_PAYLOAD, e.getMessage());
+    } catch (CircuitOpenException e) {
+      outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.CIRCUIT_OPEN, e.getMessage());
     } catch (Throwable e) {
       if (run.isFinished()) return; // the deadline passed and interrupted us; TIMEOUT already decided
       outcome = new Outcome.Failed(run.startedAt(), clock.instant(), e.getClass().getName(), String.valueOf(e.getMessage()));

@@ -21,6 +21,7 @@ import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.NotFoundException;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.TaskSpec;
+import io.taskgrid.core.breaker.SharedBreakers;
 import io.taskgrid.coordinator.internal.queue.EventPublisher;
 import io.taskgrid.coordinator.internal.registry.TaskRegistry;
 import io.taskgrid.core.Payload;
@@ -29,6 +30,8 @@ import io.taskgrid.proto.v1.CreateTaskRequest;
 import io.taskgrid.proto.v1.DeleteTaskRequest;
 import io.taskgrid.proto.v1.DeleteTaskResponse;
 import io.taskgrid.proto.v1.GetTaskRequest;
+import io.taskgrid.proto.v1.ListCircuitBreakersRequest;
+import io.taskgrid.proto.v1.ListCircuitBreakersResponse;
 import io.taskgrid.proto.v1.ListTasksRequest;
 import io.taskgrid.proto.v1.ListTasksResponse;
 import io.taskgrid.proto.v1.PauseTaskRequest;
@@ -83,11 +86,13 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   private final boolean tracing;
 
   private final CoordinatorMeters meters;
+  private final CircuitBreakersApi breakers;
 
   public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
       CoordinatorMeters meters,
-      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry) {
+      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers) {
     this.openTelemetry = openTelemetry;
+    this.breakers = new CircuitBreakersApi(breakers);
     this.tracing = Telemetry.isTracing(openTelemetry);
     this.store = store;
     this.queue = queue;
@@ -153,6 +158,11 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   @Override
   public void previewSchedule(PreviewScheduleRequest request, StreamObserver<PreviewScheduleResponse> out) {
     reply(tasks.preview(request), out);
+  }
+
+  @Override
+  public void listCircuitBreakers(ListCircuitBreakersRequest request, StreamObserver<ListCircuitBreakersResponse> out) {
+    reply(breakers.list(request), out);
   }
 
   @Override

@@ -37,6 +37,8 @@ import java.util.function.Supplier;
  * the public API as a client sees it, without Kafka or Redis.
  */
 final class InProcessTaskService implements AutoCloseable {
+  /** The cluster's circuit breakers, as tests set them. */
+  final InMemoryBreakers breakers = new InMemoryBreakers();
   static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
   static final ZoneId DEFAULT_ZONE = ZoneOffset.UTC;
 
@@ -79,7 +81,7 @@ final class InProcessTaskService implements AutoCloseable {
           .addService(errors.guard(
               new TaskServiceImpl(store, queue, events, hub, SubmissionLimits.DEFAULTS, clock,
                   new io.taskgrid.telemetry.CoordinatorMeters(io.taskgrid.telemetry.Metrics.noop().meter()), registry, DEFAULT_ZONE, "taskgrid.events",
-                  io.opentelemetry.api.OpenTelemetry.noop())))
+                  io.opentelemetry.api.OpenTelemetry.noop(), breakers)))
           .addService(errors.guard(new ResultServiceImpl(store, io.opentelemetry.api.OpenTelemetry.noop())))
           .build()
           .start();
