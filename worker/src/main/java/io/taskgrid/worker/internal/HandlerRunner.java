@@ -91,6 +91,17 @@ public final class HandlerRunner implements AutoCloseable {
     }, Math.max(0, Duration.between(clock.instant(), run.deadline()).toMillis()), TimeUnit.MILLISECONDS);
   }
 
+  /** Ends {@code run}, whose permit the caller holds, with {@code outcome} without calling its handler (it was not admitted). */
+  public void end(Run run, Outcome outcome) {
+    tracing.startAttempt(run);
+    finish(run, outcome);
+  }
+
+  /** Ends {@code run} CANCELLED with {@code reason} and interrupts its handler, unless it already ended. */
+  public void cancel(Run run, String reason) {
+    if (finish(run, new Outcome.Cancelled(run.startedAt(), clock.instant(), reason))) run.interrupt();
+  }
+
   /**
    * Parks this (virtual) thread until {@code start}, for fires written ahead of their time. False
    * when interrupted meanwhile: the run was ended (worker stopping) and must not start.
