@@ -29,7 +29,8 @@ public record Recheck(Duration lease) {
   }
 
   private Duration cap(Duration d) {
-    Duration max = lease.dividedBy(3).compareTo(MAX) < 0 ? lease.dividedBy(3) : MAX;
+    Duration third = Duration.ofMillis(lease.toMillis() / 3);
+    Duration max = third.compareTo(MAX) < 0 ? third : MAX;
     if (d.compareTo(MIN) < 0) return MIN;
     return d.compareTo(max) > 0 ? max : d;
   }
