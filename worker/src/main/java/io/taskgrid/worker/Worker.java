@@ -141,8 +141,8 @@ public final class Worker implements AutoCloseable {
     AtomicReference<Gate> gateRef = new AtomicReference<>();
     runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, meters,
         run -> {
-          gateRef.get().ended(run.executionId());
           reporter.report(run);
+          run.exited().thenRun(() -> gateRef.get().ended(run.executionId()));
         }, tracing);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
     dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing);

@@ -78,11 +78,16 @@ public final class HandlerRunner implements AutoCloseable {
       finish(run, new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.UNKNOWN_HANDLER,
           "no handler \"" + run.message().getHandler() + "\" is registered on worker " + workerId
               + " (registered: " + handlers.names() + ")"));
+      run.markExited();
       return;
     }
     Duration timeout = Duration.between(run.startedAt(), run.deadline());
     run.future(executor.submit(() -> {
-      if (waitUntil(run) && !run.isFinished()) invoke(run, handler.get());
+      try {
+        if (waitUntil(run) && !run.isFinished()) invoke(run, handler.get());
+      } finally {
+        run.markExited();
+      }
     }));
     timer.schedule(() -> {
       if (finish(run, Outcome.TimedOut.after(run.startedAt(), clock.instant(), timeout))) {
@@ -95,6 +100,7 @@ public final class HandlerRunner implements AutoCloseable {
   public void end(Run run, Outcome outcome) {
     tracing.startAttempt(run);
     finish(run, outcome);
+    run.markExited();
   }
 
   /** Ends {@code run} CANCELLED with {@code reason} and interrupts its handler, unless it already ended. */

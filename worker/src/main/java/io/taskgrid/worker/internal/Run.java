@@ -25,6 +25,7 @@ public final class Run {
   private volatile Future<?> future;
   private final Span processSpan;
   private volatile Span attemptSpan = Span.getInvalid();
+  private final java.util.concurrent.CompletableFuture<Void> exited = new java.util.concurrent.CompletableFuture<>();
 
   Run(Delivery first, int attempt, Instant startedAt, Instant deadline) {
     this.message = first.message();
@@ -101,6 +102,20 @@ public final class Run {
   void interrupt() {
     Future<?> f = future;
     if (f != null) f.cancel(true);
+  }
+
+  /**
+   * Completes when no handler code of this run executes any more: its handler returned or threw
+   * (also after a timeout or cancel interrupted it), or it never started. Concurrency permits are
+   * released then, not when the outcome is decided, so an interrupted handler that is slow to stop
+   * still counts against its limit.
+   */
+  public java.util.concurrent.CompletableFuture<Void> exited() {
+    return exited;
+  }
+
+  void markExited() {
+    exited.complete(null);
   }
 
   /** Adds a redelivery of this execution; false when the outcome is already acknowledged. */
