@@ -169,6 +169,7 @@ public final class Dispatcher implements AutoCloseable {
               runner.start(run);
             }
             case Decision.Skip sk -> runner.end(run, new Outcome.Skipped(now, now, sk.reason()));
+            case Decision.Cancel cn -> runner.end(run, new Outcome.Cancelled(now, now, cn.reason()));
             case Decision.Invalid inv -> runner.end(run, new Outcome.Failed(now, now, Outcome.Failed.INVALID_POLICY, inv.message()));
             case Decision.Wait w -> throw new IllegalStateException("a waiting delivery was claimed");
           }

@@ -53,13 +53,20 @@ public final class Admission {
   public static final class Attempt {
     final String executionId;
     final ExecutionPolicy policy;
+    final long acceptedAtMillis;
     boolean rateTaken;
     boolean queuedMarked;
     Instant cancelSentAt;
 
     public Attempt(String executionId, ExecutionPolicy policy) {
+      this(executionId, policy, 0);
+    }
+
+    /** @param acceptedAtMillis when the execution was accepted (REPLACE: the newest wins) */
+    public Attempt(String executionId, ExecutionPolicy policy, long acceptedAtMillis) {
       this.executionId = executionId;
       this.policy = policy;
+      this.acceptedAtMillis = acceptedAtMillis;
     }
 
     public String executionId() {
@@ -108,6 +115,7 @@ public final class Admission {
   }
 
   private Decision replacing(Attempt a, ConcurrencyPolicy c) {
+    if (!permits.newest(c.key(), a.executionId, a.acceptedAtMillis)) return new Decision.Cancel(Outcome.Cancelled.REPLACED);
     Optional<Permits.Permit> p = permits.tryAcquire(c.key(), c.limit(), a.executionId, lease);
     if (p.isPresent()) return new Decision.Admit(p.get());
     Instant now = clock.instant();

@@ -10,6 +10,9 @@ public sealed interface Decision {
   /** Do not run it: it ends SKIPPED with {@code reason} (an {@code Outcome.Skipped} constant). */
   record Skip(String reason) implements Decision {}
 
+  /** Do not run it: a newer execution of its key replaced it; it ends CANCELLED with {@code reason}. */
+  record Cancel(String reason) implements Decision {}
+
   /** Its policy cannot be applied: it ends FAILED, {@code Outcome.Failed.INVALID_POLICY}. */
   record Invalid(String message) implements Decision {}
 

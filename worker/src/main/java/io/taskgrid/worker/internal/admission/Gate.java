@@ -86,7 +86,8 @@ public final class Gate implements AutoCloseable {
       return false;
     }
     if (!Admission.applies(policy)) return false;
-    Admission.Attempt a = new Admission.Attempt(d.executionId(), policy);
+    var accepted = d.message().getEnqueuedAt();
+    Admission.Attempt a = new Admission.Attempt(d.executionId(), policy, accepted.getSeconds() * 1000 + accepted.getNanos() / 1_000_000);
     waiting.put(d, a);
     submit(d, a, Duration.ZERO);
     return true;
@@ -125,6 +126,7 @@ public final class Gate implements AutoCloseable {
       }
       case Decision.Admit ad -> handBack(d, decision);
       case Decision.Skip s -> handBack(d, decision);
+      case Decision.Cancel c -> handBack(d, decision);
       case Decision.Invalid i -> handBack(d, decision);
     }
   }

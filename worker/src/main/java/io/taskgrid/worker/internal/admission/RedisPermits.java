@@ -22,6 +22,17 @@ import org.redisson.client.codec.StringCodec;
  * lease expiry ({@code tg:<ns>:holders:<key>}), for REPLACE.
  */
 public final class RedisPermits implements Permits {
+  /** KEYS[1] the key's newest candidate (hash t, id). ARGV: acceptedAtMillis id ttlMs. Returns 1 when ARGV's is the newest. */
+  private static final String NEWEST = """
+      local cur = redis.call('HMGET', KEYS[1], 't', 'id')
+      local t = tonumber(ARGV[1])
+      if cur[1] and (tonumber(cur[1]) > t or (tonumber(cur[1]) == t and cur[2] > ARGV[2])) then return 0 end
+      redis.call('HSET', KEYS[1], 't', ARGV[1], 'id', ARGV[2])
+      redis.call('PEXPIRE', KEYS[1], ARGV[3])
+      return 1
+      """;
+  private static final Duration NEWEST_TTL = Duration.ofHours(1);
+
   private final RedissonClient redisson;
   private final Keyspace keys;
   private final Clock clock;
@@ -83,6 +94,15 @@ public final class RedisPermits implements Permits {
   public void release(Permit p) {
     holdersOf(p.key()).remove(p.executionId());
     semaphore(p.key(), p.limit()).tryRelease(p.id());
+  }
+
+  @Override
+  public boolean newest(String key, String executionId, long acceptedAtMillis) {
+    String k = keys.prefix() + "newest:" + key;
+    Long r = redisson.getScript(StringCodec.INSTANCE).eval(k, org.redisson.api.RScript.Mode.READ_WRITE, NEWEST,
+        org.redisson.api.RScript.ReturnType.LONG, java.util.List.of(k), Long.toString(acceptedAtMillis), executionId,
+        Long.toString(NEWEST_TTL.toMillis()));
+    return r != null && r == 1;
   }
 
   @Override

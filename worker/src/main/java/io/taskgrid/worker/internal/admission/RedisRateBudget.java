@@ -52,14 +52,26 @@ public final class RedisRateBudget implements RateBudget {
   private boolean sliding(RateLimitPolicy p) {
     String name = name(p);
     RRateLimiter limiter = redisson.getRateLimiter(name);
-    if (initialized.add(name)) limiter.trySetRate(RateType.OVERALL, p.limit(), p.period());
+    Duration interval = countedInterval(p.period());
+    if (initialized.add(name)) limiter.trySetRate(RateType.OVERALL, p.limit(), interval);
     try {
       return limiter.tryAcquire();
     } catch (RedisException e) {
       // Redis lost the limiter's configuration (restart without persistence): set it again
-      limiter.trySetRate(RateType.OVERALL, p.limit(), p.period());
+      limiter.trySetRate(RateType.OVERALL, p.limit(), interval);
       return limiter.tryAcquire();
     }
+  }
+
+  /**
+   * The interval the sliding log counts over: the period and a guard of a twentieth of it (at most
+   * 50 ms). A start is counted when admitted; the handler starts a few milliseconds later, after
+   * the claim, and that delay varies. Without the guard, an admission that waited little and one
+   * that waited long could put limit + 1 handler starts inside one period.
+   */
+  static Duration countedInterval(Duration period) {
+    long guard = Math.min(50, period.toMillis() / 20);
+    return period.plusMillis(guard);
   }
 
   private Duration fixed(RateLimitPolicy p) {

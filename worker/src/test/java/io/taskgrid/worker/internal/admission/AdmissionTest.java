@@ -51,6 +51,16 @@ class AdmissionTest {
     public Set<String> holders(String key) {
       return new HashSet<>(held.getOrDefault(key, Set.of()));
     }
+
+    final Map<String, Long> newest = new HashMap<>();
+
+    @Override
+    public boolean newest(String key, String executionId, long acceptedAtMillis) {
+      Long cur = newest.get(key);
+      if (cur != null && cur > acceptedAtMillis) return false;
+      newest.put(key, acceptedAtMillis);
+      return true;
+    }
   }
 
   /** A FIFO queue in memory. */
@@ -138,6 +148,26 @@ class AdmissionTest {
     assertThat(cancelled).containsExactly("a:" + Outcome.Cancelled.REPLACED);
     permits.release(((Decision.Admit) first).permit());
     assertThat(admission.step(b)).isInstanceOf(Decision.Admit.class);
+  }
+
+  @Test
+  void anOlderReplaceWaitingBehindANewerOneIsCancelledWithoutRunning() {
+    ExecutionPolicy replace = attempt("x", single(Overlap.REPLACE)).policy();
+    Decision running = admission.step(new Admission.Attempt("a", replace, 1));
+    Admission.Attempt older = new Admission.Attempt("b", replace, 2);
+    Admission.Attempt newer = new Admission.Attempt("c", replace, 3);
+    assertThat(admission.step(older)).isInstanceOf(Decision.Wait.class);
+    assertThat(admission.step(newer)).isInstanceOf(Decision.Wait.class);
+    assertThat(admission.step(older)).isEqualTo(new Decision.Cancel(Outcome.Cancelled.REPLACED));
+    permits.release(((Decision.Admit) running).permit());
+    assertThat(admission.step(newer)).isInstanceOf(Decision.Admit.class);
+  }
+
+  @Test
+  void theSlidingWindowCountsOverThePeriodAndASmallGuard() {
+    assertThat(RedisRateBudget.countedInterval(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(1050));
+    assertThat(RedisRateBudget.countedInterval(Duration.ofMillis(100))).isEqualTo(Duration.ofMillis(105));
+    assertThat(RedisRateBudget.countedInterval(Duration.ofMillis(10))).isEqualTo(Duration.ofMillis(10));
   }
 
   @Test
