@@ -82,7 +82,7 @@ public final class Admission {
   public Decision step(Attempt a) {
     Optional<RateLimitPolicy> rate = a.policy.rateLimit();
     if (rate.isPresent() && !a.rateTaken) {
-      Duration wait = budget.tryStart(rate.get());
+      Duration wait = budget.tryStart(rate.get(), a.executionId);
       if (!wait.isZero()) {
         return switch (rate.get().onExcess()) {
           case DROP -> new Decision.Skip(Outcome.Skipped.RATE_LIMITED);

@@ -89,7 +89,7 @@ class AdmissionTest {
   private int rateCalls;
   private final List<String> cancelled = new ArrayList<>();
   private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
-  private final Admission admission = new Admission(permits, queue, p -> {
+  private final Admission admission = new Admission(permits, queue, (p, id) -> {
     rateCalls++;
     return rateWait;
   }, (ids, reason) -> ids.forEach(id -> cancelled.add(id + ":" + reason)), clock, LEASE);

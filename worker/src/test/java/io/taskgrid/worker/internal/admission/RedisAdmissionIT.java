@@ -97,10 +97,10 @@ class RedisAdmissionIT {
     Instant t = Instant.parse("2026-12-01T10:00:00.250Z");
     RedisRateBudget budget = new RedisRateBudget(client, keys, Clock.fixed(t, ZoneOffset.UTC), Duration.ofSeconds(3));
     RateLimitPolicy p = RateLimitPolicy.of("r", 3, Duration.ofSeconds(1), RateLimitPolicy.Window.FIXED, null, "h");
-    for (int i = 0; i < 3; i++) assertThat(budget.tryStart(p)).isEqualTo(Duration.ZERO);
-    assertThat(budget.tryStart(p)).isEqualTo(Duration.ofMillis(750));
+    for (int i = 0; i < 3; i++) assertThat(budget.tryStart(p, "x" + System.nanoTime())).isEqualTo(Duration.ZERO);
+    assertThat(budget.tryStart(p, "x" + System.nanoTime())).isEqualTo(Duration.ofMillis(750));
     RedisRateBudget later = new RedisRateBudget(client, keys, Clock.fixed(t.plusSeconds(1), ZoneOffset.UTC), Duration.ofSeconds(3));
-    assertThat(later.tryStart(p)).isEqualTo(Duration.ZERO);
+    assertThat(later.tryStart(p, "y")).isEqualTo(Duration.ZERO);
   }
 
   @Test
@@ -108,12 +108,12 @@ class RedisAdmissionIT {
     RedisRateBudget a = new RedisRateBudget(client, keys, Clock.systemUTC(), Duration.ofSeconds(3));
     RedisRateBudget b = new RedisRateBudget(client, keys, Clock.systemUTC(), Duration.ofSeconds(3));
     RateLimitPolicy p = RateLimitPolicy.of("r", 4, Duration.ofSeconds(2), null, null, "h");
-    assertThat(a.tryStart(p)).isZero();
-    assertThat(b.tryStart(p)).isZero();
-    assertThat(a.tryStart(p)).isZero();
-    assertThat(b.tryStart(p)).isZero();
-    assertThat(a.tryStart(p)).isPositive();
-    await().atMost(Duration.ofSeconds(5)).until(() -> b.tryStart(p).isZero());
+    assertThat(a.tryStart(p, "x" + System.nanoTime())).isZero();
+    assertThat(b.tryStart(p, "x" + System.nanoTime())).isZero();
+    assertThat(a.tryStart(p, "x" + System.nanoTime())).isZero();
+    assertThat(b.tryStart(p, "x" + System.nanoTime())).isZero();
+    assertThat(a.tryStart(p, "x" + System.nanoTime())).isPositive();
+    await().atMost(Duration.ofSeconds(5)).until(() -> b.tryStart(p, "x" + System.nanoTime()).isZero());
   }
 
   @Test
@@ -140,9 +140,9 @@ class RedisAdmissionIT {
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) permits.release(permits.tryAcquire("m", 1, "e" + i, Duration.ofSeconds(5)).orElseThrow());
       long t1 = System.nanoTime();
-      for (int i = 0; i < n; i++) budget.tryStart(sliding);
+      for (int i = 0; i < n; i++) budget.tryStart(sliding, "s" + i);
       long t2 = System.nanoTime();
-      for (int i = 0; i < n; i++) budget.tryStart(fixed);
+      for (int i = 0; i < n; i++) budget.tryStart(fixed, "f" + i);
       long t3 = System.nanoTime();
       System.out.printf("ADMISSION COST round %d: permit acquire+release %.1f us, sliding rate %.1f us, fixed rate %.1f us%n", round,
           (t1 - t0) / 1000.0 / n, (t2 - t1) / 1000.0 / n, (t3 - t2) / 1000.0 / n);
