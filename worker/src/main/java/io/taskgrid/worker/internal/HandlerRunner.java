@@ -83,6 +83,7 @@ public final class HandlerRunner implements AutoCloseable {
     }
     Duration timeout = Duration.between(run.startedAt(), run.deadline());
     run.future(executor.submit(() -> {
+      if (!run.begin()) return;
       try {
         if (waitUntil(run) && !run.isFinished()) invoke(run, handler.get());
       } finally {

@@ -26,6 +26,8 @@ public final class Run {
   private final Span processSpan;
   private volatile Span attemptSpan = Span.getInvalid();
   private final java.util.concurrent.CompletableFuture<Void> exited = new java.util.concurrent.CompletableFuture<>();
+  /** 0: the handler's task has not begun; 1: it began; 2: it was stopped before it began. */
+  private final java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
 
   Run(Delivery first, int attempt, Instant startedAt, Instant deadline) {
     this.message = first.message();
@@ -98,8 +100,17 @@ public final class Run {
     return outcome.get() != null;
   }
 
+  /**
+   * Called first by the handler's task; false when the run was already stopped, and the task must
+   * not run (a task cancelled before it began never runs its own {@code finally}).
+   */
+  boolean begin() {
+    return phase.compareAndSet(0, 1);
+  }
+
   /** Interrupts the handler's thread. */
   void interrupt() {
+    if (phase.compareAndSet(0, 2)) markExited();
     Future<?> f = future;
     if (f != null) f.cancel(true);
   }
