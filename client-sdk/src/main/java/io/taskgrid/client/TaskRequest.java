@@ -36,8 +36,12 @@ public final class TaskRequest {
   private final Priority priority;
   private final Map<String, String> labels;
   private final String idempotencyKey;
+  private final ConcurrencyPolicy concurrency;
+  private final RateLimitPolicy rateLimit;
 
   private TaskRequest(Builder b) {
+    this.concurrency = b.concurrency;
+    this.rateLimit = b.rateLimit;
     this.handler = b.handler;
     this.payload = b.payload;
     this.contentType = b.contentType;
@@ -123,6 +127,24 @@ public final class TaskRequest {
   }
 
   /** The handler and options, without the payload bytes. */
+  /**
+   * The concurrency limit of this execution, if one is set.
+   *
+   * @return the policy, or empty for the handler's default on the worker
+   */
+  public Optional<ConcurrencyPolicy> concurrency() {
+    return Optional.ofNullable(concurrency);
+  }
+
+  /**
+   * The rate limit of this execution, if one is set.
+   *
+   * @return the policy, or empty for the handler's default on the worker
+   */
+  public Optional<RateLimitPolicy> rateLimit() {
+    return Optional.ofNullable(rateLimit);
+  }
+
   @Override
   public String toString() {
     return "TaskRequest[handler=" + handler + ", payload=" + payload.length + " bytes " + contentType
@@ -140,6 +162,8 @@ public final class TaskRequest {
     private Priority priority = Priority.MEDIUM;
     private final Map<String, String> labels = new LinkedHashMap<>();
     private String idempotencyKey;
+    private ConcurrencyPolicy concurrency;
+    private RateLimitPolicy rateLimit;
 
     private Builder(String handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
@@ -258,6 +282,28 @@ public final class TaskRequest {
      */
     public Builder idempotencyKey(String key) {
       this.idempotencyKey = key == null || key.isEmpty() ? null : key;
+      return this;
+    }
+
+    /**
+     * Limits how many executions sharing the policy's key run at once (it must name a key).
+     *
+     * @param policy the limit and what happens to an execution over it; null for none
+     * @return this builder
+     */
+    public Builder concurrency(ConcurrencyPolicy policy) {
+      this.concurrency = policy;
+      return this;
+    }
+
+    /**
+     * Limits how many executions sharing the policy's key start per period, cluster-wide.
+     *
+     * @param policy the budget and what happens to an execution over it; null for none
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimitPolicy policy) {
+      this.rateLimit = policy;
       return this;
     }
 

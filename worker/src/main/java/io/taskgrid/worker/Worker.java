@@ -26,6 +26,13 @@ import io.taskgrid.worker.internal.InfraChecks;
 import io.taskgrid.worker.internal.OutcomeReporter;
 import io.taskgrid.worker.internal.RedisClaims;
 import io.taskgrid.worker.internal.breaker.Breakers;
+import io.taskgrid.worker.internal.CancelListener;
+import io.taskgrid.worker.internal.admission.Admission;
+import io.taskgrid.worker.internal.admission.Gate;
+import io.taskgrid.worker.internal.admission.RedisPermits;
+import io.taskgrid.worker.internal.admission.RedisQueuedStatus;
+import io.taskgrid.worker.internal.admission.RedisRateBudget;
+import io.taskgrid.worker.internal.admission.RedisWaitQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -86,6 +93,8 @@ public final class Worker implements AutoCloseable {
   private OutcomeReporter reporter;
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
+  private Gate gate;
+  private CancelListener cancels;
 
   private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
     this.openTelemetry = openTelemetry;
@@ -133,19 +142,34 @@ public final class Worker implements AutoCloseable {
     reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run),
         tracing);
     breakers = new Breakers(handlers::options, new RedisBreakers(redisson, config.keyspace()), config.workerId(), clock, meters).start();
+    AtomicReference<Gate> gateRef = new AtomicReference<>();
     runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, meters,
-        reporter::report, tracing, breakers);
+        run -> {
+          reporter.report(run);
+          run.exited().thenRun(() -> gateRef.get().ended(run.executionId()));
+        }, tracing, breakers);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
     dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing);
     dispatcherRef.set(dispatcher);
+    cancels = new CancelListener(redisson, config.keyspace(), dispatcher.running(), runner::cancel);
+    RedisPermits permits = new RedisPermits(redisson, config.keyspace(), clock);
+    Admission admission = new Admission(permits, new RedisWaitQueue(redisson, config.keyspace()),
+        new RedisRateBudget(redisson, config.keyspace(), clock, config.claimLease()), cancels::request, clock, config.claimLease());
+    gate = new Gate(admission, permits, handlers, dispatcher::offer, new RedisQueuedStatus(redisson, config.keyspace()), config.claimLease());
+    gateRef.set(gate);
+    dispatcher.gate(gate);
     consumer = new ConsumerLoop(config.kafkaBootstrap(), config.taskTopics(), config.group(), "taskgrid-" + config.workerId(),
         config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4), tracing);
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));
     long every = config.claimLease().toMillis() / 3;
-    leases.scheduleWithFixedDelay(() -> renewLeases(claims), every, every, TimeUnit.MILLISECONDS);
+    leases.scheduleWithFixedDelay(() -> {
+      renewLeases(claims);
+      gate.renew();
+    }, every, every, TimeUnit.MILLISECONDS);
     meters.observeRunning(runner::running);
     meters.observeQueueLag(consumer::lags);
     reporter.start();
+    cancels.start();
     dispatcher.start();
     consumer.start();
     log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.taskTopics().all(),
@@ -212,6 +236,7 @@ public final class Worker implements AutoCloseable {
     }
     long deadline = System.nanoTime() + config.drainTimeout().toNanos();
     consumer.drain();
+    gate.close();
     dispatcher.close();
     try {
       runner.awaitIdle(config.drainTimeout());
@@ -231,6 +256,7 @@ public final class Worker implements AutoCloseable {
   public void halt() {
     if (!state.compareAndSet(State.RUNNING, State.STOPPING)) return;
     reporter.close();
+    gate.close();
     dispatcher.close();
     leases.shutdownNow();
     runner.close();
@@ -239,6 +265,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void release() {
+    if (cancels != null) cancels.close();
     if (ops != null) ops.close();
     if (admin != null) admin.close(Duration.ofSeconds(2));
     if (meters != null) meters.close();

@@ -38,7 +38,43 @@ public final class Convert {
         .putAllLabels(r.labels());
     r.timeout().ifPresent(t -> b.setTimeout(toProto(t)));
     r.idempotencyKey().ifPresent(b::setIdempotencyKey);
+    if (r.concurrency().isPresent() || r.rateLimit().isPresent()) {
+      io.taskgrid.proto.v1.ExecutionPolicy.Builder policy = io.taskgrid.proto.v1.ExecutionPolicy.newBuilder();
+      r.concurrency().ifPresent(c -> policy.setConcurrency(toProto(c)));
+      r.rateLimit().ifPresent(l -> policy.setRateLimit(toProto(l)));
+      b.setPolicy(policy);
+    }
     return b.build();
+  }
+
+  static io.taskgrid.proto.v1.ConcurrencyPolicy toProto(io.taskgrid.client.ConcurrencyPolicy c) {
+    return io.taskgrid.proto.v1.ConcurrencyPolicy.newBuilder()
+        .setKey(c.key())
+        .setLimit(c.limit())
+        .setMaxQueued(c.maxQueued())
+        .setOverlap(switch (c.overlap()) {
+          case ALLOW -> io.taskgrid.proto.v1.OverlapPolicy.OVERLAP_POLICY_ALLOW;
+          case SKIP -> io.taskgrid.proto.v1.OverlapPolicy.OVERLAP_POLICY_SKIP;
+          case QUEUE -> io.taskgrid.proto.v1.OverlapPolicy.OVERLAP_POLICY_QUEUE;
+          case REPLACE -> io.taskgrid.proto.v1.OverlapPolicy.OVERLAP_POLICY_REPLACE;
+        })
+        .build();
+  }
+
+  static io.taskgrid.proto.v1.RateLimitPolicy toProto(io.taskgrid.client.RateLimitPolicy l) {
+    return io.taskgrid.proto.v1.RateLimitPolicy.newBuilder()
+        .setKey(l.key())
+        .setLimit(l.limit())
+        .setPeriod(toProto(l.period()))
+        .setWindow(switch (l.window()) {
+          case SLIDING -> io.taskgrid.proto.v1.RateWindow.RATE_WINDOW_SLIDING;
+          case FIXED -> io.taskgrid.proto.v1.RateWindow.RATE_WINDOW_FIXED;
+        })
+        .setOnExcess(switch (l.onExcess()) {
+          case DELAY -> io.taskgrid.proto.v1.RateExcess.RATE_EXCESS_DELAY;
+          case DROP -> io.taskgrid.proto.v1.RateExcess.RATE_EXCESS_DROP;
+        })
+        .build();
   }
 
   static io.taskgrid.proto.v1.Priority toProto(Priority p) {

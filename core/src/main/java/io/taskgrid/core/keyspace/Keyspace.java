@@ -98,6 +98,8 @@ public record Keyspace(String namespace) {
     public static final String RESULT_CONTENT_TYPE = "rc";
     public static final String ERROR_TYPE = "et";
     public static final String ERROR_MESSAGE = "em";
+    /** Why an execution was SKIPPED or CANCELLED (for example {@code previous_instance_running}). */
+    public static final String REASON = "rs";
     /** Prefix of label fields: {@code l:<key>} holds the label's value. */
     public static final String LABEL_PREFIX = "l:";
 

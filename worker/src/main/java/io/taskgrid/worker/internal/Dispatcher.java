@@ -1,6 +1,9 @@
 package io.taskgrid.worker.internal;
 
+import io.taskgrid.core.Outcome;
 import io.taskgrid.telemetry.WorkerMeters;
+import io.taskgrid.worker.internal.admission.Decision;
+import io.taskgrid.worker.internal.admission.Gate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +42,7 @@ public final class Dispatcher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopped;
   private final ExecutionTracing tracing;
+  private volatile Gate gate;
 
   public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay, WorkerMeters meters,
       ExecutionTracing tracing) {
@@ -50,6 +54,11 @@ public final class Dispatcher implements AutoCloseable {
     this.clock = clock;
     this.retryDelay = retryDelay;
     this.thread = Thread.ofPlatform().name("tg-worker-dispatch").daemon().unstarted(this::loop);
+  }
+
+  /** Deliveries with a concurrency or rate policy pass {@code gate} before they take a handler slot. */
+  public void gate(Gate gate) {
+    this.gate = gate;
   }
 
   public void start() {
@@ -85,7 +94,7 @@ public final class Dispatcher implements AutoCloseable {
     while (!stopped) {
       try {
         Delivery first = inbox.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) continue;
+        if (first == null || held(first)) continue;
         permits.acquire();
         if (stopped) {
           permits.release();
@@ -94,6 +103,7 @@ public final class Dispatcher implements AutoCloseable {
         batch.add(first);
         while (batch.size() < MAX_CLAIM_BATCH && permits.tryAcquire()) {
           Delivery next = inbox.poll();
+          while (next != null && held(next)) next = inbox.poll();
           if (next == null) {
             permits.release();
             break;
@@ -111,6 +121,12 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
+  /** True when the admission gate took {@code d}: it comes back when admitted or decided. */
+  private boolean held(Delivery d) {
+    Gate g = gate;
+    return g != null && g.holds(d);
+  }
+
   private void claimAndStart(List<Delivery> batch, Semaphore permits) {
     List<ClaimResult> results;
     try {
@@ -125,6 +141,7 @@ public final class Dispatcher implements AutoCloseable {
       permits.release(batch.size());
       for (Delivery d : batch) {
         tracing.claimFailed(d, e);
+        notClaimed(d);
         retryLater(d);
       }
       return;
@@ -145,25 +162,42 @@ public final class Dispatcher implements AutoCloseable {
           Instant deadline = start.plusSeconds(timeout.getSeconds()).plusNanos(timeout.getNanos());
           Run run = new Run(d, c.attempt(), start, deadline);
           running.put(d.executionId(), run);
-          meters.started(d.message().getHandler(), c.attempt(), Duration.between(run.due(), start));
-          runner.start(run);
+          Gate g = gate;
+          switch (g == null ? new Decision.Admit(null) : g.claimed(d)) {
+            case Decision.Admit a -> {
+              meters.started(d.message().getHandler(), c.attempt(), Duration.between(run.due(), start));
+              runner.start(run);
+            }
+            case Decision.Skip sk -> runner.end(run, new Outcome.Skipped(now, now, sk.reason()));
+            case Decision.Cancel cn -> runner.end(run, new Outcome.Cancelled(now, now, cn.reason()));
+            case Decision.Invalid inv -> runner.end(run, new Outcome.Failed(now, now, Outcome.Failed.INVALID_POLICY, inv.message()));
+            case Decision.Wait w -> throw new IllegalStateException("a waiting delivery was claimed");
+          }
         }
         case ClaimResult.AlreadyMine m -> {
+          notClaimed(d);
           permits.release();
           Run existing = running.get(d.executionId());
           if (existing == null || !existing.attach(d)) retryLater(d);
         }
         case ClaimResult.Finished f -> {
+          notClaimed(d);
           permits.release();
           tracing.done(d, null);
           inFlight.done(d);
         }
         case ClaimResult.HeldBy h -> {
+          notClaimed(d);
           permits.release();
           retryLater(d);
         }
       }
     }
+  }
+
+  private void notClaimed(Delivery d) {
+    Gate g = gate;
+    if (g != null) g.notClaimed(d);
   }
 
   private void retryLater(Delivery d) {

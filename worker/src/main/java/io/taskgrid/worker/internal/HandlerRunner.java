@@ -82,17 +82,35 @@ public final class HandlerRunner implements AutoCloseable {
       finish(run, new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.UNKNOWN_HANDLER,
           "no handler \"" + run.message().getHandler() + "\" is registered on worker " + workerId
               + " (registered: " + handlers.names() + ")"));
+      run.markExited();
       return;
     }
     Duration timeout = Duration.between(run.startedAt(), run.deadline());
     run.future(executor.submit(() -> {
-      if (waitUntil(run) && !run.isFinished()) invoke(run, handler.get());
+      if (!run.begin()) return;
+      try {
+        if (waitUntil(run) && !run.isFinished()) invoke(run, handler.get());
+      } finally {
+        run.markExited();
+      }
     }));
     timer.schedule(() -> {
       if (finish(run, Outcome.TimedOut.after(run.startedAt(), clock.instant(), timeout))) {
         run.interrupt();
       }
     }, Math.max(0, Duration.between(clock.instant(), run.deadline()).toMillis()), TimeUnit.MILLISECONDS);
+  }
+
+  /** Ends {@code run}, whose permit the caller holds, with {@code outcome} without calling its handler (it was not admitted). */
+  public void end(Run run, Outcome outcome) {
+    tracing.startAttempt(run);
+    finish(run, outcome);
+    run.markExited();
+  }
+
+  /** Ends {@code run} CANCELLED with {@code reason} and interrupts its handler, unless it already ended. */
+  public void cancel(Run run, String reason) {
+    if (finish(run, new Outcome.Cancelled(run.startedAt(), clock.instant(), reason))) run.interrupt();
   }
 
   /**

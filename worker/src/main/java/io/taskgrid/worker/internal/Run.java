@@ -25,6 +25,9 @@ public final class Run {
   private volatile Future<?> future;
   private final Span processSpan;
   private volatile Span attemptSpan = Span.getInvalid();
+  private final java.util.concurrent.CompletableFuture<Void> exited = new java.util.concurrent.CompletableFuture<>();
+  /** 0: the handler's task has not begun; 1: it began; 2: it was stopped before it began. */
+  private final java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
 
   Run(Delivery first, int attempt, Instant startedAt, Instant deadline) {
     this.message = first.message();
@@ -97,10 +100,33 @@ public final class Run {
     return outcome.get() != null;
   }
 
+  /**
+   * Called first by the handler's task; false when the run was already stopped, and the task must
+   * not run (a task cancelled before it began never runs its own {@code finally}).
+   */
+  boolean begin() {
+    return phase.compareAndSet(0, 1);
+  }
+
   /** Interrupts the handler's thread. */
   void interrupt() {
+    if (phase.compareAndSet(0, 2)) markExited();
     Future<?> f = future;
     if (f != null) f.cancel(true);
+  }
+
+  /**
+   * Completes when no handler code of this run executes any more: its handler returned or threw
+   * (also after a timeout or cancel interrupted it), or it never started. Concurrency permits are
+   * released then, not when the outcome is decided, so an interrupted handler that is slow to stop
+   * still counts against its limit.
+   */
+  public java.util.concurrent.CompletableFuture<Void> exited() {
+    return exited;
+  }
+
+  void markExited() {
+    exited.complete(null);
   }
 
   /** Adds a redelivery of this execution; false when the outcome is already acknowledged. */

@@ -24,4 +24,6 @@ public record ExecutionRecord(
     String workerId,
     Optional<Payload> result,
     Optional<String> errorType,
-    Optional<String> errorMessage) {}
+    Optional<String> errorMessage,
+    /** Why it was SKIPPED or CANCELLED. */
+    Optional<String> reason) {}

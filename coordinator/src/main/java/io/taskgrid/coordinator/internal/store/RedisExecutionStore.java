@@ -117,7 +117,7 @@ public final class RedisExecutionStore implements ExecutionStore {
       local items = tg_unpack(ARGV[5])
       local out, changes = {}, {}
       local limit = tonumber(ARGV[4])
-      for p = 1, #items, 11 do
+      for p = 1, #items, 12 do
         local id = items[p]
         local e = ARGV[1] .. 'exec:' .. id
         local cur = redis.call('HGET', e, 's')
@@ -125,7 +125,7 @@ public final class RedisExecutionStore implements ExecutionStore {
           out[#out + 1] = '0'
         else
           redis.call('HSET', e, 'id', id, 's', items[p + 1], 'a', items[p + 2], 'st', items[p + 3], 'fin', items[p + 4],
-            'w', items[p + 5], 'r', items[p + 6], 'rc', items[p + 7], 'et', items[p + 8], 'em', items[p + 9])
+            'w', items[p + 5], 'r', items[p + 6], 'rc', items[p + 7], 'et', items[p + 8], 'em', items[p + 9], 'rs', items[p + 11])
           if not cur then redis.call('HSET', e, 'h', items[p + 10], 'sub', items[p + 3], 'p', 'MEDIUM', 't', '0', 'k', '') end
           redis.call('PEXPIRE', e, ARGV[2])
           redis.call('DEL', ARGV[1] .. 'claim:' .. id)
@@ -247,6 +247,7 @@ public final class RedisExecutionStore implements ExecutionStore {
         String resultType = "";
         String errorType = "";
         String errorMessage = "";
+        String reason = "";
         switch (o) {
           case Outcome.Succeeded s -> {
             result = Base64.getEncoder().encodeToString(s.result().unsafeData());
@@ -260,15 +261,16 @@ public final class RedisExecutionStore implements ExecutionStore {
             errorType = Outcome.TimedOut.ERROR_TYPE;
             errorMessage = t.message();
           }
-          case Outcome.Skipped sk -> errorMessage = sk.reason();
+          case Outcome.Skipped sk -> reason = sk.reason();
           case Outcome.Cancelled c -> {
             errorType = Outcome.Cancelled.ERROR_TYPE;
-            errorMessage = c.reason();
+            errorMessage = "execution " + c.reason();
+            reason = c.reason();
           }
         }
         packed.add(r.executionId()).add(o.status().name()).add(r.attempt()).add(o.startedAt().toEpochMilli())
             .add(o.finishedAt().toEpochMilli()).add(r.workerId()).add(result).add(resultType).add(errorType)
-            .add(errorMessage).add(r.handler());
+            .add(errorMessage).add(r.handler()).add(reason);
       }
       return eval(recordTimer, RECORD_OUTCOMES, keys.prefix(), Long.toString(executionRetention.toMillis()), keys.changes(),
           Integer.toString(MAX_INLINE_RESULT), packed.toString())
@@ -401,7 +403,8 @@ public final class RedisExecutionStore implements ExecutionStore {
         h.getOrDefault(Fields.WORKER, ""),
         result,
         nonEmpty(h.get(Fields.ERROR_TYPE)),
-        nonEmpty(h.get(Fields.ERROR_MESSAGE)));
+        nonEmpty(h.get(Fields.ERROR_MESSAGE)),
+        nonEmpty(h.get(Fields.REASON)));
   }
 
   private static Optional<Instant> instant(String millis) {

@@ -45,7 +45,7 @@ final class RecordingExecutionStore implements ExecutionStore {
       if (!key.isEmpty()) idempotencyKeys.put(key, e.executionId());
       records.put(e.executionId(), new ExecutionRecord(e.executionId(), s.handler().value(), ExecutionStatus.PENDING, 1, s.priority(),
           s.labels().values(), s.timeout(), key, e.submittedAt(), Optional.empty(), Optional.empty(), "", Optional.empty(),
-          Optional.empty(), Optional.empty()));
+          Optional.empty(), Optional.empty(), Optional.empty()));
       writes.incrementAndGet();
       out.add(new Insert.Created(e.executionId()));
     }

@@ -1,0 +1,52 @@
+package io.taskgrid.e2e.support;
+
+import io.taskgrid.worker.Worker;
+import io.taskgrid.worker.WorkerConfig;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * A worker process for admission tests. Its {@code guarded} handler records, in Redis under
+ * {@code RECORD} (a key prefix of the test's own), how many of its executions run at once (the
+ * highest count in {@code <RECORD>:max}) and each start as {@code <payload label> <epoch ms>} in the
+ * list {@code <RECORD>:starts}; it then sleeps for the payload's milliseconds ({@code label:ms}).
+ * Redis, because the workers are separate processes and the count must be shared.
+ */
+public final class GuardedWorkerMain {
+  private static final String ENTER = """
+      local n = redis.call('INCR', KEYS[1])
+      if n > tonumber(redis.call('GET', KEYS[2]) or '0') then redis.call('SET', KEYS[2], n) end
+      redis.call('RPUSH', KEYS[3], ARGV[1])
+      return n
+      """;
+
+  public static void main(String[] args) throws Exception {
+    String record = System.getenv("RECORD");
+    RedissonClient redis = Inspect.redis(System.getenv(WorkerConfig.REDIS_URL.name()));
+    Worker worker = Worker.builder(WorkerConfig.fromEnvironment(System.getenv()))
+        .handler("guarded", ctx -> {
+          String[] p = ctx.payloadText().split(":");
+          redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, ENTER, RScript.ReturnType.LONG,
+              List.of(record + ":running", record + ":max", record + ":starts"), p[0] + " " + System.currentTimeMillis());
+          try {
+            Thread.sleep(Long.parseLong(p[1]));
+          } finally {
+            redis.getAtomicLong(record + ":running").decrementAndGet();
+          }
+          return p[0];
+        })
+        .build()
+        .start();
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      worker.close();
+      redis.shutdown();
+      stop.countDown();
+    }));
+    System.out.println("WORKER_READY " + worker.id());
+    stop.await();
+  }
+}

@@ -1,0 +1,235 @@
+package io.taskgrid.worker.internal.admission;
+
+import io.taskgrid.core.InvalidArgumentException;
+import io.taskgrid.core.policy.ExecutionPolicy;
+import io.taskgrid.proto.v1.TaskMessage;
+import io.taskgrid.wire.PolicyMapping;
+import io.taskgrid.worker.internal.Delivery;
+import io.taskgrid.worker.internal.HandlerRegistry;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where deliveries with a concurrency or rate policy wait before they take a worker slot. The
+ * dispatcher asks {@link #holds} of every delivery: one that needs admission is taken here, asked
+ * about on this gate's own thread until {@link Admission} decides, and handed back to the
+ * dispatcher with its decision (run with a permit, or end SKIPPED / FAILED after its claim). While
+ * it waits it holds no handler slot, only its uncommitted Kafka offset: if this worker dies the
+ * record is delivered again to another worker, which asks again (a queued execution keeps its
+ * place in the queue when it comes back within the lease).
+ *
+ * <p>Permits of running executions are kept here by execution id, renewed with the claims and
+ * released when the attempt ends.
+ */
+public final class Gate implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Gate.class);
+  private static final Duration ERROR_RETRY = Duration.ofMillis(500);
+
+  private final Admission admission;
+  private final Permits permits;
+  private final HandlerRegistry handlers;
+  private final Consumer<Delivery> back;
+  private final Consumer<String> queuedStatus;
+  private final Duration lease;
+  private final Map<Delivery, Decision> decided = Collections.synchronizedMap(new IdentityHashMap<>());
+  private final Map<String, Permits.Permit> held = new ConcurrentHashMap<>();
+  private final Map<Delivery, Admission.Attempt> waiting = Collections.synchronizedMap(new IdentityHashMap<>());
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-admission").daemon().unstarted(r));
+  private volatile boolean closed;
+  /**
+   * Per rate key, the deliveries of this worker waiting for its budget, in arrival order; only the
+   * first asks Redis, so a thousand delayed executions cost one call per recheck, not a thousand
+   * (a herd of them asking at once loaded the machine enough to delay handler starts by hundreds of
+   * ms). Touched only by this gate's thread.
+   */
+  private final Map<String, java.util.ArrayDeque<Map.Entry<Delivery, Admission.Attempt>>> rateLines = new java.util.HashMap<>();
+
+  /**
+   * @param back where admitted or decided deliveries go (the dispatcher's inbox)
+   * @param queuedStatus marks an execution QUEUED (never over RUNNING or a terminal status)
+   */
+  public Gate(Admission admission, Permits permits, HandlerRegistry handlers, Consumer<Delivery> back, Consumer<String> queuedStatus,
+      Duration lease) {
+    this.admission = admission;
+    this.permits = permits;
+    this.handlers = handlers;
+    this.back = back;
+    this.queuedStatus = queuedStatus;
+    this.lease = lease;
+  }
+
+  /** The policy of {@code m}: the message's parts over its handler's defaults. */
+  static ExecutionPolicy policyOf(TaskMessage m, HandlerRegistry handlers) {
+    ExecutionPolicy own = m.hasPolicy()
+        ? PolicyMapping.fromProto(m.getPolicy(), m.getHandler(), m.getTaskId().isEmpty() ? null : m.getTaskId())
+        : ExecutionPolicy.NONE;
+    return own.over(handlers.options(m.getHandler()).defaults());
+  }
+
+  /**
+   * True when this gate takes {@code d} to decide about it (it comes back through {@code back});
+   * false when the dispatcher may claim it now: it needs no admission or is already decided.
+   */
+  public boolean holds(Delivery d) {
+    if (decided.containsKey(d)) return false;
+    ExecutionPolicy policy;
+    try {
+      policy = policyOf(d.message(), handlers);
+    } catch (InvalidArgumentException e) {
+      decided.put(d, new Decision.Invalid(e.getMessage()));
+      return false;
+    }
+    if (!Admission.applies(policy)) return false;
+    var accepted = d.message().getEnqueuedAt();
+    Admission.Attempt a = new Admission.Attempt(d.executionId(), policy, accepted.getSeconds() * 1000 + accepted.getNanos() / 1_000_000);
+    waiting.put(d, a);
+    submit(d, a, Duration.ZERO);
+    return true;
+  }
+
+  private void submit(Delivery d, Admission.Attempt a, Duration after) {
+    if (closed) return;
+    try {
+      thread.schedule(() -> step(d, a), after.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the delivery stays uncommitted and is delivered again
+    }
+  }
+
+  private void step(Delivery d, Admission.Attempt a) {
+    if (closed) return;
+    String line = a.rateTaken ? null : a.policy().rateLimit().map(r -> r.key()).orElse(null);
+    if (line != null) {
+      var waiting = rateLines.computeIfAbsent(line, k -> new java.util.ArrayDeque<>());
+      if (waiting.stream().noneMatch(e -> e.getValue() == a)) waiting.add(Map.entry(d, a));
+      if (waiting.peek().getValue() != a) {
+        markQueued(a, d); // asked again when it is first in line
+        return;
+      }
+    }
+    Decision decision;
+    try {
+      decision = admission.step(a);
+    } catch (RuntimeException e) {
+      log.warn("Admission of {} failed ({}); asking again in {}", d.executionId(), e.toString(), ERROR_RETRY);
+      submit(d, a, ERROR_RETRY);
+      return;
+    }
+    if (line != null && (a.rateTaken || !(decision instanceof Decision.Wait))) {
+      var waiting = rateLines.get(line);
+      waiting.poll();
+      if (waiting.isEmpty()) {
+        rateLines.remove(line);
+      } else {
+        submit(waiting.peek().getKey(), waiting.peek().getValue(), Duration.ZERO);
+      }
+    }
+    switch (decision) {
+      case Decision.Wait w -> {
+        markQueued(a, d);
+        submit(d, a, w.recheck());
+      }
+      case Decision.Admit ad -> handBack(d, decision);
+      case Decision.Skip s -> handBack(d, decision);
+      case Decision.Cancel c -> handBack(d, decision);
+      case Decision.Invalid i -> handBack(d, decision);
+    }
+  }
+
+  private void markQueued(Admission.Attempt a, Delivery d) {
+    if (a.queuedMarked) return;
+    a.queuedMarked = true;
+    try {
+      queuedStatus.accept(d.executionId());
+    } catch (RuntimeException e) {
+      log.debug("Cannot mark {} QUEUED: {}", d.executionId(), e.toString());
+    }
+  }
+
+  private void handBack(Delivery d, Decision decision) {
+    waiting.remove(d);
+    decided.put(d, decision);
+    back.accept(d);
+  }
+
+  /**
+   * The decision for {@code d}, which the dispatcher claimed and is about to start or end
+   * ({@link Decision.Admit} with no permit when it needed no admission). The permit, if any, is
+   * now held for its execution until {@link #ended}.
+   */
+  public Decision claimed(Delivery d) {
+    Decision decision = decided.remove(d);
+    if (decision == null) return new Decision.Admit(null);
+    if (decision instanceof Decision.Admit(Permits.Permit p) && p != null) held.put(d.executionId(), p);
+    return decision;
+  }
+
+  /** {@code d} was not claimed (finished, or held by another worker): give back what it took. */
+  public void notClaimed(Delivery d) {
+    Decision decision = decided.remove(d);
+    if (decision instanceof Decision.Admit(Permits.Permit p) && p != null) release(p);
+  }
+
+  /** The attempt of {@code executionId} ended: its permit frees. */
+  public void ended(String executionId) {
+    Permits.Permit p = held.remove(executionId);
+    if (p != null) release(p);
+  }
+
+  private void release(Permits.Permit p) {
+    try {
+      permits.release(p);
+    } catch (RuntimeException e) {
+      log.warn("Cannot release the permit of {} on {} ({}); it expires with its lease", p.executionId(), p.key(), e.toString());
+    }
+  }
+
+  /** Extends the leases of held permits (with the claims' renewal). */
+  public void renew() {
+    if (held.isEmpty()) return;
+    try {
+      Set<Permits.Permit> lost = permits.renew(List.copyOf(held.values()), lease);
+      if (!lost.isEmpty()) {
+        log.warn("{} concurrency permits expired while their executions ran (Redis or this worker stalled); the limit may be exceeded",
+            lost.size());
+      }
+    } catch (RuntimeException e) {
+      log.warn("Cannot renew concurrency permits: {}", e.toString());
+    }
+  }
+
+  /** Deliveries waiting for admission now. */
+  public int waiting() {
+    return waiting.size();
+  }
+
+  /**
+   * Stops deciding. Waiting deliveries stay uncommitted and are delivered again (a queued one
+   * keeps its place if that happens within the lease); held permits are released as their
+   * attempts end.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    waiting.clear();
+  }
+}
