@@ -68,6 +68,17 @@ final class RecordingExecutionStore implements ExecutionStore {
   }
 
   @Override
+  public CompletionStage<Cancel> cancel(String executionId, String reason) {
+    ExecutionRecord r = records.get(executionId);
+    return CompletableFuture.completedFuture(r == null ? new Cancel.NotFound() : new Cancel.Requested(r));
+  }
+
+  @Override
+  public CompletionStage<Page> list(io.taskgrid.coordinator.internal.store.ExecutionQuery query) {
+    return CompletableFuture.completedFuture(new Page(List.copyOf(records.values()), Optional.empty()));
+  }
+
+  @Override
   public CompletionStage<Optional<ExecutionRecord>> get(String executionId) {
     return CompletableFuture.completedFuture(Optional.ofNullable(records.get(executionId)));
   }
