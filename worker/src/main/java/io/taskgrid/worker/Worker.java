@@ -12,6 +12,7 @@ import io.taskgrid.redis.RedisConnection;
 import io.taskgrid.telemetry.Telemetry;
 import io.taskgrid.worker.internal.ExecutionTracing;
 import io.taskgrid.worker.internal.ConsumerLoop;
+import io.taskgrid.worker.internal.CancelListener;
 import io.taskgrid.worker.internal.Dispatcher;
 import io.taskgrid.worker.internal.HandlerRegistry;
 import io.taskgrid.telemetry.Health;
@@ -80,6 +81,7 @@ public final class Worker implements AutoCloseable {
   private InFlight inFlight;
   private HandlerRunner runner;
   private Dispatcher dispatcher;
+  private CancelListener cancels;
   private OutcomeReporter reporter;
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
@@ -132,8 +134,10 @@ public final class Worker implements AutoCloseable {
     runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, meters,
         reporter::report, tracing);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
-    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing);
+    cancels = new CancelListener(id -> dispatcherRef.get().running().get(id), runner, clock);
+    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing, cancels::checkStarted);
     dispatcherRef.set(dispatcher);
+    cancels.start(redisson, config.keyspace().cancels());
     consumer = new ConsumerLoop(config.kafkaBootstrap(), config.tasksTopic(), config.group(), "taskgrid-" + config.workerId(),
         config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4), tracing);
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));
@@ -173,7 +177,9 @@ public final class Worker implements AutoCloseable {
 
   private void renewLeases(RedisClaims claims) {
     try {
-      Set<String> lost = claims.renew(dispatcher.running().keySet());
+      RedisClaims.Renewal renewal = claims.renewAll(dispatcher.running().keySet());
+      renewal.cancelRequested().forEach(cancels::requested);
+      Set<String> lost = renewal.lost();
       if (!lost.isEmpty()) {
         log.warn("Lost the claim on {} unfinished executions (lease expired while Redis or this worker stalled); "
             + "another worker may run them too", lost.size());
@@ -235,6 +241,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void release() {
+    if (cancels != null) cancels.close();
     if (ops != null) ops.close();
     if (admin != null) admin.close(Duration.ofSeconds(2));
     if (meters != null) meters.close();

@@ -40,8 +40,20 @@ public final class Dispatcher implements AutoCloseable {
   private volatile boolean stopped;
   private final ExecutionTracing tracing;
 
+  private final java.util.function.Consumer<Run> onRegistered;
+
   public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay, WorkerMeters meters,
       ExecutionTracing tracing) {
+    this(claims, runner, inFlight, clock, retryDelay, meters, tracing, run -> {});
+  }
+
+  /**
+   * @param onRegistered called with each new run once it is in {@link #running()}, before its
+   *     handler starts (the cancel listener checks for a request that came before it)
+   */
+  public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay, WorkerMeters meters,
+      ExecutionTracing tracing, java.util.function.Consumer<Run> onRegistered) {
+    this.onRegistered = onRegistered;
     this.meters = meters;
     this.tracing = tracing;
     this.claims = claims;
@@ -146,6 +158,7 @@ public final class Dispatcher implements AutoCloseable {
           Run run = new Run(d, c.attempt(), start, deadline);
           running.put(d.executionId(), run);
           meters.started(d.message().getHandler(), c.attempt(), Duration.between(run.due(), start));
+          onRegistered.accept(run);
           runner.start(run);
         }
         case ClaimResult.AlreadyMine m -> {
