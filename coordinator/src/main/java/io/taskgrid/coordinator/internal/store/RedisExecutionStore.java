@@ -206,7 +206,7 @@ public final class RedisExecutionStore implements ExecutionStore {
         verdict = 'ENDED'
       elseif s == 'RUNNING' then
         redis.call('HSET', e, 'cx', reason)
-        redis.call('PUBLISH', ARGV[6], id .. '\n' .. reason)
+        redis.call('PUBLISH', ARGV[6], id .. '\\n' .. reason)
         verdict = 'REQUESTED'
       else
         redis.call('HSET', e, 's', 'CANCELLED', 'rs', reason, 'fin', ARGV[3], 'et', 'taskgrid.Cancelled', 'em', reason)
