@@ -25,7 +25,12 @@ import java.util.Optional;
  * @param workerId the worker that ran (or runs) it, or empty
  * @param result what the handler returned; null unless {@link ExecutionStatus#SUCCEEDED}
  * @param error why it failed; null unless {@link ExecutionStatus#FAILED} or {@link
- *     ExecutionStatus#TIMEOUT}
+ *     ExecutionStatus#TIMEOUT} ({@link ExecutionStatus#CANCELLED} has one too, of type {@code
+ *     taskgrid.Cancelled})
+ * @param taskId the id of the registered task that produced it, or empty for a submitted task
+ * @param reason for {@link ExecutionStatus#SKIPPED} and {@link ExecutionStatus#CANCELLED}, why:
+ *     {@code cancelled}, {@code replaced}, {@code previous_instance_running}, {@code queue_full},
+ *     {@code rate_limited} or {@code misfire}; empty otherwise
  */
 public record ExecutionInfo(
     String executionId,
@@ -41,7 +46,9 @@ public record ExecutionInfo(
     Instant finishedAt,
     String workerId,
     TaskResult result,
-    ExecutionError error) {
+    ExecutionError error,
+    String taskId,
+    String reason) {
 
   /** Rejects nulls where a value is always present, and copies the labels. */
   public ExecutionInfo {
@@ -54,6 +61,33 @@ public record ExecutionInfo(
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Objects.requireNonNull(submittedAt, "submittedAt");
     Objects.requireNonNull(workerId, "workerId");
+    Objects.requireNonNull(taskId, "taskId");
+    Objects.requireNonNull(reason, "reason");
+  }
+
+  /**
+   * An execution without task id and reason (both empty), as built before they existed.
+   *
+   * @param executionId the id returned at submission
+   * @param handler the name of the handler that runs it
+   * @param status where it is now
+   * @param attempt the current attempt, 0 while none has started
+   * @param priority given at submission
+   * @param labels given at submission
+   * @param timeout time limit of one attempt
+   * @param idempotencyKey given at submission, or empty
+   * @param submittedAt when the coordinator accepted it
+   * @param startedAt when the current attempt started, or null
+   * @param finishedAt when it reached its terminal status, or null
+   * @param workerId the worker that ran (or runs) it, or empty
+   * @param result what the handler returned, or null
+   * @param error why it failed, or null
+   */
+  public ExecutionInfo(String executionId, String handler, ExecutionStatus status, int attempt, Priority priority,
+      Map<String, String> labels, Duration timeout, String idempotencyKey, Instant submittedAt, Instant startedAt, Instant finishedAt,
+      String workerId, TaskResult result, ExecutionError error) {
+    this(executionId, handler, status, attempt, priority, labels, timeout, idempotencyKey, submittedAt, startedAt, finishedAt, workerId,
+        result, error, "", "");
   }
 
   /**

@@ -20,12 +20,30 @@ public final class TaskHandle {
   private final String id;
   private final boolean duplicate;
   private final Function<String, CompletableFuture<ExecutionInfo>> waiter;
+  private final Function<String, ExecutionInfo> canceller;
   private CompletableFuture<ExecutionInfo> result; // guarded by this
 
-  TaskHandle(String id, boolean duplicate, Function<String, CompletableFuture<ExecutionInfo>> waiter) {
+  TaskHandle(String id, boolean duplicate, Function<String, CompletableFuture<ExecutionInfo>> waiter,
+      Function<String, ExecutionInfo> canceller) {
     this.id = Objects.requireNonNull(id, "id");
     this.duplicate = duplicate;
     this.waiter = waiter;
+    this.canceller = canceller;
+  }
+
+  /**
+   * Cancels the execution, as {@link TaskgridClient#cancel(String)} does: a waiting one ends
+   * CANCELLED at once; a running one has its handler interrupted and ends CANCELLED, which {@link
+   * #result()} then reports.
+   *
+   * @return its state after the cancel: CANCELLED, or RUNNING while its handler is being
+   *     interrupted
+   * @throws TaskgridExecutionEndedException when it had already ended otherwise
+   * @throws TaskgridNotFoundException when the cluster does not know it
+   * @throws TaskgridUnavailableException when no coordinator answered in time
+   */
+  public ExecutionInfo cancel() {
+    return canceller.apply(id);
   }
 
   /**
@@ -47,8 +65,8 @@ public final class TaskHandle {
   }
 
   /**
-   * The outcome of the execution. SUCCEEDED, FAILED and TIMEOUT all complete the future
-   * normally: check {@link ExecutionInfo#status()}. It completes exceptionally only when the
+   * The outcome of the execution. SUCCEEDED, FAILED, TIMEOUT, SKIPPED and CANCELLED all complete
+   * the future normally: check {@link ExecutionInfo#status()}. It completes exceptionally only when the
    * outcome cannot be known: with {@link TaskgridNotFoundException} when the cluster does not know
    * the execution (for example its record expired), or with a {@link TaskgridException} when the
    * client was closed first.

@@ -25,6 +25,7 @@ import io.taskgrid.proto.v1.SubmitTaskRequest;
 import io.taskgrid.proto.v1.SubmitTaskResponse;
 import io.taskgrid.proto.v1.SubmitTasksRequest;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
+import io.taskgrid.proto.v1.CancelExecutionRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,6 +234,89 @@ public final class TaskgridClient implements AutoCloseable {
   }
 
   /**
+   * Cancels an execution. A PENDING, RETRY_SCHEDULED or QUEUED execution ends CANCELLED at once and
+   * never runs. A RUNNING one has its handler interrupted on its worker and then ends CANCELLED:
+   * the state returned may still be RUNNING; {@link TaskHandle#result()} or {@link #watch} show the
+   * end (a handler that returned or failed just before the interrupt keeps that outcome).
+   * Cancelling an execution that is already CANCELLED returns its state. Retried on another
+   * coordinator when one is down (cancelling twice is harmless).
+   *
+   * @param executionId an id returned at submission
+   * @return its state after the cancel: CANCELLED, or RUNNING while its handler is being
+   *     interrupted
+   * @throws TaskgridExecutionEndedException when it had already ended otherwise
+   * @throws TaskgridNotFoundException when the cluster does not know it
+   * @throws TaskgridUnavailableException when no coordinator answered in time
+   */
+  public ExecutionInfo cancel(String executionId) {
+    Objects.requireNonNull(executionId, "executionId");
+    if (closed.get()) throw new TaskgridException("client closed");
+    return cancel(calls, options, executionId);
+  }
+
+  static ExecutionInfo cancel(Calls calls, ClientOptions options, String executionId) {
+    var request = CancelExecutionRequest.newBuilder().setExecutionId(executionId).build();
+    try {
+      return Convert.fromProto(calls.call(TaskServiceGrpc.getCancelExecutionMethod(), request, options.defaultDeadline(), true));
+    } catch (TaskgridConflictException e) {
+      throw new TaskgridExecutionEndedException(e.getMessage(), e.getCause());
+    }
+  }
+
+  /**
+   * Reads one page of the execution history, newest first (by submission time). Executions are
+   * kept for the cluster's retention (7 days by default).
+   *
+   * @param query the filters, page size and page token; {@link ExecutionQuery#all()} for every
+   *     execution
+   * @return the page, with the token of the next one unless it is the last; a page may be short,
+   *     or empty, and still have a next token
+   * @throws TaskgridInvalidArgumentException when a filter, the page size or the token is invalid
+   *     (the message names the field)
+   * @throws TaskgridUnavailableException when no coordinator answered in time
+   */
+  public ExecutionPage listExecutions(ExecutionQuery query) {
+    Objects.requireNonNull(query, "query");
+    if (closed.get()) throw new TaskgridException("client closed");
+    return Convert.fromProto(calls.call(TaskServiceGrpc.getListExecutionsMethod(), Convert.toProto(query), options.defaultDeadline(), true));
+  }
+
+  /**
+   * Every execution that matches, newest first, read page by page as the stream is consumed: a
+   * page is asked for only when the previous one is used up. Executions submitted meanwhile do not
+   * appear (they are newer than the first page).
+   *
+   * @param query the filters and page size, starting at its page token if it has one
+   * @return a sequential, lazy stream; a failed page read throws from the stream operation that
+   *     needed it, as {@link #listExecutions} throws
+   */
+  public java.util.stream.Stream<ExecutionInfo> listAllExecutions(ExecutionQuery query) {
+    Objects.requireNonNull(query, "query");
+    java.util.Iterator<ExecutionInfo> all = new java.util.Iterator<>() {
+      private java.util.Iterator<ExecutionInfo> page = java.util.Collections.emptyIterator();
+      private String nextToken = query.pageToken().orElse(""); // null once the last page was read
+
+      @Override
+      public boolean hasNext() {
+        while (!page.hasNext() && nextToken != null) {
+          ExecutionPage read = listExecutions(query.withPageToken(nextToken));
+          page = read.executions().iterator();
+          nextToken = read.nextPageToken().orElse(null);
+        }
+        return page.hasNext();
+      }
+
+      @Override
+      public ExecutionInfo next() {
+        if (!hasNext()) throw new java.util.NoSuchElementException();
+        return page.next();
+      }
+    };
+    return java.util.stream.StreamSupport.stream(
+        java.util.Spliterators.spliteratorUnknownSize(all, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false);
+  }
+
+  /**
    * Watches every status change of one execution: {@code onChange} receives its current state,
    * then each new status, and the watch ends after the terminal one. A status is delivered at most
    * once, in order. If the connection breaks the watch is reopened and reports the state the
@@ -330,12 +414,12 @@ public final class TaskgridClient implements AutoCloseable {
   }
 
   private TaskHandle handle(SubmitTaskResponse r, Context caller) {
-    if (tracer == null) return new TaskHandle(r.getExecutionId(), r.getDuplicate(), results::await);
+    if (tracer == null) return new TaskHandle(r.getExecutionId(), r.getDuplicate(), results::await, this::cancel);
     return new TaskHandle(r.getExecutionId(), r.getDuplicate(), id -> {
       CompletableFuture<ExecutionInfo> result = results.await(id);
       result.thenAccept(info -> resultDelivered(caller, info));
       return result;
-    });
+    }, this::cancel);
   }
 
   /**

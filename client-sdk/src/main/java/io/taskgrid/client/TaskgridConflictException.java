@@ -6,10 +6,13 @@ package io.taskgrid.client;
  * task's. Not retryable as is: read the task again, reapply the change, and update with the new
  * revision.
  *
+ * <p>Cancelling an execution that already ended throws the subclass {@link
+ * TaskgridExecutionEndedException}.
+ *
  * <p>When the client had to retry the update on another coordinator, this may mean the first
  * attempt was applied and raised the revision: compare the task's definition with yours.
  */
-public final class TaskgridConflictException extends TaskgridException {
+public class TaskgridConflictException extends TaskgridException {
   /**
    * A conflict error with the server's message.
    *

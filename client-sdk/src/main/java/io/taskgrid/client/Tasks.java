@@ -304,6 +304,6 @@ public final class Tasks {
   }
 
   private TaskHandle handle(SubmitTaskResponse r) {
-    return new TaskHandle(r.getExecutionId(), r.getDuplicate(), waiter);
+    return new TaskHandle(r.getExecutionId(), r.getDuplicate(), waiter, id -> TaskgridClient.cancel(calls, options, id));
   }
 }

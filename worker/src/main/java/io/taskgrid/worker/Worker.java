@@ -13,6 +13,7 @@ import io.taskgrid.redis.RedisConnection;
 import io.taskgrid.telemetry.Telemetry;
 import io.taskgrid.worker.internal.ExecutionTracing;
 import io.taskgrid.worker.internal.ConsumerLoop;
+import io.taskgrid.worker.internal.CancelListener;
 import io.taskgrid.worker.internal.Dispatcher;
 import io.taskgrid.worker.internal.HandlerRegistry;
 import io.taskgrid.telemetry.Health;
@@ -90,11 +91,11 @@ public final class Worker implements AutoCloseable {
   private HandlerRunner runner;
   private Breakers breakers;
   private Dispatcher dispatcher;
+  private CancelListener cancels;
   private OutcomeReporter reporter;
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
   private Gate gate;
-  private CancelListener cancels;
 
   private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
     this.openTelemetry = openTelemetry;
@@ -149,9 +150,10 @@ public final class Worker implements AutoCloseable {
           run.exited().thenRun(() -> gateRef.get().ended(run.executionId()));
         }, tracing, breakers);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
-    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing);
+    cancels = new CancelListener(id -> dispatcherRef.get().running().get(id), runner, clock);
+    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing, cancels::checkStarted);
     dispatcherRef.set(dispatcher);
-    cancels = new CancelListener(redisson, config.keyspace(), dispatcher.running(), runner::cancel);
+    cancels.start(redisson, config.keyspace().cancels());
     RedisPermits permits = new RedisPermits(redisson, config.keyspace(), clock);
     Admission admission = new Admission(permits, new RedisWaitQueue(redisson, config.keyspace()),
         new RedisRateBudget(redisson, config.keyspace(), clock, config.claimLease()), cancels::request, clock, config.claimLease());
@@ -169,7 +171,6 @@ public final class Worker implements AutoCloseable {
     meters.observeRunning(runner::running);
     meters.observeQueueLag(consumer::lags);
     reporter.start();
-    cancels.start();
     dispatcher.start();
     consumer.start();
     log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.taskTopics().all(),
@@ -201,7 +202,9 @@ public final class Worker implements AutoCloseable {
 
   private void renewLeases(RedisClaims claims) {
     try {
-      Set<String> lost = claims.renew(dispatcher.running().keySet());
+      RedisClaims.Renewal renewal = claims.renewAll(dispatcher.running().keySet());
+      renewal.cancelRequested().forEach(cancels::requested);
+      Set<String> lost = renewal.lost();
       if (!lost.isEmpty()) {
         log.warn("Lost the claim on {} unfinished executions (lease expired while Redis or this worker stalled); "
             + "another worker may run them too", lost.size());

@@ -293,6 +293,41 @@ public final class Convert {
         e.hasFinishedAt() ? instant(e.getFinishedAt()) : null,
         e.getWorkerId(),
         e.hasResult() ? new TaskResult(e.getResult().getData().toByteArray(), e.getResult().getContentType()) : null,
-        e.hasError() ? new ExecutionError(e.getError().getType(), e.getError().getMessage()) : null);
+        e.hasError() ? new ExecutionError(e.getError().getType(), e.getError().getMessage()) : null,
+        e.getTaskId(),
+        e.getReason());
+  }
+
+  /** The ListExecutions request of a query. */
+  public static io.taskgrid.proto.v1.ListExecutionsRequest toProto(io.taskgrid.client.ExecutionQuery q) {
+    var b = io.taskgrid.proto.v1.ListExecutionsRequest.newBuilder().setPageSize(q.pageSize()).putAllLabels(q.labels());
+    q.taskId().ifPresent(b::setTaskId);
+    q.handler().ifPresent(b::setHandler);
+    q.statuses().forEach(s -> b.addStatuses(toProto(s)));
+    q.submittedAfter().ifPresent(t -> b.setSubmittedAfter(toProto(t)));
+    q.submittedBefore().ifPresent(t -> b.setSubmittedBefore(toProto(t)));
+    q.pageToken().ifPresent(b::setPageToken);
+    return b.build();
+  }
+
+  /** The SDK's view of a page of executions; an empty token means the last page. */
+  public static io.taskgrid.client.ExecutionPage fromProto(io.taskgrid.proto.v1.ListExecutionsResponse r) {
+    return new io.taskgrid.client.ExecutionPage(
+        r.getExecutionsList().stream().map(Convert::fromProto).toList(),
+        r.getNextPageToken().isEmpty() ? Optional.empty() : Optional.of(r.getNextPageToken()));
+  }
+
+  static io.taskgrid.proto.v1.ExecutionStatus toProto(ExecutionStatus s) {
+    return switch (s) {
+      case PENDING -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_PENDING;
+      case RUNNING -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_RUNNING;
+      case SUCCEEDED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_SUCCEEDED;
+      case FAILED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_FAILED;
+      case TIMEOUT -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_TIMEOUT;
+      case SKIPPED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_SKIPPED;
+      case CANCELLED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_CANCELLED;
+      case RETRY_SCHEDULED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_RETRY_SCHEDULED;
+      case QUEUED -> io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_QUEUED;
+    };
   }
 }

@@ -46,6 +46,41 @@ public record Keyspace(String namespace) {
   }
 
   /**
+   * Pub/sub channel of cancel requests for running executions: each message is {@code
+   * <executionId>\n<reason>} (reason {@code cancelled} or {@code replaced}). The worker running the
+   * execution interrupts its handler; the others ignore it.
+   */
+  public String cancels() {
+    return "tg:" + namespace + ":cancel";
+  }
+
+  /**
+   * A cancel of an execution whose record is missing (Redis lost it): a claim of its message finds
+   * this and records the execution CANCELLED instead of running it.
+   */
+  public String cancelTombstone(String executionId) {
+    return "tg:" + namespace + ":cxl:" + executionId;
+  }
+
+  /** History index of every execution: a sorted set of ids scored by submission time (ms). */
+  public String historyAll() {
+    return "tg:" + namespace + ":ix:all";
+  }
+
+  /** History index of one handler's executions, as {@link #historyAll}. */
+  public String historyOfHandler(String handler) {
+    return "tg:" + namespace + ":ix:h:" + handler;
+  }
+
+  /** History index of one registered task's executions, as {@link #historyAll}. */
+  public String historyOfTask(String taskId) {
+    return "tg:" + namespace + ":ix:t:" + taskId;
+  }
+
+  /** The label a registered task's executions carry, whose value is the task id. */
+  public static final String TASK_LABEL = "taskgrid/task";
+
+  /**
    * Lua functions shared by the scripts of coordinator and worker, so the terminal statuses and the
    * fields of a new execution are defined once:
    *
@@ -56,6 +91,10 @@ public record Keyspace(String namespace) {
    *       from the packed items starting at {@code p}, laid out as: id handler priority timeoutMs
    *       submittedAtMs idempotencyKey labelCount [labelKey labelValue]...; returns the index after
    *       them.
+   *       It also copies the task id (label {@value #TASK_LABEL}) to its own field and adds the
+   *       execution to the history indexes ({@link #historyAll}, {@link #historyOfHandler}, {@link
+   *       #historyOfTask}); the key prefix is read from {@code e}, which is always {@code prefix ..
+   *       'exec:' .. id}.
    *   <li>{@code tg_record_end(items, p)}: the index after such a record, without writing it.
    * </ul>
    */
@@ -73,11 +112,22 @@ public record Keyspace(String namespace) {
           redis.call('HSET', e, '%s', items[p], '%s', items[p + 1], '%s', 'PENDING', '%s', '0', '%s', items[p + 2],
             '%s', items[p + 3], '%s', items[p + 4], '%s', items[p + 5])
           local stop = tg_record_end(items, p)
-          for j = p + 7, stop - 1, 2 do redis.call('HSET', e, '%s' .. items[j], items[j + 1]) end
+          local task = ''
+          for j = p + 7, stop - 1, 2 do
+            redis.call('HSET', e, '%s' .. items[j], items[j + 1])
+            if items[j] == '%s' then task = items[j + 1] end
+          end
+          local prefix = string.sub(e, 1, #e - #items[p] - 5)
+          redis.call('ZADD', prefix .. 'ix:all', items[p + 4], items[p])
+          redis.call('ZADD', prefix .. 'ix:h:' .. items[p + 1], items[p + 4], items[p])
+          if task ~= '' then
+            redis.call('HSET', e, '%s', task)
+            redis.call('ZADD', prefix .. 'ix:t:' .. task, items[p + 4], items[p])
+          end
           return stop
         end
         """.formatted(terminal, Fields.ID, Fields.HANDLER, Fields.STATUS, Fields.ATTEMPT, Fields.PRIORITY, Fields.TIMEOUT_MS,
-        Fields.SUBMITTED_AT_MS, Fields.IDEMPOTENCY_KEY, Fields.LABEL_PREFIX);
+        Fields.SUBMITTED_AT_MS, Fields.IDEMPOTENCY_KEY, Fields.LABEL_PREFIX, TASK_LABEL, Fields.TASK_ID);
   }
 
   /** Field names of the execution hash. Short, because there are millions of these hashes. */
@@ -98,8 +148,15 @@ public record Keyspace(String namespace) {
     public static final String RESULT_CONTENT_TYPE = "rc";
     public static final String ERROR_TYPE = "et";
     public static final String ERROR_MESSAGE = "em";
-    /** Why an execution was SKIPPED or CANCELLED (for example {@code previous_instance_running}). */
+    /** The id of the registered task that produced it; absent for a submitted execution. */
+    public static final String TASK_ID = "tk";
+    /** For SKIPPED and CANCELLED: why. */
     public static final String REASON = "rs";
+    /**
+     * Set (to the reason) when a RUNNING execution is asked to cancel: if its worker dies, the next
+     * claim ends it CANCELLED instead of running it again.
+     */
+    public static final String CANCEL_REQUESTED = "cx";
     /** Prefix of label fields: {@code l:<key>} holds the label's value. */
     public static final String LABEL_PREFIX = "l:";
 

@@ -44,8 +44,20 @@ public final class Dispatcher implements AutoCloseable {
   private final ExecutionTracing tracing;
   private volatile Gate gate;
 
+  private final java.util.function.Consumer<Run> onRegistered;
+
   public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay, WorkerMeters meters,
       ExecutionTracing tracing) {
+    this(claims, runner, inFlight, clock, retryDelay, meters, tracing, run -> {});
+  }
+
+  /**
+   * @param onRegistered called with each new run once it is in {@link #running()}, before its
+   *     handler starts (the cancel listener checks for a request that came before it)
+   */
+  public Dispatcher(RedisClaims claims, HandlerRunner runner, InFlight inFlight, Clock clock, Duration retryDelay, WorkerMeters meters,
+      ExecutionTracing tracing, java.util.function.Consumer<Run> onRegistered) {
+    this.onRegistered = onRegistered;
     this.meters = meters;
     this.tracing = tracing;
     this.claims = claims;
@@ -166,6 +178,7 @@ public final class Dispatcher implements AutoCloseable {
           switch (g == null ? new Decision.Admit(null) : g.claimed(d)) {
             case Decision.Admit a -> {
               meters.started(d.message().getHandler(), c.attempt(), Duration.between(run.due(), start));
+              onRegistered.accept(run);
               runner.start(run);
             }
             case Decision.Skip sk -> runner.end(run, new Outcome.Skipped(now, now, sk.reason()));

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs handlers on virtual threads, at most {@code concurrency} at once, each under its deadline:
- * when the deadline passes the outcome is TIMEOUT and the handler's thread is interrupted. The
- * first of (return, throw, deadline) decides the outcome; later ones are ignored.
+ * when the deadline passes the outcome is TIMEOUT and the handler's thread is interrupted, and so
+ * on a cancel, with outcome CANCELLED. The first of (return, throw, deadline, cancel) decides the
+ * outcome; later ones are ignored.
  */
 public final class HandlerRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HandlerRunner.class);
@@ -108,9 +109,17 @@ public final class HandlerRunner implements AutoCloseable {
     run.markExited();
   }
 
-  /** Ends {@code run} CANCELLED with {@code reason} and interrupts its handler, unless it already ended. */
-  public void cancel(Run run, String reason) {
-    if (finish(run, new Outcome.Cancelled(run.startedAt(), clock.instant(), reason))) run.interrupt();
+  /**
+   * Ends {@code run} CANCELLED with {@code reason} and interrupts its handler, unless its outcome
+   * is already decided (the first of return, throw, deadline and cancel wins). A run still waiting
+   * for its start time never calls the handler. True when this call decided the outcome.
+   */
+  public boolean cancel(Run run, String reason) {
+    Instant now = clock.instant();
+    Instant started = run.startedAt().isAfter(now) ? now : run.startedAt();
+    if (!finish(run, new Outcome.Cancelled(started, now, reason))) return false;
+    run.interrupt();
+    return true;
   }
 
   /**
@@ -164,7 +173,7 @@ public final class HandlerRunner implements AutoCloseable {
     } catch (CircuitOpenException e) {
       outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.CIRCUIT_OPEN, e.getMessage());
     } catch (Throwable e) {
-      if (run.isFinished()) return; // the deadline passed and interrupted us; TIMEOUT already decided
+      if (run.isFinished()) return; // the deadline passed or a cancel came and interrupted us; the outcome is decided
       outcome = new Outcome.Failed(run.startedAt(), clock.instant(), e.getClass().getName(), String.valueOf(e.getMessage()));
     }
     finish(run, outcome);

@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import org.redisson.api.RScript;
@@ -32,7 +34,9 @@ public final class RedisClaims {
    * ARGV: prefix worker leaseMs nowMs channel packed, packed holding per delivery the record of
    * {@code tg_new_record} ({@link Keyspace#LUA}), used to rebuild a lost one. Returns, packed, per
    * delivery 'OK:' .. attempt, 'MINE:' .. worker, 'HELD:' .. owner or 'DONE:' .. status; publishes
-   * the executions it moved to RUNNING as one change message.
+   * the executions it moved to RUNNING as one change message. An unclaimed execution with a cancel
+   * request (its worker died while it ran) or a cancel tombstone (its record was lost) is ended
+   * CANCELLED instead: 'DONE:CANCELLED'.
    */
   private static final String CLAIM = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
@@ -52,12 +56,27 @@ public final class RedisClaims {
           elseif owner then
             out[#out + 1] = tg_item('HELD:' .. owner)
           else
-            redis.call('SET', c, ARGV[2], 'PX', ARGV[3])
-            if not s then tg_new_record(e, items, p) end
-            local attempt = redis.call('HINCRBY', e, 'a', 1)
-            redis.call('HSET', e, 's', 'RUNNING', 'st', ARGV[4], 'w', ARGV[2])
-            changes[#changes + 1] = tg_entry(id, 'RUNNING', nil)
-            out[#out + 1] = tg_item('OK:' .. attempt)
+            local tomb = ARGV[1] .. 'cxl:' .. id
+            local reason = (s and redis.call('HGET', e, 'cx')) or (not s and redis.call('GET', tomb))
+            if reason then
+              -- cancelled while its worker was dead, or while its lost record's message waited in
+              -- Kafka: it ends CANCELLED and never runs (again)
+              if not s then
+                tg_new_record(e, items, p)
+                redis.call('PEXPIRE', e, math.max(1, redis.call('PTTL', tomb)))
+                redis.call('DEL', tomb)
+              end
+              redis.call('HSET', e, 's', 'CANCELLED', 'rs', reason, 'fin', ARGV[4], 'et', 'taskgrid.Cancelled', 'em', reason)
+              changes[#changes + 1] = tg_entry(id, 'CANCELLED', redis.call('HGETALL', e))
+              out[#out + 1] = tg_item('DONE:CANCELLED')
+            else
+              redis.call('SET', c, ARGV[2], 'PX', ARGV[3])
+              if not s then tg_new_record(e, items, p) end
+              local attempt = redis.call('HINCRBY', e, 'a', 1)
+              redis.call('HSET', e, 's', 'RUNNING', 'st', ARGV[4], 'w', ARGV[2])
+              changes[#changes + 1] = tg_entry(id, 'RUNNING', nil)
+              out[#out + 1] = tg_item('OK:' .. attempt)
+            end
           end
         end
         p = tg_record_end(items, p)
@@ -68,23 +87,31 @@ public final class RedisClaims {
 
   /**
    * ARGV: prefix worker leaseMs packed, packed holding the ids. Returns one character per id: '1'
-   * renewed, '2' already finished, '0' lost.
+   * renewed, 'C' renewed but asked to cancel, '2' already finished, '0' lost; then, packed, the
+   * reason of each 'C' in order. (The cancel channel is at most once: this catches a request whose
+   * message a worker missed.)
    */
-  private static final String RENEW = Packed.LUA + Keyspace.LUA
+  private static final String RENEW = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
       local ids = tg_unpack(ARGV[4])
-      local out = {}
+      local out, reasons = {}, {}
       for i = 1, #ids do
         local c = ARGV[1] .. 'claim:' .. ids[i]
         if redis.call('GET', c) == ARGV[2] then
           redis.call('PEXPIRE', c, ARGV[3])
-          out[i] = '1'
+          local cx = redis.call('HGET', ARGV[1] .. 'exec:' .. ids[i], 'cx')
+          if cx then
+            out[i] = 'C'
+            reasons[#reasons + 1] = tg_item(cx)
+          else
+            out[i] = '1'
+          end
         else
           local s = redis.call('HGET', ARGV[1] .. 'exec:' .. ids[i], 's')
           if tg_terminal(s) then out[i] = '2' else out[i] = '0' end
         end
       end
-      return table.concat(out)
+      return table.concat(out) .. table.concat(reasons)
       """;
 
   private final RedissonClient redisson;
@@ -128,23 +155,40 @@ public final class RedisClaims {
   }
 
   /**
+   * What renewing found: the ids whose claim this worker lost before their outcome was recorded
+   * (an outcome recorded but not yet acknowledged is not lost), and the ids asked to cancel, with
+   * the reason.
+   */
+  public record Renewal(Set<String> lost, Map<String, String> cancelRequested) {}
+
+  /**
    * Extends the leases of the given executions; returns the ids whose claim this worker lost
    * before their outcome was recorded (an outcome recorded but not yet acknowledged is not lost).
    */
   public Set<String> renew(Collection<String> executionIds) {
-    if (executionIds.isEmpty()) return Set.of();
+    return renewAll(executionIds).lost();
+  }
+
+  /** Extends the leases of the given executions; see {@link Renewal}. */
+  public Renewal renewAll(Collection<String> executionIds) {
+    if (executionIds.isEmpty()) return new Renewal(Set.of(), Map.of());
     List<String> ids = List.copyOf(executionIds);
     Set<String> lost = new HashSet<>();
+    Map<String, String> cancels = new HashMap<>();
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
       Packed packed = new Packed(chunk.size() * 40);
       chunk.forEach(packed::add);
       byte[] reply = eval(renewTimer, RENEW, keys.prefix(), workerId, Long.toString(lease.toMillis()), packed.toString());
+      List<String> reasons = reply.length > chunk.size()
+          ? Packed.parse(java.util.Arrays.copyOfRange(reply, chunk.size(), reply.length)) : List.of();
+      int next = 0;
       for (int i = 0; i < chunk.size(); i++) {
         if (i >= reply.length || reply[i] == '0') lost.add(chunk.get(i));
+        if (i < reply.length && reply[i] == 'C' && next < reasons.size()) cancels.put(chunk.get(i), reasons.get(next++));
       }
     }
-    return lost;
+    return new Renewal(lost, cancels);
   }
 
   /** Runs a script with no declared keys; its reply as UTF-8 bytes. */

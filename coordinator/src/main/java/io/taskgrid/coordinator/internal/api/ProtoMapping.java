@@ -125,7 +125,7 @@ public final class ProtoMapping {
     r.startedAt().ifPresent(t -> b.setStartedAt(toProto(t)));
     r.finishedAt().ifPresent(t -> b.setFinishedAt(toProto(t)));
     r.result().ifPresent(p -> b.setResult(toProto(p)));
-    r.reason().ifPresent(b::setReason);
+    b.setTaskId(r.taskId()).setReason(r.reason());
     if (r.errorType().isPresent() || r.errorMessage().isPresent()) {
       b.setError(ErrorInfo.newBuilder().setType(r.errorType().orElse("")).setMessage(r.errorMessage().orElse("")));
     }

@@ -19,6 +19,12 @@ import io.taskgrid.core.ExecutionId;
 import io.taskgrid.core.ExecutionStatus;
 import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.NotFoundException;
+import io.taskgrid.core.ConflictException;
+import io.taskgrid.core.Outcome;
+import io.taskgrid.coordinator.internal.store.ExecutionQuery;
+import io.taskgrid.proto.v1.CancelExecutionRequest;
+import io.taskgrid.proto.v1.ListExecutionsRequest;
+import io.taskgrid.proto.v1.ListExecutionsResponse;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.TaskSpec;
 import io.taskgrid.core.breaker.SharedBreakers;
@@ -256,6 +262,29 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   public void getExecution(GetExecutionRequest request, StreamObserver<Execution> out) {
     String id = ExecutionId.parse("execution_id", request.getExecutionId()).value();
     respond(store.get(id).thenApply(r -> ProtoMapping.toProto(r.orElseThrow(() -> notFound(id)))), out);
+  }
+
+  @Override
+  public void cancelExecution(CancelExecutionRequest request, StreamObserver<Execution> out) {
+    String id = ExecutionId.parse("execution_id", request.getExecutionId()).value();
+    respond(store.cancel(id, Outcome.Cancelled.CANCELLED).thenApply(c -> switch (c) {
+      case ExecutionStore.Cancel.Cancelled done -> ProtoMapping.toProto(done.record());
+      case ExecutionStore.Cancel.Requested asked -> ProtoMapping.toProto(asked.record());
+      case ExecutionStore.Cancel.AlreadyEnded ended -> throw new ConflictException("execution_id: execution \"" + id + "\" already ended "
+          + ended.record().status() + "; only a pending, waiting or running execution can be cancelled");
+      case ExecutionStore.Cancel.NotFound nf -> throw notFound(id);
+    }), out);
+  }
+
+  @Override
+  public void listExecutions(ListExecutionsRequest request, StreamObserver<ListExecutionsResponse> out) {
+    ExecutionQuery query = ExecutionQueries.fromProto(request);
+    respond(store.list(query).thenApply(page -> {
+      ListExecutionsResponse.Builder b = ListExecutionsResponse.newBuilder();
+      page.executions().forEach(r -> b.addExecutions(ProtoMapping.toProto(r)));
+      page.next().ifPresent(t -> b.setNextPageToken(t.encode()));
+      return b.build();
+    }), out);
   }
 
   private static NotFoundException notFound(String id) {

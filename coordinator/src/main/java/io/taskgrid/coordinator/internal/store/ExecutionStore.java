@@ -76,6 +76,36 @@ public interface ExecutionStore extends AutoCloseable {
   /** Subscribes to the change feed. Delivery is best effort across reconnections; see {@link ChangeListener#resubscribed}. */
   void onChange(ChangeListener listener);
 
+  /** What asking to cancel an execution found or did. */
+  sealed interface Cancel {
+    /** It is CANCELLED now (by this request, or it already was); {@code record} is its state. */
+    record Cancelled(ExecutionRecord record) implements Cancel {}
+
+    /**
+     * It is RUNNING: its worker was asked to interrupt the handler, and the next claim of it ends
+     * it CANCELLED should that worker die; {@code record} is its state now (still RUNNING).
+     */
+    record Requested(ExecutionRecord record) implements Cancel {}
+
+    /** It already ended otherwise; nothing changed. */
+    record AlreadyEnded(ExecutionRecord record) implements Cancel {}
+
+    /**
+     * No record of it. A tombstone remembers the cancel for the retention, so that if the record
+     * was lost (Redis data loss) while its message waits in Kafka, the message does not run.
+     */
+    record NotFound() implements Cancel {}
+  }
+
+  /** Cancels an execution atomically; see {@link Cancel}. {@code reason} is "cancelled" or "replaced". */
+  CompletionStage<Cancel> cancel(String executionId, String reason);
+
+  /** A page of executions, newest first, and where the next one starts (empty when there is none). */
+  record Page(List<ExecutionRecord> executions, Optional<PageToken> next) {}
+
+  /** One page of the history; see {@link ExecutionQuery}. */
+  CompletionStage<Page> list(ExecutionQuery query);
+
   /** True when the store answers now. */
   boolean isReachable();
 

@@ -63,12 +63,14 @@ public final class RedisExecutionStore implements ExecutionStore {
    * tg_new_record} ({@link Keyspace#LUA}). Returns, packed, per
    * execution 'NEW' or 'DUP:' .. the id that holds the idempotency key, or its own id when a record
    * of that id exists (a scheduled fire's id is derived from the fire, so it may be recorded twice,
-   * and a worker may have rebuilt and advanced it already: never overwrite).
+   * and a worker may have rebuilt and advanced it already: never overwrite). Trims the history
+   * indexes it wrote to the retention, counted back from the newest submission of the batch.
    */
   private static final String INSERT = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
       local items = tg_unpack(ARGV[4])
       local out, p = {}, 1
+      local touched, newest = {}, 0
       while p <= #items do
         local id, idem = items[p], items[p + 5]
         local dup = false
@@ -83,9 +85,24 @@ public final class RedisExecutionStore implements ExecutionStore {
           out[#out + 1] = tg_item('DUP:' .. dup)
           p = tg_record_end(items, p)
         else
+          local sub = tonumber(items[p + 4])
+          if sub > newest then newest = sub end
+          touched[ARGV[1] .. 'ix:h:' .. items[p + 1]] = true
           p = tg_new_record(e, items, p)
           redis.call('PEXPIRE', e, ARGV[3])
+          local task = redis.call('HGET', e, 'tk')
+          if task then touched[ARGV[1] .. 'ix:t:' .. task] = true end
           out[#out + 1] = '3:NEW'
+        end
+      end
+      if newest > 0 then
+        -- the history indexes keep what the records keep: entries older than the retention go, and
+        -- an index not written for a whole retention (a handler no longer used) expires
+        touched[ARGV[1] .. 'ix:all'] = true
+        local cutoff = '(' .. (newest - tonumber(ARGV[3]))
+        for key in pairs(touched) do
+          redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
+          redis.call('PEXPIRE', key, ARGV[3])
         end
       end
       return table.concat(out)
@@ -126,7 +143,11 @@ public final class RedisExecutionStore implements ExecutionStore {
         else
           redis.call('HSET', e, 'id', id, 's', items[p + 1], 'a', items[p + 2], 'st', items[p + 3], 'fin', items[p + 4],
             'w', items[p + 5], 'r', items[p + 6], 'rc', items[p + 7], 'et', items[p + 8], 'em', items[p + 9], 'rs', items[p + 11])
-          if not cur then redis.call('HSET', e, 'h', items[p + 10], 'sub', items[p + 3], 'p', 'MEDIUM', 't', '0', 'k', '') end
+          if not cur then
+            redis.call('HSET', e, 'h', items[p + 10], 'sub', items[p + 3], 'p', 'MEDIUM', 't', '0', 'k', '')
+            redis.call('ZADD', ARGV[1] .. 'ix:all', items[p + 3], id)
+            redis.call('ZADD', ARGV[1] .. 'ix:h:' .. items[p + 10], items[p + 3], id)
+          end
           redis.call('PEXPIRE', e, ARGV[2])
           redis.call('DEL', ARGV[1] .. 'claim:' .. id)
           out[#out + 1] = '1'
@@ -161,6 +182,97 @@ public final class RedisExecutionStore implements ExecutionStore {
       return table.concat(parts)
       """;
 
+  /**
+   * ARGV: prefix id nowMs retentionMs changesChannel cancelChannel reason. Returns two entries: the
+   * verdict as the first one's id ('CANCELLED', 'REQUESTED', 'ENDED' or 'NOT_FOUND'), then the
+   * execution with its fields. A waiting execution (PENDING, QUEUED, RETRY_SCHEDULED) ends CANCELLED
+   * here and its change is published; a RUNNING one is marked and its worker asked, on the cancel
+   * channel, to interrupt it; a missing one leaves a tombstone for the claim script.
+   */
+  private static final String CANCEL = Entries.LUA + Keyspace.LUA
+      + """
+      local id, reason = ARGV[2], ARGV[7]
+      local e = ARGV[1] .. 'exec:' .. id
+      local s = redis.call('HGET', e, 's')
+      if not s then
+        redis.call('SET', ARGV[1] .. 'cxl:' .. id, reason, 'PX', ARGV[4])
+        return tg_entry('NOT_FOUND', '', nil) .. tg_entry(id, '', nil)
+      end
+      local verdict
+      if s == 'CANCELLED' then
+        verdict = 'CANCELLED'
+      elseif tg_terminal(s) then
+        verdict = 'ENDED'
+      elseif s == 'RUNNING' then
+        redis.call('HSET', e, 'cx', reason)
+        redis.call('PUBLISH', ARGV[6], id .. '\\n' .. reason)
+        verdict = 'REQUESTED'
+      else
+        redis.call('HSET', e, 's', 'CANCELLED', 'rs', reason, 'fin', ARGV[3], 'et', 'taskgrid.Cancelled', 'em', reason)
+        s = 'CANCELLED'
+        verdict = 'CANCELLED'
+        redis.call('PUBLISH', ARGV[5], tg_entry(id, s, redis.call('HGETALL', e)))
+      end
+      return tg_entry(verdict, '', nil) .. tg_entry(id, s, redis.call('HGETALL', e))
+      """;
+
+  /**
+   * One page of the history. ARGV: prefix indexKey maxScore minScore fromScore fromId budget
+   * pageSize statuses handler labels; statuses a comma-separated set (empty for any), handler empty
+   * for any, labels packed key value pairs. Walks the index newest first from maxScore, skipping
+   * entries at fromScore whose id is not below fromId (the previous page saw them), examines at
+   * most budget entries and returns the next token as the first entry's id ('score:id' of the
+   * last examined, empty when the walk reached the end), then the matching executions. Entries
+   * whose record expired are removed from the index.
+   */
+  private static final String LIST = Packed.LUA + Entries.LUA + Keyspace.LUA
+      + """
+      local key, max, min = ARGV[2], ARGV[3], ARGV[4]
+      local fromScore, fromId = tonumber(ARGV[5]), ARGV[6]
+      local budget, size = tonumber(ARGV[7]), tonumber(ARGV[8])
+      local want, anyStatus = {}, ARGV[9] == ''
+      for st in string.gmatch(ARGV[9], '[^,]+') do want[st] = true end
+      local handler = ARGV[10]
+      local labels = tg_unpack(ARGV[11])
+      local out, gone = {}, {}
+      local found, examined, offset = 0, 0, 0
+      local last, ended = '', false
+      while not ended and found < size and examined < budget do
+        local n = math.min(200, budget - examined)
+        local batch = redis.call('ZREVRANGEBYSCORE', key, max, min, 'WITHSCORES', 'LIMIT', offset, n)
+        offset = offset + #batch / 2
+        if #batch / 2 < n then ended = true end
+        for i = 1, #batch, 2 do
+          local id, score = batch[i], batch[i + 1]
+          if not (fromScore and tonumber(score) == fromScore and id >= fromId) then
+            examined = examined + 1
+            last = score .. ':' .. id
+            local e = ARGV[1] .. 'exec:' .. id
+            local s = redis.call('HGET', e, 's')
+            if not s then
+              gone[#gone + 1] = id
+            elseif anyStatus or want[s] then
+              local match = handler == '' or redis.call('HGET', e, 'h') == handler
+              for j = 1, #labels, 2 do
+                if match and redis.call('HGET', e, 'l:' .. labels[j]) ~= labels[j + 1] then match = false end
+              end
+              if match then
+                found = found + 1
+                out[#out + 1] = tg_entry(id, s, redis.call('HGETALL', e))
+              end
+            end
+            if found >= size or examined >= budget then
+              if i < #batch - 1 then ended = false end
+              break
+            end
+          end
+        end
+      end
+      for i = 1, #gone do redis.call('ZREM', key, gone[i]) end
+      if ended then last = '' end
+      return tg_entry(last, '', nil) .. table.concat(out)
+      """;
+
   /** Sends strings (as UTF-8) and reads a bulk reply as raw bytes, for {@link Entries}. */
   private static final Codec STRINGS_IN_BYTES_OUT = new BaseCodec() {
     @Override
@@ -183,9 +295,20 @@ public final class RedisExecutionStore implements ExecutionStore {
   private final CallTimer removeTimer;
   private final CallTimer recordTimer;
   private final CallTimer readTimer;
+  private final CallTimer cancelTimer;
+  private final CallTimer listTimer;
+  private final java.time.InstantSource clock;
 
   public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention,
       CoordinatorMeters meters) {
+    this(redisson, keys, executionRetention, idempotencyRetention, meters, java.time.InstantSource.system());
+  }
+
+  public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention,
+      CoordinatorMeters meters, java.time.InstantSource clock) {
+    this.clock = clock;
+    this.cancelTimer = meters.redis("cancel");
+    this.listTimer = meters.redis("list");
     this.insertTimer = meters.redis("insert");
     this.removeTimer = meters.redis("remove");
     this.recordTimer = meters.redis("record_outcomes");
@@ -301,6 +424,45 @@ public final class RedisExecutionStore implements ExecutionStore {
     });
   }
 
+  @Override
+  public CompletionStage<Cancel> cancel(String executionId, String reason) {
+    return eval(cancelTimer, CANCEL, keys.prefix(), executionId, Long.toString(clock.millis()), Long.toString(executionRetention.toMillis()),
+        keys.changes(), keys.cancels(), reason).thenApply(reply -> {
+      List<Entries.Entry> entries = Entries.parse(reply);
+      if (entries.size() != 2) throw new IllegalStateException("cancel answered " + entries.size() + " entries");
+      Entries.Entry e = entries.get(1);
+      return switch (entries.get(0).executionId()) {
+        case "NOT_FOUND" -> new Cancel.NotFound();
+        case "CANCELLED" -> new Cancel.Cancelled(toRecord(executionId, e.fields()));
+        case "REQUESTED" -> new Cancel.Requested(toRecord(executionId, e.fields()));
+        case "ENDED" -> new Cancel.AlreadyEnded(toRecord(executionId, e.fields()));
+        default -> throw new IllegalStateException("cancel answered " + entries.get(0).executionId());
+      };
+    });
+  }
+
+  @Override
+  public CompletionStage<Page> list(ExecutionQuery q) {
+    String statuses = String.join(",", q.statuses().stream().map(Enum::name).sorted().toList());
+    Packed labels = new Packed();
+    q.labels().forEach((k, v) -> labels.add(k).add(v));
+    return eval(listTimer, LIST, keys.prefix(), q.indexKey(keys), q.maxScore(), q.minScore(),
+        q.from().map(t -> Long.toString(t.score())).orElse(""), q.from().map(PageToken::executionId).orElse(""),
+        Integer.toString(q.scanBudget()), Integer.toString(q.pageSize()), statuses, q.handlerToCheck().orElse(""), labels.toString())
+        .thenApply(reply -> {
+          List<Entries.Entry> entries = Entries.parse(reply);
+          String last = entries.get(0).executionId();
+          Optional<PageToken> next = Optional.empty();
+          if (!last.isEmpty()) {
+            int colon = last.indexOf(':');
+            next = Optional.of(new PageToken(Long.parseLong(last.substring(0, colon)), last.substring(colon + 1)));
+          }
+          List<ExecutionRecord> records = new ArrayList<>(entries.size() - 1);
+          for (Entries.Entry e : entries.subList(1, entries.size())) records.add(toRecord(e.executionId(), e.fields()));
+          return new Page(records, next);
+        });
+  }
+
   /** The snapshots of existing executions in a read reply or change message. */
   static List<Snapshot> snapshots(byte[] data) {
     List<Snapshot> out = new ArrayList<>();
@@ -404,7 +566,15 @@ public final class RedisExecutionStore implements ExecutionStore {
         result,
         nonEmpty(h.get(Fields.ERROR_TYPE)),
         nonEmpty(h.get(Fields.ERROR_MESSAGE)),
-        nonEmpty(h.get(Fields.REASON)));
+        h.getOrDefault(Fields.TASK_ID, h.getOrDefault(Fields.LABEL_PREFIX + Keyspace.TASK_LABEL, "")),
+        reason(status, h));
+  }
+
+  /** Why it was skipped or cancelled: its own field, else (records written before it existed) the error message. */
+  private static String reason(ExecutionStatus status, Map<String, String> h) {
+    if (status != ExecutionStatus.SKIPPED && status != ExecutionStatus.CANCELLED) return "";
+    String r = h.get(Fields.REASON);
+    return r != null && !r.isEmpty() ? r : h.getOrDefault(Fields.ERROR_MESSAGE, "");
   }
 
   private static Optional<Instant> instant(String millis) {

@@ -45,7 +45,7 @@ final class RecordingExecutionStore implements ExecutionStore {
       if (!key.isEmpty()) idempotencyKeys.put(key, e.executionId());
       records.put(e.executionId(), new ExecutionRecord(e.executionId(), s.handler().value(), ExecutionStatus.PENDING, 1, s.priority(),
           s.labels().values(), s.timeout(), key, e.submittedAt(), Optional.empty(), Optional.empty(), "", Optional.empty(),
-          Optional.empty(), Optional.empty(), Optional.empty()));
+          Optional.empty(), Optional.empty()));
       writes.incrementAndGet();
       out.add(new Insert.Created(e.executionId()));
     }
@@ -65,6 +65,17 @@ final class RecordingExecutionStore implements ExecutionStore {
   public CompletionStage<Integer> recordOutcomes(List<ReportedOutcome> outcomes) {
     writes.addAndGet(outcomes.size());
     return CompletableFuture.completedFuture(0);
+  }
+
+  @Override
+  public CompletionStage<Cancel> cancel(String executionId, String reason) {
+    ExecutionRecord r = records.get(executionId);
+    return CompletableFuture.completedFuture(r == null ? new Cancel.NotFound() : new Cancel.Requested(r));
+  }
+
+  @Override
+  public CompletionStage<Page> list(io.taskgrid.coordinator.internal.store.ExecutionQuery query) {
+    return CompletableFuture.completedFuture(new Page(List.copyOf(records.values()), Optional.empty()));
   }
 
   @Override
