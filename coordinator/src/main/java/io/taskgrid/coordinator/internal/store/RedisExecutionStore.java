@@ -58,6 +58,9 @@ public final class RedisExecutionStore implements ExecutionStore {
   /** Results larger than this (base64 bytes) are not carried on the change feed; watchers re-read them. */
   static final int MAX_INLINE_RESULT = 64 * 1024;
 
+  /** The pseudo-field of a read that carries the attempt history (never a field of the hash). */
+  static final String HISTORY_FIELD = "_attempts";
+
   /** Attempts kept in an execution's history (the proto promises the last 100). */
   static final int MAX_ATTEMPT_HISTORY = 100;
 
@@ -87,9 +90,6 @@ public final class RedisExecutionStore implements ExecutionStore {
         return fields
       end
       """.formatted(MAX_HISTORY_ERROR, HISTORY_FIELD);
-
-  /** The pseudo-field of a read that carries the attempt history (never a field of the hash). */
-  static final String HISTORY_FIELD = "_attempts";
 
   /**
    * ARGV: prefix idemTtlMs retentionMs packed, packed holding per execution the record of {@code
