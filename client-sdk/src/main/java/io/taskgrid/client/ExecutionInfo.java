@@ -2,6 +2,7 @@ package io.taskgrid.client;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,8 +14,8 @@ import java.util.Optional;
  * @param executionId the id returned at submission
  * @param handler the name of the handler that runs it
  * @param status where it is now
- * @param attempt 1 for the first run, more if it was started again after its worker died; 0 while
- *     no attempt has started
+ * @param attempt the current (or last) attempt: 1 for the first run, more after a retry or when it
+ *     was started again after its worker died; 0 while no attempt has started
  * @param priority given at submission
  * @param labels given at submission (unmodifiable)
  * @param timeout time limit of one attempt
@@ -25,7 +26,11 @@ import java.util.Optional;
  * @param workerId the worker that ran (or runs) it, or empty
  * @param result what the handler returned; null unless {@link ExecutionStatus#SUCCEEDED}
  * @param error why it failed; null unless {@link ExecutionStatus#FAILED} or {@link
- *     ExecutionStatus#TIMEOUT}
+ *     ExecutionStatus#TIMEOUT}; for {@link ExecutionStatus#RETRY_SCHEDULED}, why the last attempt
+ *     failed
+ * @param attempts every attempt so far, oldest first (the last 100; unmodifiable)
+ * @param nextAttemptAt for {@link ExecutionStatus#RETRY_SCHEDULED}: when the next attempt is
+ *     released to the workers; null otherwise
  */
 public record ExecutionInfo(
     String executionId,
@@ -41,7 +46,9 @@ public record ExecutionInfo(
     Instant finishedAt,
     String workerId,
     TaskResult result,
-    ExecutionError error) {
+    ExecutionError error,
+    List<ExecutionAttempt> attempts,
+    Instant nextAttemptAt) {
 
   /** Rejects nulls where a value is always present, and copies the labels. */
   public ExecutionInfo {
@@ -54,6 +61,41 @@ public record ExecutionInfo(
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Objects.requireNonNull(submittedAt, "submittedAt");
     Objects.requireNonNull(workerId, "workerId");
+    attempts = List.copyOf(attempts);
+  }
+
+  /**
+   * An execution without attempt history (as reported by a coordinator older than retries).
+   *
+   * @param executionId the id returned at submission
+   * @param handler the name of the handler that runs it
+   * @param status where it is now
+   * @param attempt the current (or last) attempt
+   * @param priority given at submission
+   * @param labels given at submission
+   * @param timeout time limit of one attempt
+   * @param idempotencyKey given at submission, or empty
+   * @param submittedAt when the coordinator accepted it
+   * @param startedAt when the current attempt started, or null
+   * @param finishedAt when it reached its terminal status, or null
+   * @param workerId the worker that ran (or runs) it, or empty
+   * @param result what the handler returned, or null
+   * @param error why it failed, or null
+   */
+  public ExecutionInfo(String executionId, String handler, ExecutionStatus status, int attempt, Priority priority,
+      Map<String, String> labels, Duration timeout, String idempotencyKey, Instant submittedAt, Instant startedAt, Instant finishedAt,
+      String workerId, TaskResult result, ExecutionError error) {
+    this(executionId, handler, status, attempt, priority, labels, timeout, idempotencyKey, submittedAt, startedAt, finishedAt, workerId,
+        result, error, List.of(), null);
+  }
+
+  /**
+   * When the next attempt is due.
+   *
+   * @return {@link #nextAttemptAt()}, empty unless {@link ExecutionStatus#RETRY_SCHEDULED}
+   */
+  public Optional<Instant> nextAttemptAtIfAny() {
+    return Optional.ofNullable(nextAttemptAt);
   }
 
   /**

@@ -36,8 +36,10 @@ public final class TaskRequest {
   private final Priority priority;
   private final Map<String, String> labels;
   private final String idempotencyKey;
+  private final RetryPolicy retry;
 
   private TaskRequest(Builder b) {
+    this.retry = b.retry;
     this.handler = b.handler;
     this.payload = b.payload;
     this.contentType = b.contentType;
@@ -122,13 +124,23 @@ public final class TaskRequest {
     return Optional.ofNullable(idempotencyKey);
   }
 
+  /**
+   * What happens when an attempt fails.
+   *
+   * @return the retry policy, or empty for the handler's default on its workers (no retry unless
+   *     the worker sets one)
+   */
+  public Optional<RetryPolicy> retry() {
+    return Optional.ofNullable(retry);
+  }
+
   /** The handler and options, without the payload bytes. */
   @Override
   public String toString() {
     return "TaskRequest[handler=" + handler + ", payload=" + payload.length + " bytes " + contentType
         + (timeout == null ? "" : ", timeout=" + timeout) + ", priority=" + priority
         + (labels.isEmpty() ? "" : ", labels=" + labels)
-        + (idempotencyKey == null ? "" : ", idempotencyKey=" + idempotencyKey) + "]";
+        + (idempotencyKey == null ? "" : ", idempotencyKey=" + idempotencyKey) + (retry == null ? "" : ", retry=" + retry) + "]";
   }
 
   /** Builds a {@link TaskRequest}. Not thread-safe; {@link #build()} may be called repeatedly. */
@@ -140,6 +152,7 @@ public final class TaskRequest {
     private Priority priority = Priority.MEDIUM;
     private final Map<String, String> labels = new LinkedHashMap<>();
     private String idempotencyKey;
+    private RetryPolicy retry;
 
     private Builder(String handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
@@ -258,6 +271,17 @@ public final class TaskRequest {
      */
     public Builder idempotencyKey(String key) {
       this.idempotencyKey = key == null || key.isEmpty() ? null : key;
+      return this;
+    }
+
+    /**
+     * Retries failed attempts by this policy; it replaces the handler's default retry policy.
+     *
+     * @param policy the policy, or null for the handler's default
+     * @return this builder
+     */
+    public Builder retry(RetryPolicy policy) {
+      this.retry = policy;
       return this;
     }
 

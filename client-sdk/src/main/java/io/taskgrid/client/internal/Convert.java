@@ -3,7 +3,9 @@ package io.taskgrid.client.internal;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.taskgrid.client.ExecutionError;
+import io.taskgrid.client.ExecutionAttempt;
 import io.taskgrid.client.ExecutionInfo;
+import io.taskgrid.client.RetryPolicy;
 import io.taskgrid.client.ExecutionStatus;
 import io.taskgrid.client.MisfirePolicy;
 import io.taskgrid.client.Payload;
@@ -38,6 +40,24 @@ public final class Convert {
         .putAllLabels(r.labels());
     r.timeout().ifPresent(t -> b.setTimeout(toProto(t)));
     r.idempotencyKey().ifPresent(b::setIdempotencyKey);
+    r.retry().ifPresent(p -> b.setPolicy(io.taskgrid.proto.v1.ExecutionPolicy.newBuilder().setRetry(toProto(p))));
+    return b.build();
+  }
+
+  /** The wire form of a retry policy. */
+  static io.taskgrid.proto.v1.RetryPolicy toProto(RetryPolicy p) {
+    io.taskgrid.proto.v1.RetryPolicy.Builder b = io.taskgrid.proto.v1.RetryPolicy.newBuilder()
+        .setMaxAttempts(p.maxAttempts())
+        .setInitialDelay(toProto(p.initialDelay()))
+        .setBackoff(switch (p.backoff()) {
+          case FIXED -> io.taskgrid.proto.v1.Backoff.BACKOFF_FIXED;
+          case EXPONENTIAL -> io.taskgrid.proto.v1.Backoff.BACKOFF_EXPONENTIAL;
+        })
+        .setMultiplier(p.multiplier())
+        .setJitter(p.jitter())
+        .addAllNonRetryableErrors(p.nonRetryable());
+    p.maxDelay().ifPresent(d -> b.setMaxDelay(toProto(d)));
+    p.maxDuration().ifPresent(d -> b.setMaxDuration(toProto(d)));
     return b.build();
   }
 
@@ -257,6 +277,10 @@ public final class Convert {
         e.hasFinishedAt() ? instant(e.getFinishedAt()) : null,
         e.getWorkerId(),
         e.hasResult() ? new TaskResult(e.getResult().getData().toByteArray(), e.getResult().getContentType()) : null,
-        e.hasError() ? new ExecutionError(e.getError().getType(), e.getError().getMessage()) : null);
+        e.hasError() ? new ExecutionError(e.getError().getType(), e.getError().getMessage()) : null,
+        e.getAttemptsList().stream().map(a -> new ExecutionAttempt(a.getNumber(), fromProto(a.getStatus()), instant(a.getStartedAt()),
+            a.hasFinishedAt() ? instant(a.getFinishedAt()) : null, a.getWorkerId(),
+            a.hasError() ? new ExecutionError(a.getError().getType(), a.getError().getMessage()) : null)).toList(),
+        e.hasNextAttemptAt() ? instant(e.getNextAttemptAt()) : null);
   }
 }
