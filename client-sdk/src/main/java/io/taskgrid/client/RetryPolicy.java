@@ -144,6 +144,20 @@ public final class RetryPolicy {
     return nonRetryable;
   }
 
+  /** Equal when every value is equal. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RetryPolicy p && maxAttempts == p.maxAttempts && initialDelay.equals(p.initialDelay) && backoff == p.backoff
+        && Double.compare(multiplier, p.multiplier) == 0 && Objects.equals(maxDelay, p.maxDelay) && Double.compare(jitter, p.jitter) == 0
+        && Objects.equals(maxDuration, p.maxDuration) && nonRetryable.equals(p.nonRetryable);
+  }
+
+  /** Hashes every value. */
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxAttempts, initialDelay, backoff, multiplier, maxDelay, jitter, maxDuration, nonRetryable);
+  }
+
   @Override
   public String toString() {
     return "RetryPolicy[maxAttempts=" + maxAttempts + ", initialDelay=" + initialDelay + ", backoff=" + backoff

@@ -153,7 +153,7 @@ class RetryIT {
     TaskgridClient client = cluster.own(TaskgridClient.builder().coordinators(address).build());
 
     TaskHandle h = client.submit(flakyRequest(2, RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofSeconds(6)).fixed().build()));
-    await().atMost(Duration.ofSeconds(60)).until(() -> client.get(h.id()).status() == ExecutionStatus.RETRY_SCHEDULED);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.get(h.id()).status() == ExecutionStatus.RETRY_SCHEDULED);
     Instant due = client.get(h.id()).nextAttemptAt();
     Worker b = cluster.worker(List.of(address), w -> w.handler("flaky", flaky()));
     a.kill();
@@ -183,7 +183,7 @@ class RetryIT {
     TaskgridClient client = cluster.own(TaskgridClient.builder().coordinators(addresses).build());
 
     TaskHandle h = client.submit(flakyRequest(2, RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMinutes(1)).fixed().build()));
-    await().atMost(Duration.ofSeconds(60)).until(() -> client.get(h.id()).status() == ExecutionStatus.RETRY_SCHEDULED);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.get(h.id()).status() == ExecutionStatus.RETRY_SCHEDULED);
     Instant due = client.get(h.id()).nextAttemptAt();
     first.kill();
     cluster.coordinator(secondPort);

@@ -44,6 +44,21 @@ public final class Convert {
     return b.build();
   }
 
+  /** The SDK's view of a retry policy (the coordinator reports it with every default filled in). */
+  static RetryPolicy fromProto(io.taskgrid.proto.v1.RetryPolicy p) {
+    RetryPolicy.Builder b = RetryPolicy.builder().maxAttempts(Math.max(1, p.getMaxAttempts()));
+    if (p.hasInitialDelay()) b.initialDelay(duration(p.getInitialDelay()));
+    if (p.getBackoff() == io.taskgrid.proto.v1.Backoff.BACKOFF_FIXED) {
+      b.fixed();
+    } else if (p.hasMaxDelay()) {
+      b.exponential(p.getMultiplier() == 0 ? 2.0 : p.getMultiplier(), duration(p.getMaxDelay()));
+    }
+    if (p.getJitter() > 0) b.jitter(p.getJitter());
+    if (p.hasMaxDuration()) b.maxDuration(duration(p.getMaxDuration()));
+    b.nonRetryable(p.getNonRetryableErrorsList().toArray(String[]::new));
+    return b.build();
+  }
+
   /** The wire form of a retry policy. */
   static io.taskgrid.proto.v1.RetryPolicy toProto(RetryPolicy p) {
     io.taskgrid.proto.v1.RetryPolicy.Builder b = io.taskgrid.proto.v1.RetryPolicy.newBuilder()
@@ -155,6 +170,7 @@ public final class Convert {
     d.catchUpWindow().ifPresent(w -> b.setCatchUpWindow(toProto(w)));
     d.jitter().ifPresent(j -> b.setJitter(toProto(j)));
     d.timeout().ifPresent(t -> b.setTimeout(toProto(t)));
+    d.retry().ifPresent(r -> b.setPolicy(io.taskgrid.proto.v1.ExecutionPolicy.newBuilder().setRetry(toProto(r))));
     switch (d.trigger()) {
       case Trigger.Cron c -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setCron(c.expression()));
       case Trigger.After a -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setAfter(a.delay()));
@@ -181,6 +197,7 @@ public final class Convert {
         .timeout(d.hasTimeout() ? duration(d.getTimeout()) : null)
         .priority(fromProto(d.getPriority()));
     if (d.hasPayload()) b.payload(fromProto(d.getPayload()));
+    if (d.hasPolicy() && d.getPolicy().hasRetry()) b.retry(fromProto(d.getPolicy().getRetry()));
     var t = d.getTrigger();
     b.trigger(switch (t.getKindCase()) {
       case CRON -> new Trigger.Cron(t.getCron());
