@@ -186,7 +186,12 @@ public final class RetryReleaser implements AutoCloseable {
       throw new IllegalStateException("retry release transaction failed: " + e.getMessage(), e);
     }
     timers.released(due);
-    if (log.isDebugEnabled()) log.debug("Released {} retries", due.size());
+    long lateMs = Duration.between(due.getFirst().dueAt(), clock.instant()).toMillis();
+    if (lateMs > 50) {
+      log.info("Released {} retries, the earliest {} ms after it was due ({} pending)", due.size(), lateMs, timers.size());
+    } else if (log.isDebugEnabled()) {
+      log.debug("Released {} retries", due.size());
+    }
   }
 
   private KafkaProducer<String, byte[]> newProducer() {

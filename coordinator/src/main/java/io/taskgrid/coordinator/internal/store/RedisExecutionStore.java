@@ -192,7 +192,7 @@ public final class RedisExecutionStore implements ExecutionStore {
           out[#out + 1] = '1'
           local fields = nil
           if nextAttempt == 0 then
-            redis.call('PEXPIRE', ARGV[1] .. 'att:' .. id, ARGV[2])
+            if attempt > 1 then redis.call('PEXPIRE', ARGV[1] .. 'att:' .. id, ARGV[2]) end
             if #items[p + 6] <= limit then fields = tg_fields(ARGV[1], id) end
           end
           changes[#changes + 1] = tg_entry(id, status, fields)
