@@ -2,6 +2,7 @@ package io.taskgrid.client;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,8 +14,8 @@ import java.util.Optional;
  * @param executionId the id returned at submission
  * @param handler the name of the handler that runs it
  * @param status where it is now
- * @param attempt 1 for the first run, more if it was started again after its worker died; 0 while
- *     no attempt has started
+ * @param attempt the current (or last) attempt: 1 for the first run, more after a retry or when it
+ *     was started again after its worker died; 0 while no attempt has started
  * @param priority given at submission
  * @param labels given at submission (unmodifiable)
  * @param timeout time limit of one attempt
@@ -26,11 +27,14 @@ import java.util.Optional;
  * @param result what the handler returned; null unless {@link ExecutionStatus#SUCCEEDED}
  * @param error why it failed; null unless {@link ExecutionStatus#FAILED} or {@link
  *     ExecutionStatus#TIMEOUT} ({@link ExecutionStatus#CANCELLED} has one too, of type {@code
- *     taskgrid.Cancelled})
+ *     taskgrid.Cancelled}); for {@link ExecutionStatus#RETRY_SCHEDULED}, why the last attempt failed
  * @param taskId the id of the registered task that produced it, or empty for a submitted task
  * @param reason for {@link ExecutionStatus#SKIPPED} and {@link ExecutionStatus#CANCELLED}, why:
  *     {@code cancelled}, {@code replaced}, {@code previous_instance_running}, {@code queue_full},
  *     {@code rate_limited} or {@code misfire}; empty otherwise
+ * @param attempts every attempt so far, oldest first (the last 100; unmodifiable)
+ * @param nextAttemptAt for {@link ExecutionStatus#RETRY_SCHEDULED}: when the next attempt is
+ *     released to the workers; null otherwise
  */
 public record ExecutionInfo(
     String executionId,
@@ -48,7 +52,9 @@ public record ExecutionInfo(
     TaskResult result,
     ExecutionError error,
     String taskId,
-    String reason) {
+    String reason,
+    List<ExecutionAttempt> attempts,
+    Instant nextAttemptAt) {
 
   /** Rejects nulls where a value is always present, and copies the labels. */
   public ExecutionInfo {
@@ -63,15 +69,17 @@ public record ExecutionInfo(
     Objects.requireNonNull(workerId, "workerId");
     Objects.requireNonNull(taskId, "taskId");
     Objects.requireNonNull(reason, "reason");
+    attempts = List.copyOf(attempts);
   }
 
   /**
-   * An execution without task id and reason (both empty), as built before they existed.
+   * An execution without task id, reason (both empty) and attempt history, as built before they
+   * existed.
    *
    * @param executionId the id returned at submission
    * @param handler the name of the handler that runs it
    * @param status where it is now
-   * @param attempt the current attempt, 0 while none has started
+   * @param attempt the current (or last) attempt
    * @param priority given at submission
    * @param labels given at submission
    * @param timeout time limit of one attempt
@@ -87,7 +95,16 @@ public record ExecutionInfo(
       Map<String, String> labels, Duration timeout, String idempotencyKey, Instant submittedAt, Instant startedAt, Instant finishedAt,
       String workerId, TaskResult result, ExecutionError error) {
     this(executionId, handler, status, attempt, priority, labels, timeout, idempotencyKey, submittedAt, startedAt, finishedAt, workerId,
-        result, error, "", "");
+        result, error, "", "", List.of(), null);
+  }
+
+  /**
+   * When the next attempt is due.
+   *
+   * @return {@link #nextAttemptAt()}, empty unless {@link ExecutionStatus#RETRY_SCHEDULED}
+   */
+  public Optional<Instant> nextAttemptAtIfAny() {
+    return Optional.ofNullable(nextAttemptAt);
   }
 
   /**

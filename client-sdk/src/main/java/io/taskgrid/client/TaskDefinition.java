@@ -56,8 +56,10 @@ public final class TaskDefinition {
   private final Duration jitter;
   private final Duration timeout;
   private final Priority priority;
+  private final RetryPolicy retry;
 
   private TaskDefinition(Builder b) {
+    this.retry = b.retry;
     this.id = b.id;
     this.handler = b.handler;
     this.name = b.name;
@@ -112,6 +114,7 @@ public final class TaskDefinition {
     b.jitter = jitter;
     b.timeout = timeout;
     b.priority = priority;
+    b.retry = retry;
     return b;
   }
 
@@ -262,6 +265,15 @@ public final class TaskDefinition {
     return priority;
   }
 
+  /**
+   * What happens when an attempt of an execution fails.
+   *
+   * @return the retry policy, or empty for the handler's default on its workers
+   */
+  public Optional<RetryPolicy> retry() {
+    return Optional.ofNullable(retry);
+  }
+
   /** Equal when every value is equal, payload bytes by content. */
   @Override
   public boolean equals(Object o) {
@@ -281,14 +293,15 @@ public final class TaskDefinition {
         && Objects.equals(catchUpWindow, d.catchUpWindow)
         && Objects.equals(jitter, d.jitter)
         && Objects.equals(timeout, d.timeout)
-        && priority == d.priority;
+        && priority == d.priority
+        && Objects.equals(retry, d.retry);
   }
 
   /** Hashes every value, payload bytes by content. */
   @Override
   public int hashCode() {
     return Objects.hash(id, handler, name, description, payload, trigger, timeZone, enabled, tags, category, metadata,
-        misfirePolicy, catchUpWindow, jitter, timeout, priority);
+        misfirePolicy, catchUpWindow, jitter, timeout, priority, retry);
   }
 
   /** The id, handler, trigger and the values that differ from the defaults; not the payload bytes. */
@@ -308,6 +321,7 @@ public final class TaskDefinition {
     if (jitter != null) s.add("jitter=" + jitter);
     if (timeout != null) s.add("timeout=" + timeout);
     if (priority != Priority.MEDIUM) s.add("priority=" + priority);
+    if (retry != null) s.add("retry=" + retry);
     return s.toString();
   }
 
@@ -337,6 +351,7 @@ public final class TaskDefinition {
     private Duration jitter;
     private Duration timeout;
     private Priority priority = Priority.MEDIUM;
+    private RetryPolicy retry;
 
     private Builder(String id, String handler) {
       this.id = Objects.requireNonNull(id, "id");
@@ -639,6 +654,17 @@ public final class TaskDefinition {
       Objects.requireNonNull(metadata, "metadata").forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
       this.metadata.clear();
       this.metadata.putAll(copy);
+      return this;
+    }
+
+    /**
+     * Retries failed attempts of each execution by this policy; it replaces the handler's default.
+     *
+     * @param policy the policy, or null for the handler's default
+     * @return this builder
+     */
+    public Builder retry(RetryPolicy policy) {
+      this.retry = policy;
       return this;
     }
 

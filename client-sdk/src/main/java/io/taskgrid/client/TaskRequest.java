@@ -38,10 +38,12 @@ public final class TaskRequest {
   private final String idempotencyKey;
   private final ConcurrencyPolicy concurrency;
   private final RateLimitPolicy rateLimit;
+  private final RetryPolicy retry;
 
   private TaskRequest(Builder b) {
     this.concurrency = b.concurrency;
     this.rateLimit = b.rateLimit;
+    this.retry = b.retry;
     this.handler = b.handler;
     this.payload = b.payload;
     this.contentType = b.contentType;
@@ -126,7 +128,16 @@ public final class TaskRequest {
     return Optional.ofNullable(idempotencyKey);
   }
 
-  /** The handler and options, without the payload bytes. */
+  /**
+   * What happens when an attempt fails.
+   *
+   * @return the retry policy, or empty for the handler's default on its workers (no retry unless
+   *     the worker sets one)
+   */
+  public Optional<RetryPolicy> retry() {
+    return Optional.ofNullable(retry);
+  }
+
   /**
    * The concurrency limit of this execution, if one is set.
    *
@@ -145,12 +156,13 @@ public final class TaskRequest {
     return Optional.ofNullable(rateLimit);
   }
 
+  /** The handler and options, without the payload bytes. */
   @Override
   public String toString() {
     return "TaskRequest[handler=" + handler + ", payload=" + payload.length + " bytes " + contentType
         + (timeout == null ? "" : ", timeout=" + timeout) + ", priority=" + priority
         + (labels.isEmpty() ? "" : ", labels=" + labels)
-        + (idempotencyKey == null ? "" : ", idempotencyKey=" + idempotencyKey) + "]";
+        + (idempotencyKey == null ? "" : ", idempotencyKey=" + idempotencyKey) + (retry == null ? "" : ", retry=" + retry) + "]";
   }
 
   /** Builds a {@link TaskRequest}. Not thread-safe; {@link #build()} may be called repeatedly. */
@@ -164,6 +176,7 @@ public final class TaskRequest {
     private String idempotencyKey;
     private ConcurrencyPolicy concurrency;
     private RateLimitPolicy rateLimit;
+    private RetryPolicy retry;
 
     private Builder(String handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
@@ -304,6 +317,17 @@ public final class TaskRequest {
      */
     public Builder rateLimit(RateLimitPolicy policy) {
       this.rateLimit = policy;
+      return this;
+    }
+
+    /**
+     * Retries failed attempts by this policy; it replaces the handler's default retry policy.
+     *
+     * @param policy the policy, or null for the handler's default
+     * @return this builder
+     */
+    public Builder retry(RetryPolicy policy) {
+      this.retry = policy;
       return this;
     }
 

@@ -21,6 +21,8 @@ import io.taskgrid.coordinator.internal.registry.RedisTaskLocks;
 import io.taskgrid.coordinator.internal.registry.RegistryView;
 import io.taskgrid.coordinator.internal.registry.TaskRegistry;
 import io.taskgrid.coordinator.internal.schedule.RedisLeaderLease;
+import io.taskgrid.coordinator.internal.retry.KafkaRetryLog;
+import io.taskgrid.coordinator.internal.retry.RetryReleaser;
 import io.taskgrid.coordinator.internal.schedule.ScheduleLoop;
 import java.nio.file.Path;
 import io.taskgrid.coordinator.internal.store.RedisExecutionStore;
@@ -78,6 +80,8 @@ public final class Coordinator implements AutoCloseable {
   private HealthStatusManager health;
   private KafkaRegistryLog registryLog;
   private ScheduleLoop scheduler;
+  private KafkaRetryLog retryLog;
+  private RetryReleaser retryReleaser;
 
   /** A coordinator listening on {@code config.grpcPort()}. */
   public Coordinator(CoordinatorConfig config) {
@@ -161,6 +165,14 @@ public final class Coordinator implements AutoCloseable {
           view, registryLog, store,
           new RedisLeaderLease(redisson, config.keyspace().prefix() + "scheduler-leader", config.coordinatorId(), sch.leaderLease()),
           clock, meters, openTelemetry).start();
+      String retriesTopic = KafkaRetryLog.topicOf(config.tasksTopic());
+      KafkaRetryLog.ensureTopic(config.kafkaBootstrap(), retriesTopic, config.tasksTopicPartitions(), config.tasksTopicReplication(),
+          config.limits().maxPayloadBytes() + 64 * 1024, Duration.ofSeconds(30));
+      retryLog = new KafkaRetryLog(config.kafkaBootstrap(), retriesTopic, "taskgrid-" + config.coordinatorId(),
+          config.limits().maxPayloadBytes() + 64 * 1024);
+      retryReleaser = new RetryReleaser(new RetryReleaser.Settings(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId(),
+          retriesTopic, config.tasksTopic(), "taskgrid-retries-" + config.namespace(), sch.fireAhead(),
+          config.limits().maxPayloadBytes() + 64 * 1024), scheduler.election(), clock).start();
       hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
       meters.observeLeader(scheduler::isLeading);
       meters.observeWatched(hub::watchedCount);
@@ -176,7 +188,7 @@ public final class Coordinator implements AutoCloseable {
       server = serverBuilder
           .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
               sch.defaultZone(), sch.eventsTopic(), openTelemetry, new RedisBreakers(redisson, config.keyspace())), tracing))
-          .addService(errors.guard(new ResultServiceImpl(store, openTelemetry), tracing))
+          .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry), tracing))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()
@@ -199,6 +211,8 @@ public final class Coordinator implements AutoCloseable {
     admin = InfraChecks.admin(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId() + "-health");
     Health liveness = new Health()
         .add("scheduler", () -> scheduler.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the scheduling loop stopped"))
+        .add("retries", () -> retryReleaser.isAlive() ? HealthCheck.Result.up(retryReleaser.pending() + " pending")
+            : HealthCheck.Result.down("the retry releaser stopped"))
         .add("watch", () -> hub.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the watch loop stopped"));
     Health readiness = new Health()
         .add("grpc", () -> state.get() == State.RUNNING && !server.isShutdown()
@@ -251,7 +265,9 @@ public final class Coordinator implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    if (retryReleaser != null) retryReleaser.close();
     if (scheduler != null) scheduler.close();
+    if (retryLog != null) retryLog.close();
     if (registryLog != null) registryLog.close();
     if (hub != null) hub.close();
     if (queue != null) queue.close();

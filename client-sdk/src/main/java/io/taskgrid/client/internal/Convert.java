@@ -3,7 +3,9 @@ package io.taskgrid.client.internal;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.taskgrid.client.ExecutionError;
+import io.taskgrid.client.ExecutionAttempt;
 import io.taskgrid.client.ExecutionInfo;
+import io.taskgrid.client.RetryPolicy;
 import io.taskgrid.client.ExecutionStatus;
 import io.taskgrid.client.MisfirePolicy;
 import io.taskgrid.client.Payload;
@@ -38,12 +40,45 @@ public final class Convert {
         .putAllLabels(r.labels());
     r.timeout().ifPresent(t -> b.setTimeout(toProto(t)));
     r.idempotencyKey().ifPresent(b::setIdempotencyKey);
-    if (r.concurrency().isPresent() || r.rateLimit().isPresent()) {
+    if (r.concurrency().isPresent() || r.rateLimit().isPresent() || r.retry().isPresent()) {
       io.taskgrid.proto.v1.ExecutionPolicy.Builder policy = io.taskgrid.proto.v1.ExecutionPolicy.newBuilder();
       r.concurrency().ifPresent(c -> policy.setConcurrency(toProto(c)));
       r.rateLimit().ifPresent(l -> policy.setRateLimit(toProto(l)));
+      r.retry().ifPresent(p -> policy.setRetry(toProto(p)));
       b.setPolicy(policy);
     }
+    return b.build();
+  }
+
+  /** The SDK's view of a retry policy (the coordinator reports it with every default filled in). */
+  static RetryPolicy fromProto(io.taskgrid.proto.v1.RetryPolicy p) {
+    RetryPolicy.Builder b = RetryPolicy.builder().maxAttempts(Math.max(1, p.getMaxAttempts()));
+    if (p.hasInitialDelay()) b.initialDelay(duration(p.getInitialDelay()));
+    if (p.getBackoff() == io.taskgrid.proto.v1.Backoff.BACKOFF_FIXED) {
+      b.fixed();
+    } else if (p.hasMaxDelay()) {
+      b.exponential(p.getMultiplier() == 0 ? 2.0 : p.getMultiplier(), duration(p.getMaxDelay()));
+    }
+    if (p.getJitter() > 0) b.jitter(p.getJitter());
+    if (p.hasMaxDuration()) b.maxDuration(duration(p.getMaxDuration()));
+    b.nonRetryable(p.getNonRetryableErrorsList().toArray(String[]::new));
+    return b.build();
+  }
+
+  /** The wire form of a retry policy. */
+  static io.taskgrid.proto.v1.RetryPolicy toProto(RetryPolicy p) {
+    io.taskgrid.proto.v1.RetryPolicy.Builder b = io.taskgrid.proto.v1.RetryPolicy.newBuilder()
+        .setMaxAttempts(p.maxAttempts())
+        .setInitialDelay(toProto(p.initialDelay()))
+        .setBackoff(switch (p.backoff()) {
+          case FIXED -> io.taskgrid.proto.v1.Backoff.BACKOFF_FIXED;
+          case EXPONENTIAL -> io.taskgrid.proto.v1.Backoff.BACKOFF_EXPONENTIAL;
+        })
+        .setMultiplier(p.multiplier())
+        .setJitter(p.jitter())
+        .addAllNonRetryableErrors(p.nonRetryable());
+    p.maxDelay().ifPresent(d -> b.setMaxDelay(toProto(d)));
+    p.maxDuration().ifPresent(d -> b.setMaxDuration(toProto(d)));
     return b.build();
   }
 
@@ -171,6 +206,7 @@ public final class Convert {
     d.catchUpWindow().ifPresent(w -> b.setCatchUpWindow(toProto(w)));
     d.jitter().ifPresent(j -> b.setJitter(toProto(j)));
     d.timeout().ifPresent(t -> b.setTimeout(toProto(t)));
+    d.retry().ifPresent(r -> b.setPolicy(io.taskgrid.proto.v1.ExecutionPolicy.newBuilder().setRetry(toProto(r))));
     switch (d.trigger()) {
       case Trigger.Cron c -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setCron(c.expression()));
       case Trigger.After a -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setAfter(a.delay()));
@@ -197,6 +233,7 @@ public final class Convert {
         .timeout(d.hasTimeout() ? duration(d.getTimeout()) : null)
         .priority(fromProto(d.getPriority()));
     if (d.hasPayload()) b.payload(fromProto(d.getPayload()));
+    if (d.hasPolicy() && d.getPolicy().hasRetry()) b.retry(fromProto(d.getPolicy().getRetry()));
     var t = d.getTrigger();
     b.trigger(switch (t.getKindCase()) {
       case CRON -> new Trigger.Cron(t.getCron());
@@ -295,7 +332,11 @@ public final class Convert {
         e.hasResult() ? new TaskResult(e.getResult().getData().toByteArray(), e.getResult().getContentType()) : null,
         e.hasError() ? new ExecutionError(e.getError().getType(), e.getError().getMessage()) : null,
         e.getTaskId(),
-        e.getReason());
+        e.getReason(),
+        e.getAttemptsList().stream().map(a -> new ExecutionAttempt(a.getNumber(), fromProto(a.getStatus()), instant(a.getStartedAt()),
+            a.hasFinishedAt() ? instant(a.getFinishedAt()) : null, a.getWorkerId(),
+            a.hasError() ? new ExecutionError(a.getError().getType(), a.getError().getMessage()) : null)).toList(),
+        e.hasNextAttemptAt() ? instant(e.getNextAttemptAt()) : null);
   }
 
   /** The ListExecutions request of a query. */

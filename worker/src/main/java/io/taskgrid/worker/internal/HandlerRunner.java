@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -175,12 +176,23 @@ public final class HandlerRunner implements AutoCloseable {
     } catch (Throwable e) {
       if (run.isFinished()) return; // the deadline passed or a cancel came and interrupted us; the outcome is decided
       outcome = new Outcome.Failed(run.startedAt(), clock.instant(), e.getClass().getName(), String.valueOf(e.getMessage()));
+      finish(run, outcome, handlers.options(run.message().getHandler()).isNonRetryable(e));
+      return;
     }
     finish(run, outcome);
   }
 
-  private boolean finish(Run run, Outcome outcome) {
-    if (!run.finish(outcome)) return false;
+  private boolean finish(Run run, Outcome decided) {
+    return finish(run, decided, false);
+  }
+
+  /** Ends {@code run} with {@code decided} unless it already ended; the retry policy decides whether another attempt follows. */
+  private boolean finish(Run run, Outcome decided, boolean nonRetryable) {
+    if (run.isFinished()) return false;
+    RetryPlanner.Plan plan = RetryPlanner.plan(run.message(), run.attempt(), decided, handlers.options(run.message().getHandler()).defaults(),
+        nonRetryable, clock.instant(), ThreadLocalRandom.current()::nextDouble);
+    Outcome outcome = plan.outcome();
+    if (!run.finish(outcome, plan.retry())) return false;
     tracing.endAttempt(run, outcome);
     if (events.isInfoEnabled()) logFinished(run, outcome);
     permits.release();
@@ -197,14 +209,19 @@ public final class HandlerRunner implements AutoCloseable {
       String trace = run.attemptSpan().getSpanContext().isValid() ? ", trace " + run.attemptSpan().getSpanContext().getTraceId() : "";
       switch (outcome) {
         case Outcome.Succeeded s -> events.info("Execution {} SUCCEEDED in {} ms{}", run.executionId(), ms, trace);
-        case Outcome.Failed f -> events.info("Execution {} FAILED in {} ms: {}: {}{}", run.executionId(), ms, f.errorType(), f.message(), trace);
-        case Outcome.TimedOut t -> events.info("Execution {} TIMEOUT after {} ms{}", run.executionId(), ms, trace);
+        case Outcome.Failed f -> events.info("Execution {} FAILED in {} ms: {}: {}{}{}", run.executionId(), ms, f.errorType(), f.message(),
+            retryNote(run), trace);
+        case Outcome.TimedOut t -> events.info("Execution {} TIMEOUT after {} ms{}{}", run.executionId(), ms, retryNote(run), trace);
         case Outcome.Skipped sk -> events.info("Execution {} SKIPPED: {}{}", run.executionId(), sk.reason(), trace);
         case Outcome.Cancelled c -> events.info("Execution {} CANCELLED after {} ms: {}{}", run.executionId(), ms, c.reason(), trace);
       }
     } finally {
       ExecutionTracing.clearMdc();
     }
+  }
+
+  private static String retryNote(Run run) {
+    return run.retry().map(m -> "; attempt " + m.getAttempt() + " at " + ProtoTime.instant(m.getNotBefore())).orElse("");
   }
 
   private Payload encode(Object result) throws Exception {

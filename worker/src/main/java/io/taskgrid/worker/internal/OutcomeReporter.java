@@ -155,6 +155,7 @@ public final class OutcomeReporter implements AutoCloseable {
         .setStartedAt(ts(o.startedAt()))
         .setFinishedAt(ts(o.finishedAt()))
         .putAllTraceContext(tracing.outcomeContext(run));
+    run.retry().ifPresent(b::setRetry);
     switch (o) {
       case Outcome.Succeeded s -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED)
           .setResult(Payload.newBuilder().setData(ByteString.copyFrom(s.result().unsafeData())).setContentType(s.result().contentType()));

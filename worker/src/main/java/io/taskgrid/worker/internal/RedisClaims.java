@@ -31,12 +31,19 @@ public final class RedisClaims {
   private static final int CHUNK = 500;
 
   /**
-   * ARGV: prefix worker leaseMs nowMs channel packed, packed holding per delivery the record of
-   * {@code tg_new_record} ({@link Keyspace#LUA}), used to rebuild a lost one. Returns, packed, per
-   * delivery 'OK:' .. attempt, 'MINE:' .. worker, 'HELD:' .. owner or 'DONE:' .. status; publishes
-   * the executions it moved to RUNNING as one change message. An unclaimed execution with a cancel
-   * request (its worker died while it ran) or a cancel tombstone (its record was lost) is ended
-   * CANCELLED instead: 'DONE:CANCELLED'.
+   * ARGV: prefix worker leaseMs nowMs channel packed, packed holding per delivery the attempt its
+   * message is for (0 for a first attempt) and the record of {@code tg_new_record} ({@link
+   * Keyspace#LUA}), used to rebuild a lost one. Returns, packed, per delivery 'OK:' .. attempt,
+   * 'MINE:' .. worker, 'HELD:' .. owner or 'DONE:' .. status; publishes the executions it moved to
+   * RUNNING as one change message.
+   *
+   * <p>Retries are fenced by attempt: while an execution is RETRY_SCHEDULED, only the message of
+   * the attempt it waits for ({@code na}) starts it; any other (a first attempt's redelivery, a
+   * duplicate release of an older retry) is done without running. A retry message whose record was
+   * lost rebuilds it at its own attempt. Every other case is as for first attempts.
+   *
+   * <p>An unclaimed execution with a cancel request (its worker died while it ran) or a cancel
+   * tombstone (its record was lost) is ended CANCELLED instead: 'DONE:CANCELLED'.
    */
   private static final String CLAIM = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
@@ -44,10 +51,14 @@ public final class RedisClaims {
       local out, changes = {}, {}
       local p = 1
       while p <= #items do
+        local want = tonumber(items[p])
+        p = p + 1
         local id = items[p]
         local e, c = ARGV[1] .. 'exec:' .. id, ARGV[1] .. 'claim:' .. id
         local s = redis.call('HGET', e, 's')
         if tg_terminal(s) then
+          out[#out + 1] = tg_item('DONE:' .. s)
+        elseif s == 'RETRY_SCHEDULED' and tonumber(redis.call('HGET', e, 'na') or '0') ~= math.max(want, 1) then
           out[#out + 1] = tg_item('DONE:' .. s)
         else
           local owner = redis.call('GET', c)
@@ -71,7 +82,13 @@ public final class RedisClaims {
               out[#out + 1] = tg_item('DONE:CANCELLED')
             else
               redis.call('SET', c, ARGV[2], 'PX', ARGV[3])
-              if not s then tg_new_record(e, items, p) end
+              if not s then
+                tg_new_record(e, items, p)
+                if want > 1 then redis.call('HSET', e, 'a', want - 1) end
+              elseif s == 'RETRY_SCHEDULED' then
+                redis.call('HSET', e, 'a', want - 1)
+                redis.call('HDEL', e, 'na', 'nat', 'fin', 'et', 'em')
+              end
               local attempt = redis.call('HINCRBY', e, 'a', 1)
               redis.call('HSET', e, 's', 'RUNNING', 'st', ARGV[4], 'w', ARGV[2])
               changes[#changes + 1] = tg_entry(id, 'RUNNING', nil)
@@ -87,9 +104,9 @@ public final class RedisClaims {
 
   /**
    * ARGV: prefix worker leaseMs packed, packed holding the ids. Returns one character per id: '1'
-   * renewed, 'C' renewed but asked to cancel, '2' already finished, '0' lost; then, packed, the
-   * reason of each 'C' in order. (The cancel channel is at most once: this catches a request whose
-   * message a worker missed.)
+   * renewed, 'C' renewed but asked to cancel, '2' already finished or waiting for its next attempt
+   * (its outcome is recorded), '0' lost; then, packed, the reason of each 'C' in order. (The cancel
+   * channel is at most once: this catches a request whose message a worker missed.)
    */
   private static final String RENEW = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
@@ -108,7 +125,7 @@ public final class RedisClaims {
           end
         else
           local s = redis.call('HGET', ARGV[1] .. 'exec:' .. ids[i], 's')
-          if tg_terminal(s) then out[i] = '2' else out[i] = '0' end
+          if tg_terminal(s) or s == 'RETRY_SCHEDULED' then out[i] = '2' else out[i] = '0' end
         end
       end
       return table.concat(out) .. table.concat(reasons)
@@ -141,6 +158,8 @@ public final class RedisClaims {
       Packed packed = new Packed(chunk.size() * 96);
       for (Delivery d : chunk) {
         TaskMessage m = d.message();
+        // a first attempt's message is claimed as before; only a retry's (with first_attempt_at) is fenced by attempt
+        packed.add(m.hasFirstAttemptAt() ? m.getAttempt() : 0);
         packed.add(m.getExecutionId()).add(m.getHandler()).add(priorityName(m.getPriorityValue()))
             .add(m.getTimeout().getSeconds() * 1000 + m.getTimeout().getNanos() / 1_000_000)
             .add(m.getEnqueuedAt().getSeconds() * 1000 + m.getEnqueuedAt().getNanos() / 1_000_000)

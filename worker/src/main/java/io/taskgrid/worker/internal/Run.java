@@ -6,6 +6,7 @@ import io.taskgrid.proto.v1.TaskMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,6 +21,7 @@ public final class Run {
   private final Instant startedAt;
   private final Instant deadline;
   private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+  private volatile Optional<TaskMessage> retry = Optional.empty();
   private final List<Delivery> deliveries = new ArrayList<>();
   private boolean acknowledged;
   private volatile Future<?> future;
@@ -89,7 +91,19 @@ public final class Run {
 
   /** Sets the outcome if none is set yet; true when this call set it. */
   boolean finish(Outcome o) {
-    return outcome.compareAndSet(null, o);
+    return finish(o, Optional.empty());
+  }
+
+  /** Sets the outcome and the next attempt's message if no outcome is set yet; true when this call set them. */
+  boolean finish(Outcome o, Optional<TaskMessage> next) {
+    if (!outcome.compareAndSet(null, o)) return false;
+    retry = next;
+    return true;
+  }
+
+  /** The next attempt's message, when the retry policy allows one (set with the outcome). */
+  public Optional<TaskMessage> retry() {
+    return retry;
   }
 
   public Outcome outcome() {

@@ -129,6 +129,19 @@ public final class ProtoMapping {
     if (r.errorType().isPresent() || r.errorMessage().isPresent()) {
       b.setError(ErrorInfo.newBuilder().setType(r.errorType().orElse("")).setMessage(r.errorMessage().orElse("")));
     }
+    for (ExecutionRecord.AttemptRecord a : r.attempts()) {
+      io.taskgrid.proto.v1.Attempt.Builder ab = io.taskgrid.proto.v1.Attempt.newBuilder()
+          .setNumber(a.number())
+          .setStatus(toProto(a.status()))
+          .setStartedAt(toProto(a.startedAt()))
+          .setWorkerId(a.workerId());
+      a.finishedAt().ifPresent(t -> ab.setFinishedAt(toProto(t)));
+      if (a.errorType().isPresent() || a.errorMessage().isPresent()) {
+        ab.setError(ErrorInfo.newBuilder().setType(a.errorType().orElse("")).setMessage(a.errorMessage().orElse("")));
+      }
+      b.addAttempts(ab);
+    }
+    r.nextAttemptAt().ifPresent(t -> b.setNextAttemptAt(toProto(t)));
     return b.build();
   }
 

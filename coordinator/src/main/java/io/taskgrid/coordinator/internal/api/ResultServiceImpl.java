@@ -12,7 +12,10 @@ import io.taskgrid.coordinator.internal.store.ExecutionStore;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.ReportedOutcome;
 import io.taskgrid.core.ExecutionId;
 import io.taskgrid.core.InvalidArgumentException;
+import io.taskgrid.coordinator.internal.retry.RetryLog;
 import io.taskgrid.proto.v1.Outcome;
+import io.taskgrid.proto.v1.TaskMessage;
+import java.util.Optional;
 import io.taskgrid.proto.v1.ReportOutcomesRequest;
 import io.taskgrid.proto.v1.ReportOutcomesResponse;
 import io.taskgrid.proto.v1.ResultServiceGrpc;
@@ -28,12 +31,14 @@ import java.util.List;
 public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImplBase {
   private static final int MAX_BATCH = 10_000;
   private final ExecutionStore store;
+  private final RetryLog retries;
   private final OpenTelemetry openTelemetry;
   private final Tracer tracer;
   private final boolean tracing;
 
-  public ResultServiceImpl(ExecutionStore store, OpenTelemetry openTelemetry) {
+  public ResultServiceImpl(ExecutionStore store, RetryLog retries, OpenTelemetry openTelemetry) {
     this.store = store;
+    this.retries = retries;
     this.openTelemetry = openTelemetry;
     this.tracer = openTelemetry.getTracer("io.taskgrid.coordinator");
     this.tracing = Telemetry.isTracing(openTelemetry);
@@ -48,14 +53,28 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
       throw new InvalidArgumentException("outcomes", "at most " + MAX_BATCH + " per batch, got " + request.getOutcomesCount());
     }
     List<ReportedOutcome> outcomes = new ArrayList<>(request.getOutcomesCount());
+    List<TaskMessage> next = new ArrayList<>();
     for (int i = 0; i < request.getOutcomesCount(); i++) {
       Outcome o = request.getOutcomes(i);
       String field = "outcomes[" + i + "]";
       String id = ExecutionId.parse(field + ".execution_id", o.getExecutionId()).value();
-      outcomes.add(new ReportedOutcome(id, Math.max(1, o.getAttempt()), o.getHandler(), request.getWorkerId(), ProtoMapping.toOutcome(o, field)));
+      int attempt = Math.max(1, o.getAttempt());
+      io.taskgrid.core.Outcome outcome = ProtoMapping.toOutcome(o, field);
+      if (o.hasRetry()) {
+        TaskMessage retry = checkedRetry(o, id, attempt, outcome, field);
+        next.add(retry);
+        outcomes.add(new ReportedOutcome(id, attempt, o.getHandler(), request.getWorkerId(), outcome, retry.getAttempt(),
+            Optional.of(ProtoMapping.toInstant(field + ".retry.not_before", retry.getNotBefore()))));
+      } else {
+        outcomes.add(new ReportedOutcome(id, attempt, o.getHandler(), request.getWorkerId(), outcome));
+      }
     }
     List<Span> spans = tracing ? startSpans(request) : List.of();
-    var recorded = store.recordOutcomes(outcomes);
+    // the next attempts are durable in Kafka before any execution is RETRY_SCHEDULED in Redis: a
+    // crash in between leaves the attempt RUNNING, its worker resends, and the duplicate retry
+    // record replaces the first (same key)
+    var recorded = next.isEmpty() ? store.recordOutcomes(outcomes)
+        : retries.schedule(next).thenCompose(ignored -> store.recordOutcomes(outcomes));
     if (!spans.isEmpty()) {
       // each span ends when its result is recorded and published: an event saying so would repeat its end
       recorded.whenComplete((n, error) -> spans.forEach(span -> {
@@ -64,6 +83,25 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
       }));
     }
     TaskServiceImpl.respond(recorded.thenApply(n -> ReportOutcomesResponse.newBuilder().setRecorded(n).build()), out);
+  }
+
+  /** The next attempt's message of an outcome, checked against the outcome it comes with. */
+  private static TaskMessage checkedRetry(Outcome o, String id, int attempt, io.taskgrid.core.Outcome outcome, String field) {
+    TaskMessage retry = o.getRetry();
+    if (!(outcome instanceof io.taskgrid.core.Outcome.Failed) && !(outcome instanceof io.taskgrid.core.Outcome.TimedOut)) {
+      throw new InvalidArgumentException(field + ".retry", "is only for a FAILED or TIMEOUT attempt, got " + o.getStatus());
+    }
+    if (!retry.getExecutionId().equals(id)) {
+      throw new InvalidArgumentException(field + ".retry.execution_id", "must be the outcome's execution id " + id + ", got "
+          + retry.getExecutionId());
+    }
+    if (retry.getAttempt() != attempt + 1) {
+      throw new InvalidArgumentException(field + ".retry.attempt", "must be " + (attempt + 1) + ", got " + retry.getAttempt());
+    }
+    if (!retry.hasNotBefore() || !retry.hasFirstAttemptAt()) {
+      throw new InvalidArgumentException(field + ".retry", "must set not_before and first_attempt_at");
+    }
+    return retry;
   }
 
   private List<Span> startSpans(ReportOutcomesRequest request) {

@@ -13,6 +13,9 @@ import io.taskgrid.core.Priority;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.task.TaskDefinition;
 import io.taskgrid.core.task.TaskDraft;
+import io.taskgrid.proto.v1.Backoff;
+import io.taskgrid.proto.v1.ExecutionPolicy;
+import io.taskgrid.wire.PolicyMapping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +49,9 @@ import org.slf4j.LoggerFactory;
  *     time_zone: Europe/London
  *     payload: {day: yesterday}    # any YAML value, sent as JSON; or payload_text: plain text
  *     enabled: ${REPORTS_ENABLED:-true}
+ *     policy:
+ *       retry: {max_attempts: 5, initial_delay: 1s, backoff: exponential, multiplier: 2,
+ *               max_delay: 1m, jitter: 0.2, max_duration: 1h, non_retryable_errors: [java.lang.IllegalArgumentException]}
  * </pre>
  *
  * {@code ${NAME}} and {@code ${NAME:-default}} in any value are replaced from the environment; an
@@ -56,7 +62,10 @@ public final class TasksFileLoader {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Set<String> KEYS = Set.of("id", "name", "description", "handler", "payload", "payload_text", "content_type",
       "cron", "after", "at", "event", "time_zone", "enabled", "tags", "category", "metadata", "misfire_policy", "catch_up_window",
-      "jitter", "timeout", "priority");
+      "jitter", "timeout", "priority", "policy");
+  private static final Set<String> POLICY_KEYS = Set.of("retry");
+  private static final Set<String> RETRY_KEYS = Set.of("max_attempts", "initial_delay", "backoff", "multiplier", "max_delay", "jitter",
+      "max_duration", "non_retryable_errors");
 
   /** A tasks file that cannot be used; the message says where and why. */
   public static final class TasksFileException extends RuntimeException {
@@ -107,6 +116,9 @@ public final class TasksFileLoader {
       try {
         if (!node.isObject()) throw new InvalidArgumentException("task", "must be a mapping of fields");
         TaskDefinition d = draft((ObjectNode) node, env).validate(limits, defaultZone);
+        if (node.has("policy")) {
+          d = d.withPolicy(PolicyMapping.fromProto(policy(node.get("policy"), env), d.handler().value(), d.id().value()));
+        }
         if (!ids.add(d.id().value())) throw new InvalidArgumentException("id", "is declared twice in the file: \"" + d.id() + "\"");
         out.add(d);
       } catch (InvalidArgumentException e) {
@@ -169,6 +181,78 @@ public final class TasksFileLoader {
         duration(node, "jitter", env),
         duration(node, "timeout", env),
         priority(node, env));
+  }
+
+  /** The {@code policy:} mapping in its wire form, checked by {@link PolicyMapping#fromProto} as a CreateTask request's is. */
+  private static ExecutionPolicy policy(JsonNode node, Map<String, String> env) {
+    if (!node.isObject()) throw new InvalidArgumentException("policy", "must be a mapping (known: retry)");
+    ObjectNode p = (ObjectNode) node;
+    checkKeys(p, "policy.", POLICY_KEYS);
+    ExecutionPolicy.Builder b = ExecutionPolicy.newBuilder();
+    if (p.has("retry")) {
+      if (!p.get("retry").isObject()) throw new InvalidArgumentException("policy.retry", "must be a mapping");
+      ObjectNode r = (ObjectNode) p.get("retry");
+      checkKeys(r, "policy.retry.", RETRY_KEYS);
+      String f = "policy.retry.";
+      io.taskgrid.proto.v1.RetryPolicy.Builder rb = io.taskgrid.proto.v1.RetryPolicy.newBuilder();
+      String v;
+      if ((v = text(r, "max_attempts", env, f)) != null) rb.setMaxAttempts(integer(f + "max_attempts", v));
+      if ((v = text(r, "initial_delay", env, f)) != null) rb.setInitialDelay(protoDuration(Durations.parse(f + "initial_delay", v)));
+      if ((v = text(r, "backoff", env, f)) != null) {
+        rb.setBackoff(switch (v.trim().toLowerCase(Locale.ROOT)) {
+          case "exponential" -> Backoff.BACKOFF_EXPONENTIAL;
+          case "fixed" -> Backoff.BACKOFF_FIXED;
+          default -> throw new InvalidArgumentException(f + "backoff", "must be exponential or fixed, got " + InvalidArgumentException.quote(v));
+        });
+      }
+      if ((v = text(r, "multiplier", env, f)) != null) rb.setMultiplier(number(f + "multiplier", v));
+      if ((v = text(r, "max_delay", env, f)) != null) rb.setMaxDelay(protoDuration(Durations.parse(f + "max_delay", v)));
+      if ((v = text(r, "jitter", env, f)) != null) rb.setJitter(number(f + "jitter", v));
+      if ((v = text(r, "max_duration", env, f)) != null) rb.setMaxDuration(protoDuration(Durations.parse(f + "max_duration", v)));
+      if (r.has("non_retryable_errors")) {
+        JsonNode list = r.get("non_retryable_errors");
+        if (!list.isArray()) throw new InvalidArgumentException(f + "non_retryable_errors", "must be a list");
+        for (int i = 0; i < list.size(); i++) rb.addNonRetryableErrors(substitute(list.get(i).asText(), env, f + "non_retryable_errors[" + i + "]"));
+      }
+      b.setRetry(rb);
+    }
+    return b.build();
+  }
+
+  private static void checkKeys(ObjectNode node, String prefix, Set<String> known) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!known.contains(key)) {
+        throw new InvalidArgumentException(prefix + key, "is not a field here (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+      }
+    }
+  }
+
+  private static String text(ObjectNode node, String key, Map<String, String> env, String prefix) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) return null;
+    if (v.isContainerNode()) throw new InvalidArgumentException(prefix + key, "must be a single value, got " + v);
+    return substitute(v.asText(), env, prefix + key);
+  }
+
+  private static int integer(String field, String v) {
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException(field, "must be a whole number, got " + InvalidArgumentException.quote(v));
+    }
+  }
+
+  private static double number(String field, String v) {
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException(field, "must be a number, got " + InvalidArgumentException.quote(v));
+    }
+  }
+
+  private static com.google.protobuf.Duration protoDuration(Duration d) {
+    return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
 
   private static String text(ObjectNode node, String key, Map<String, String> env) {

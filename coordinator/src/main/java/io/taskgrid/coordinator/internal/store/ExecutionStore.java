@@ -28,8 +28,20 @@ public interface ExecutionStore extends AutoCloseable {
     record Duplicate(String existingId) implements Insert {}
   }
 
-  /** One reported outcome. */
-  record ReportedOutcome(String executionId, int attempt, String handler, String workerId, Outcome outcome) {}
+  /**
+   * One reported outcome.
+   *
+   * @param nextAttempt the attempt the retry policy schedules after this one (0: none, the outcome
+   *     is terminal)
+   * @param nextAttemptAt when that attempt is due
+   */
+  record ReportedOutcome(String executionId, int attempt, String handler, String workerId, Outcome outcome, int nextAttempt,
+      Optional<Instant> nextAttemptAt) {
+    /** A terminal outcome. */
+    public ReportedOutcome(String executionId, int attempt, String handler, String workerId, Outcome outcome) {
+      this(executionId, attempt, handler, workerId, outcome, 0, Optional.empty());
+    }
+  }
 
   /** Records each execution, in order, atomically per execution. */
   CompletionStage<List<Insert>> insert(List<NewExecution> executions);

@@ -58,6 +58,39 @@ public final class RedisExecutionStore implements ExecutionStore {
   /** Results larger than this (base64 bytes) are not carried on the change feed; watchers re-read them. */
   static final int MAX_INLINE_RESULT = 64 * 1024;
 
+  /** The pseudo-field of a read that carries the attempt history (never a field of the hash). */
+  static final String HISTORY_FIELD = "_attempts";
+
+  /** Attempts kept in an execution's history (the proto promises the last 100). */
+  static final int MAX_ATTEMPT_HISTORY = 100;
+
+  /** Bytes of an error message kept per attempt in the history. */
+  static final int MAX_HISTORY_ERROR = 1000;
+
+  /**
+   * The attempt history: {@code tg_attempt(items, p)} encodes an ended attempt from a packed
+   * outcome as {@code number US status US startedMs US finishedMs US worker US errorType US
+   * errorMessage} (US = 0x1f; the message cut to {@value #MAX_HISTORY_ERROR} bytes), about 80
+   * bytes plus the error message in a Redis list; {@code tg_fields(prefix, id)} is the hash's
+   * fields plus, when the execution has a history, a pseudo-field {@value #HISTORY_FIELD} holding
+   * the entries joined by RS (0x1e).
+   */
+  private static final String HISTORY_LUA = """
+      local function tg_attempt(items, p)
+        local msg = string.sub(string.gsub(items[p + 9], '[\\30\\31]', ' '), 1, %d)
+        return table.concat({items[p + 2], items[p + 1], items[p + 3], items[p + 4], items[p + 5], items[p + 8], msg}, '\\31')
+      end
+      local function tg_fields(prefix, id)
+        local fields = redis.call('HGETALL', prefix .. 'exec:' .. id)
+        local history = redis.call('LRANGE', prefix .. 'att:' .. id, 0, -1)
+        if #history > 0 then
+          fields[#fields + 1] = '%s'
+          fields[#fields + 1] = table.concat(history, '\\30')
+        end
+        return fields
+      end
+      """.formatted(MAX_HISTORY_ERROR, HISTORY_FIELD);
+
   /**
    * ARGV: prefix idemTtlMs retentionMs packed, packed holding per execution the record of {@code
    * tg_new_record} ({@link Keyspace#LUA}). Returns, packed, per
@@ -126,22 +159,49 @@ public final class RedisExecutionStore implements ExecutionStore {
   /**
    * First terminal outcome wins. ARGV: prefix retentionMs channel maxInlineResult packed, packed
    * holding per outcome: id status attempt startedAt finishedAt worker result resultType errorType
-   * errorMessage handler. Returns one character per outcome, '1' when it changed the execution,
-   * else '0'; publishes the changes, with their records when small enough.
+   * errorMessage handler reason nextAttempt nextAttemptAtMs (nextAttempt 0: no retry). Returns one
+   * character per outcome, '1' when it changed the execution, else '0'; publishes the changes, with
+   * the records of terminal ones when small enough.
+   *
+   * <p>An outcome with a next attempt makes the execution RETRY_SCHEDULED (not terminal: watchers
+   * keep waiting) and appends the ended attempt to the execution's history list ({@code
+   * att:<id>}, the last {@value #MAX_ATTEMPT_HISTORY}, same retention as the hash). It applies
+   * only to the attempt the execution is on: a resent one (already RETRY_SCHEDULED for that next
+   * attempt or later) or a stale one (a later attempt started) changes nothing, so a resent batch
+   * never appends an attempt twice nor moves a later attempt back. While RETRY_SCHEDULED, a
+   * terminal outcome of an older attempt (from a worker that lost its claim) is ignored too. An
+   * execution that never retried has no history key: its one attempt is the hash itself.
    */
-  private static final String RECORD_OUTCOMES = Packed.LUA + Entries.LUA + Keyspace.LUA
+  private static final String RECORD_OUTCOMES = Packed.LUA + Entries.LUA + Keyspace.LUA + HISTORY_LUA
       + """
       local items = tg_unpack(ARGV[5])
       local out, changes = {}, {}
       local limit = tonumber(ARGV[4])
-      for p = 1, #items, 12 do
+      for p = 1, #items, 14 do
         local id = items[p]
         local e = ARGV[1] .. 'exec:' .. id
         local cur = redis.call('HGET', e, 's')
-        if tg_terminal(cur) then
+        local attempt, nextAttempt = tonumber(items[p + 2]), tonumber(items[p + 12])
+        local apply = not tg_terminal(cur)
+        if apply and cur == 'RETRY_SCHEDULED' then
+          apply = attempt >= tonumber(redis.call('HGET', e, 'na') or '0')
+        end
+        if apply and nextAttempt > 0 and cur then
+          apply = tonumber(redis.call('HGET', e, 'a') or '0') <= attempt
+        end
+        if not apply then
           out[#out + 1] = '0'
         else
-          redis.call('HSET', e, 'id', id, 's', items[p + 1], 'a', items[p + 2], 'st', items[p + 3], 'fin', items[p + 4],
+          local status = items[p + 1]
+          if nextAttempt > 0 then
+            local h = ARGV[1] .. 'att:' .. id
+            redis.call('RPUSH', h, tg_attempt(items, p))
+            redis.call('LTRIM', h, -%d, -1)
+            redis.call('PEXPIRE', h, ARGV[2])
+            status = 'RETRY_SCHEDULED'
+            redis.call('HSET', e, 'na', nextAttempt, 'nat', items[p + 13])
+          end
+          redis.call('HSET', e, 'id', id, 's', status, 'a', items[p + 2], 'st', items[p + 3], 'fin', items[p + 4],
             'w', items[p + 5], 'r', items[p + 6], 'rc', items[p + 7], 'et', items[p + 8], 'em', items[p + 9], 'rs', items[p + 11])
           if not cur then
             redis.call('HSET', e, 'h', items[p + 10], 'sub', items[p + 3], 'p', 'MEDIUM', 't', '0', 'k', '')
@@ -152,19 +212,22 @@ public final class RedisExecutionStore implements ExecutionStore {
           redis.call('DEL', ARGV[1] .. 'claim:' .. id)
           out[#out + 1] = '1'
           local fields = nil
-          if #items[p + 6] <= limit then fields = redis.call('HGETALL', e) end
-          changes[#changes + 1] = tg_entry(id, items[p + 1], fields)
+          if nextAttempt == 0 then
+            if attempt > 1 then redis.call('PEXPIRE', ARGV[1] .. 'att:' .. id, ARGV[2]) end
+            if #items[p + 6] <= limit then fields = tg_fields(ARGV[1], id) end
+          end
+          changes[#changes + 1] = tg_entry(id, status, fields)
         end
       end
       if #changes > 0 then redis.call('PUBLISH', ARGV[3], table.concat(changes)) end
       return table.concat(out)
-      """;
+      """.formatted(MAX_ATTEMPT_HISTORY);
 
   /**
    * ARGV: prefix terminalOnly ('1' or '0') packed, packed holding the ids. Returns the entries of
    * all, the fields left out of unfinished ones when terminalOnly, the status empty when absent.
    */
-  private static final String READ = Packed.LUA + Entries.LUA + Keyspace.LUA
+  private static final String READ = Packed.LUA + Entries.LUA + Keyspace.LUA + HISTORY_LUA
       + """
       local ids = tg_unpack(ARGV[3])
       local parts = {}
@@ -176,7 +239,7 @@ public final class RedisExecutionStore implements ExecutionStore {
         elseif ARGV[2] == '1' and not tg_terminal(s) then
           parts[i] = tg_entry(ids[i], s, nil)
         else
-          parts[i] = tg_entry(ids[i], s, redis.call('HGETALL', e))
+          parts[i] = tg_entry(ids[i], s, tg_fields(ARGV[1], ids[i]))
         end
       end
       return table.concat(parts)
@@ -393,7 +456,8 @@ public final class RedisExecutionStore implements ExecutionStore {
         }
         packed.add(r.executionId()).add(o.status().name()).add(r.attempt()).add(o.startedAt().toEpochMilli())
             .add(o.finishedAt().toEpochMilli()).add(r.workerId()).add(result).add(resultType).add(errorType)
-            .add(errorMessage).add(r.handler()).add(reason);
+            .add(errorMessage).add(r.handler()).add(reason).add(r.nextAttempt())
+            .add(r.nextAttemptAt().map(Instant::toEpochMilli).orElse(0L));
       }
       return eval(recordTimer, RECORD_OUTCOMES, keys.prefix(), Long.toString(executionRetention.toMillis()), keys.changes(),
           Integer.toString(MAX_INLINE_RESULT), packed.toString())
@@ -550,24 +614,38 @@ public final class RedisExecutionStore implements ExecutionStore {
     if (status == ExecutionStatus.SUCCEEDED) {
       result = Optional.of(new Payload(Base64.getDecoder().decode(h.getOrDefault(Fields.RESULT, "")), h.get(Fields.RESULT_CONTENT_TYPE)));
     }
+    int attempt = Integer.parseInt(h.getOrDefault(Fields.ATTEMPT, "0"));
+    Optional<Instant> startedAt = status == ExecutionStatus.PENDING ? Optional.empty() : instant(h.get(Fields.STARTED_AT_MS));
+    Optional<Instant> finishedAt = status.isTerminal() ? instant(h.get(Fields.FINISHED_AT_MS)) : Optional.empty();
+    String worker = h.getOrDefault(Fields.WORKER, "");
+    Optional<String> errorType = nonEmpty(h.get(Fields.ERROR_TYPE));
+    Optional<String> errorMessage = nonEmpty(h.get(Fields.ERROR_MESSAGE));
+    List<ExecutionRecord.AttemptRecord> attempts = history(h.get(HISTORY_FIELD));
+    // the attempt running or ended last lives in the hash itself; a RETRY_SCHEDULED one is already in the history
+    if ((status == ExecutionStatus.RUNNING || status.isTerminal()) && attempt > 0 && startedAt.isPresent()
+        && (attempts.isEmpty() || attempts.getLast().number() < attempt)) {
+      attempts.add(new ExecutionRecord.AttemptRecord(attempt, status, startedAt.get(), finishedAt, worker, errorType, errorMessage));
+    }
     return new ExecutionRecord(
         executionId,
         h.getOrDefault(Fields.HANDLER, ""),
         status,
-        Integer.parseInt(h.getOrDefault(Fields.ATTEMPT, "0")),
+        attempt,
         Priority.valueOf(h.getOrDefault(Fields.PRIORITY, "MEDIUM")),
         labels,
         Duration.ofMillis(Long.parseLong(h.getOrDefault(Fields.TIMEOUT_MS, "0"))),
         h.getOrDefault(Fields.IDEMPOTENCY_KEY, ""),
         instant(h.get(Fields.SUBMITTED_AT_MS)).orElse(Instant.EPOCH),
-        status == ExecutionStatus.PENDING ? Optional.empty() : instant(h.get(Fields.STARTED_AT_MS)),
-        status.isTerminal() ? instant(h.get(Fields.FINISHED_AT_MS)) : Optional.empty(),
-        h.getOrDefault(Fields.WORKER, ""),
+        startedAt,
+        finishedAt,
+        worker,
         result,
-        nonEmpty(h.get(Fields.ERROR_TYPE)),
-        nonEmpty(h.get(Fields.ERROR_MESSAGE)),
+        errorType,
+        errorMessage,
         h.getOrDefault(Fields.TASK_ID, h.getOrDefault(Fields.LABEL_PREFIX + Keyspace.TASK_LABEL, "")),
-        reason(status, h));
+        reason(status, h),
+        attempts,
+        status == ExecutionStatus.RETRY_SCHEDULED ? instant(h.get(NEXT_ATTEMPT_AT_MS)) : Optional.empty());
   }
 
   /** Why it was skipped or cancelled: its own field, else (records written before it existed) the error message. */
@@ -575,6 +653,26 @@ public final class RedisExecutionStore implements ExecutionStore {
     if (status != ExecutionStatus.SKIPPED && status != ExecutionStatus.CANCELLED) return "";
     String r = h.get(Fields.REASON);
     return r != null && !r.isEmpty() ? r : h.getOrDefault(Fields.ERROR_MESSAGE, "");
+  }
+
+  /** Field of the hash: for RETRY_SCHEDULED, when the next attempt is due (ms). */
+  static final String NEXT_ATTEMPT_AT_MS = "nat";
+
+  /** The attempts of a history pseudo-field ({@link #HISTORY_LUA}); a malformed entry is skipped. */
+  static List<ExecutionRecord.AttemptRecord> history(String encoded) {
+    List<ExecutionRecord.AttemptRecord> out = new ArrayList<>();
+    if (encoded == null || encoded.isEmpty()) return out;
+    for (String entry : encoded.split("\u001e")) {
+      String[] f = entry.split("\u001f", -1);
+      if (f.length != 7) continue;
+      try {
+        out.add(new ExecutionRecord.AttemptRecord(Integer.parseInt(f[0]), ExecutionStatus.valueOf(f[1]),
+            Instant.ofEpochMilli(Long.parseLong(f[2])), instant(f[3]), f[4], nonEmpty(f[5]), nonEmpty(f[6])));
+      } catch (RuntimeException e) {
+        log.debug("Skipping a malformed attempt entry: {}", e.toString());
+      }
+    }
+    return out;
   }
 
   private static Optional<Instant> instant(String millis) {

@@ -82,7 +82,15 @@ final class InProcessTaskService implements AutoCloseable {
               new TaskServiceImpl(store, queue, events, hub, SubmissionLimits.DEFAULTS, clock,
                   new io.taskgrid.telemetry.CoordinatorMeters(io.taskgrid.telemetry.Metrics.noop().meter()), registry, DEFAULT_ZONE, "taskgrid.events",
                   io.opentelemetry.api.OpenTelemetry.noop(), breakers)))
-          .addService(errors.guard(new ResultServiceImpl(store, io.opentelemetry.api.OpenTelemetry.noop())))
+          .addService(errors.guard(new ResultServiceImpl(store, new io.taskgrid.coordinator.internal.retry.RetryLog() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> schedule(java.util.List<io.taskgrid.proto.v1.TaskMessage> retries) {
+              return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void close() {}
+          }, io.opentelemetry.api.OpenTelemetry.noop())))
           .build()
           .start();
     } catch (IOException e) {

@@ -113,4 +113,38 @@ class TasksFileLoaderTest {
     assertThat(parse("", Map.of())).isEmpty();
     assertThat(parse("tasks: []", Map.of())).isEmpty();
   }
+
+  @Test
+  void readsARetryPolicyWithDurationsInTheFilesForm() {
+    TaskDefinition d = parse("""
+        tasks:
+          - id: sync
+            handler: crm.sync
+            cron: "*/5 * * * *"
+            policy:
+              retry: {max_attempts: 5, initial_delay: 2s, backoff: fixed, max_delay: 1m, jitter: 0.25, max_duration: 1h,
+                      non_retryable_errors: [java.lang.IllegalArgumentException]}
+        """, Map.of()).get(0);
+
+    io.taskgrid.core.policy.RetryPolicy r = d.policy().retry().orElseThrow();
+    assertThat(r.maxAttempts()).isEqualTo(5);
+    assertThat(r.initialDelay()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(r.backoff()).isEqualTo(io.taskgrid.core.policy.RetryPolicy.Backoff.FIXED);
+    assertThat(r.maxDelay()).isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(r.jitter()).isEqualTo(0.25);
+    assertThat(r.maxDuration()).contains(java.time.Duration.ofHours(1));
+    assertThat(r.nonRetryableErrors()).containsExactly("java.lang.IllegalArgumentException");
+  }
+
+  @Test
+  void aBadRetryPolicyNamesItsField() {
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {retry: {max_attempts: 500}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.retry.max_attempts: must be between 1 and 100");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {retry: {initial_delay: 10ms}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.retry.initial_delay: must be between 100ms");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {retry: {backoff: linear}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.retry.backoff: must be exponential or fixed");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {retyr: {}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.retyr: is not a field here");
+  }
 }

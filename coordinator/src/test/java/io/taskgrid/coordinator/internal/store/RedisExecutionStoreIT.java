@@ -62,4 +62,87 @@ class RedisExecutionStoreIT {
     assertThat(insert(first)).containsExactly(new Insert.Created("01-first"));
     assertThat(insert(execution("01-second", "order-7"))).containsExactly(new Insert.Duplicate("01-first"));
   }
+
+  private static final Instant T = Instant.parse("2026-12-01T09:00:00Z");
+
+  private static ExecutionStore.ReportedOutcome failedWithRetry(String id, int attempt, String worker) {
+    Instant started = T.plusSeconds(10L * attempt);
+    return new ExecutionStore.ReportedOutcome(id, attempt, "echo", worker,
+        new io.taskgrid.core.Outcome.Failed(started, started.plusMillis(5), "java.io.IOException", "attempt " + attempt + " down"),
+        attempt + 1, java.util.Optional.of(started.plusSeconds(5)));
+  }
+
+  private int record(ExecutionStore.ReportedOutcome... outcomes) throws Exception {
+    return store.recordOutcomes(List.of(outcomes)).toCompletableFuture().get();
+  }
+
+  private ExecutionRecord read(String id) throws Exception {
+    return store.get(id).toCompletableFuture().get().orElseThrow();
+  }
+
+  @Test
+  void aRetriedAttemptIsRecordedOnceAsRetryScheduledWithItsHistoryEvenWhenItsBatchIsResent() throws Exception {
+    insert(execution("02-retry", null));
+
+    assertThat(record(failedWithRetry("02-retry", 1, "w1"))).isEqualTo(1);
+    assertThat(record(failedWithRetry("02-retry", 1, "w1"))).isZero();
+
+    ExecutionRecord r = read("02-retry");
+    assertThat(r.status()).isEqualTo(io.taskgrid.core.ExecutionStatus.RETRY_SCHEDULED);
+    assertThat(r.nextAttemptAt()).contains(T.plusSeconds(15));
+    assertThat(r.attempts()).hasSize(1);
+    assertThat(r.attempts().getFirst().number()).isEqualTo(1);
+    assertThat(r.attempts().getFirst().status()).isEqualTo(io.taskgrid.core.ExecutionStatus.FAILED);
+    assertThat(r.attempts().getFirst().workerId()).isEqualTo("w1");
+    assertThat(r.attempts().getFirst().errorMessage()).contains("attempt 1 down");
+  }
+
+  @Test
+  void aResentOutcomeOfAnOlderAttemptNeverMovesALaterAttemptBack() throws Exception {
+    insert(execution("02-stale", null));
+    record(failedWithRetry("02-stale", 1, "w1"));
+    assertThat(record(failedWithRetry("02-stale", 2, "w2"))).isEqualTo(1);
+
+    assertThat(record(failedWithRetry("02-stale", 1, "w1"))).isZero();
+    Instant s = T.plusSeconds(10);
+    assertThat(record(new ExecutionStore.ReportedOutcome("02-stale", 1, "echo", "w1",
+        new io.taskgrid.core.Outcome.Succeeded(s, s, Payload.EMPTY)))).isZero();
+
+    ExecutionRecord r = read("02-stale");
+    assertThat(r.status()).isEqualTo(io.taskgrid.core.ExecutionStatus.RETRY_SCHEDULED);
+    assertThat(r.attempt()).isEqualTo(2);
+    assertThat(r.attempts()).extracting(ExecutionRecord.AttemptRecord::number).containsExactly(1, 2);
+  }
+
+  @Test
+  void theLastAttemptEndsTheExecutionAndEveryAttemptIsListed() throws Exception {
+    insert(execution("02-done", null));
+    record(failedWithRetry("02-done", 1, "w1"));
+    Instant s = T.plusSeconds(20);
+
+    assertThat(record(new ExecutionStore.ReportedOutcome("02-done", 2, "echo", "w2",
+        new io.taskgrid.core.Outcome.Succeeded(s, s.plusMillis(3), Payload.EMPTY)))).isEqualTo(1);
+
+    ExecutionRecord r = read("02-done");
+    assertThat(r.status()).isEqualTo(io.taskgrid.core.ExecutionStatus.SUCCEEDED);
+    assertThat(r.nextAttemptAt()).isEmpty();
+    assertThat(r.attempts()).extracting(ExecutionRecord.AttemptRecord::number).containsExactly(1, 2);
+    assertThat(r.attempts()).extracting(ExecutionRecord.AttemptRecord::workerId).containsExactly("w1", "w2");
+    assertThat(r.attempts().get(1).status()).isEqualTo(io.taskgrid.core.ExecutionStatus.SUCCEEDED);
+  }
+
+  @Test
+  void anExecutionThatNeverRetriedListsItsOneAttemptFromItsRecord() throws Exception {
+    insert(execution("02-once", null));
+    Instant s = T.plusSeconds(1);
+    record(new ExecutionStore.ReportedOutcome("02-once", 1, "echo", "w1",
+        new io.taskgrid.core.Outcome.Failed(s, s.plusMillis(2), "java.io.IOException", "down")));
+
+    ExecutionRecord r = read("02-once");
+    assertThat(r.status()).isEqualTo(io.taskgrid.core.ExecutionStatus.FAILED);
+    assertThat(r.attempts()).singleElement().satisfies(a -> {
+      assertThat(a.number()).isEqualTo(1);
+      assertThat(a.errorType()).contains("java.io.IOException");
+    });
+  }
 }
