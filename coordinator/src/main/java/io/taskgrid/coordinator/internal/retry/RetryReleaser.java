@@ -54,6 +54,7 @@ public final class RetryReleaser implements AutoCloseable {
       Duration releaseAhead, int maxRequestBytes) {}
 
   private final Settings settings;
+  private final io.taskgrid.core.TaskTopics topics;
   private final LeaderElection election;
   private final Clock clock;
   private final Thread thread;
@@ -64,6 +65,7 @@ public final class RetryReleaser implements AutoCloseable {
 
   public RetryReleaser(Settings settings, LeaderElection election, Clock clock) {
     this.settings = settings;
+    this.topics = new io.taskgrid.core.TaskTopics(settings.tasksTopic());
     this.election = election;
     this.clock = clock;
     this.thread = Thread.ofPlatform().name("taskgrid-retry-releaser").daemon().unstarted(this::run);
@@ -84,12 +86,9 @@ public final class RetryReleaser implements AutoCloseable {
     return pending;
   }
 
-  /**
-   * The topic a due retry goes to. One place, so priority topics can route it by the message's
-   * priority.
-   */
+  /** The topic a due retry goes to: the tasks topic of its priority. */
   String destinationOf(TaskMessage message) {
-    return settings.tasksTopic();
+    return io.taskgrid.coordinator.internal.queue.ExecutionMessages.topicOf(topics, message);
   }
 
   private void run() {
