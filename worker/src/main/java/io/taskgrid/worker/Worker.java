@@ -160,6 +160,7 @@ public final class Worker implements AutoCloseable {
     gate = new Gate(admission, permits, handlers, dispatcher::offer, new RedisQueuedStatus(redisson, config.keyspace()), config.claimLease());
     gateRef.set(gate);
     dispatcher.gate(gate);
+    runner.beforeHandler(gate::handlerStarting);
     consumer = new ConsumerLoop(config.kafkaBootstrap(), config.taskTopics(), config.group(), "taskgrid-" + config.workerId(),
         config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4), tracing);
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));

@@ -44,6 +44,7 @@ public final class HandlerRunner implements AutoCloseable {
   private final Clock clock;
   private final ObjectMapper json;
   private final Semaphore permits;
+  private volatile Consumer<Run> beforeHandler = run -> {};
   private final int concurrency;
   private final Consumer<Run> onFinished;
   private final ExecutorService executor =
@@ -69,6 +70,14 @@ public final class HandlerRunner implements AutoCloseable {
     this.clock = clock;
     this.json = json;
     this.onFinished = onFinished;
+  }
+
+  /**
+   * Called on the handler's thread right before the handler of a run is called (the admission
+   * gate moves the run's start in its rate log to this moment).
+   */
+  public void beforeHandler(Consumer<Run> hook) {
+    this.beforeHandler = hook;
   }
 
   /** Slots for handlers; the dispatcher takes one before claiming an execution. */
@@ -151,6 +160,7 @@ public final class HandlerRunner implements AutoCloseable {
   }
 
   private void invoke(Run run, TaskHandler handler) {
+    beforeHandler.accept(run);
     tracing.startAttempt(run);
     Span span = run.attemptSpan();
     ExecutionTracing.putMdc(run);

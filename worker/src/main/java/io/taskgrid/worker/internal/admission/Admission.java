@@ -79,6 +79,11 @@ public final class Admission {
   }
 
   /** The next decision for {@code a}. */
+  /** The handler of an admitted execution begins now (see {@link RateBudget#handlerStarted}). */
+  public void handlerStarted(ExecutionPolicy policy, String executionId) {
+    policy.rateLimit().ifPresent(r -> budget.handlerStarted(r, executionId));
+  }
+
   public Decision step(Attempt a) {
     Optional<RateLimitPolicy> rate = a.policy.rateLimit();
     if (rate.isPresent() && !a.rateTaken) {

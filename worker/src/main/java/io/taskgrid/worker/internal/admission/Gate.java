@@ -71,6 +71,25 @@ public final class Gate implements AutoCloseable {
     this.lease = lease;
   }
 
+  /**
+   * The handler of {@code run} is about to be called: a sliding rate budget counts its start from
+   * now. A failure to tell Redis is logged, not fatal: the start stays counted from its admission.
+   */
+  public void handlerStarting(io.taskgrid.worker.internal.Run run) {
+    ExecutionPolicy policy;
+    try {
+      policy = policyOf(run.message(), handlers);
+    } catch (RuntimeException invalid) {
+      return; // an invalid policy never reaches a handler
+    }
+    if (policy.rateLimit().isEmpty()) return;
+    try {
+      admission.handlerStarted(policy, run.executionId());
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Gate.class).warn("Could not move the start of {} in its rate log: {}", run.executionId(), e.toString());
+    }
+  }
+
   /** The policy of {@code m}: the message's parts over its handler's defaults. */
   static ExecutionPolicy policyOf(TaskMessage m, HandlerRegistry handlers) {
     ExecutionPolicy own = m.hasPolicy()

@@ -10,4 +10,11 @@ public interface RateBudget {
    * nothing is taken and the answer is when to ask again.
    */
   Duration tryStart(RateLimitPolicy policy, String executionId);
+
+  /**
+   * The handler of {@code executionId}, whose start was taken, begins now: a budget that counts
+   * starts over a sliding interval counts it from now, not from its admission (the claim and the
+   * slot come in between, and take a varying time).
+   */
+  default void handlerStarted(RateLimitPolicy policy, String executionId) {}
 }

@@ -24,6 +24,7 @@ import org.redisson.client.codec.StringCodec;
 public final class RedisRateBudget implements RateBudget {
   private static final String FIXED = Scripts.load("fixed-window.lua");
   private static final String SLIDING = Scripts.load("sliding-log.lua");
+  private static final String SLIDING_STARTED = Scripts.load("sliding-started.lua");
 
   private final RedissonClient redisson;
   private final Keyspace keys;
@@ -47,6 +48,14 @@ public final class RedisRateBudget implements RateBudget {
       case SLIDING -> sliding(p, executionId);
       case FIXED -> fixed(p);
     };
+  }
+
+  @Override
+  public void handlerStarted(RateLimitPolicy p, String executionId) {
+    if (p.window() != RateLimitPolicy.Window.SLIDING) return; // a fixed window counts admissions in the window they fall in
+    String log = name(p);
+    redisson.getScript(StringCodec.INSTANCE).eval(log, RScript.Mode.READ_WRITE, SLIDING_STARTED, RScript.ReturnType.LONG,
+        List.of(log), Long.toString(countedInterval(p.period()).toMillis()), executionId);
   }
 
   private Duration sliding(RateLimitPolicy p, String executionId) {
