@@ -68,8 +68,11 @@ class WorkerCrashIT {
     JavaProcess b = startWorker(coordinator, "worker-b", journalB);
     TaskgridClient client = cluster.own(TaskgridClient.builder().coordinators(TestCluster.address(coordinator)).build());
 
-    List<TaskHandle> handles = new ArrayList<>();
-    for (int i = 0; i < 200; i++) handles.add(client.submit(TaskRequest.builder("journal").payloadText("150").build()));
+    // one batch, so a backlog exists at once: submitted one by one on a busy machine, the tasks
+    // trickle in slower than two workers finish them and A never has several in flight to lose
+    List<TaskRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 200; i++) requests.add(TaskRequest.builder("journal").payloadText("150").build());
+    List<TaskHandle> handles = new ArrayList<>(client.submitAll(requests));
 
     // kill A while it has tasks started and not finished
     await().atMost(Duration.ofSeconds(60)).until(() -> inFlight(read(journalA)) >= 4);
