@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -63,5 +64,24 @@ public final class KafkaSetup {
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestBytes);
     return p;
+  }
+
+  /**
+   * A consumer of committed records only (a fenced leader's aborted writes never show), with no
+   * automatic offset commits: the readers of the coordinator's own topics (registry, events,
+   * retries) track their positions themselves.
+   *
+   * @param fetchMaxWaitMs how long the broker holds a fetch that has nothing yet: what an idle
+   *     reader costs it, and how late a new record can be seen
+   */
+  public static Properties committedReader(String bootstrap, String clientId, int maxPollRecords, int fetchMaxWaitMs) {
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchMaxWaitMs);
+    return c;
   }
 }

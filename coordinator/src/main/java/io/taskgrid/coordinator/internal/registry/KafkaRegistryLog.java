@@ -74,13 +74,8 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
     this.defaultZone = defaultZone;
     this.view = view;
     this.partitions = List.of(new TopicPartition(registryTopic, 0), new TopicPartition(firesTopic, 0));
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-registry-reader");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500); // records arrive as soon as written; sync() wakes the reader itself
+    // records arrive as soon as written; sync() wakes the reader itself
+    Properties c = KafkaSetup.committedReader(bootstrap, clientId + "-registry-reader", 5000, 500);
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     Properties p = KafkaSetup.reliableProducer(bootstrap, clientId + "-registry-writer", MAX_RECORD_BYTES);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);

@@ -203,13 +203,7 @@ public final class RetryReleaser implements AutoCloseable {
   }
 
   private KafkaConsumer<String, byte[]> newConsumer() {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId() + "-retries");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    Properties c = io.taskgrid.coordinator.internal.queue.KafkaSetup.committedReader(settings.bootstrap(), settings.clientId() + "-retries", 2000, 100);
     return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
