@@ -35,7 +35,7 @@ public record RateLimitPolicy(String key, int limit, Duration period, Window win
     }
     if (period == null || period.compareTo(Duration.ofMillis(1)) < 0 || period.compareTo(MAX_PERIOD) > 0) {
       throw new InvalidArgumentException("rate_limit.period", "must be between 1ms and 1d, got "
-          + (period == null ? "null" : period.compareTo(Duration.ofMillis(1)) < 0 ? period.toNanos() + "ns" : Durations.format(period)));
+          + (period == null ? "null" : !period.isNegative() && period.compareTo(Duration.ofMillis(1)) < 0 ? period.toNanos() + "ns" : Durations.format(period)));
     }
     if (window == null) throw new InvalidArgumentException("rate_limit.window", "must be SLIDING or FIXED");
     if (onExcess == null) throw new InvalidArgumentException("rate_limit.on_excess", "must be DELAY or DROP");
