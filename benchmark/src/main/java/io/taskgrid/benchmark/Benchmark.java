@@ -92,8 +92,13 @@ public final class Benchmark {
   }
 
   static double throughput(TaskgridClient client, int tasks) {
+    return throughput(client, tasks, TaskRequest.builder("noop").build());
+  }
+
+  /** Submits {@code tasks} copies of {@code request} in batches, waits for every result; tasks/s. */
+  static double throughput(TaskgridClient client, int tasks, TaskRequest request) {
     List<TaskRequest> batch = new ArrayList<>(BATCH);
-    for (int i = 0; i < BATCH; i++) batch.add(TaskRequest.builder("noop").build());
+    for (int i = 0; i < BATCH; i++) batch.add(request);
     long t0 = System.nanoTime();
     List<CompletableFuture<?>> results = new ArrayList<>(tasks);
     // a few submitters in flight at once, as many clients would be
