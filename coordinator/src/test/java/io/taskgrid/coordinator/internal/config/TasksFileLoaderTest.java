@@ -261,4 +261,21 @@ class TasksFileLoaderTest {
     assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {circuit_breaker_key: [a, b]}}\n", Map.of()))
         .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.circuit_breaker_key: must be a single value");
   }
+
+  @Test
+  void everyTasksFileInTheReadmeLoadsAndItsPoliciesReadAsDocumented() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("```yaml\n(tasks:\n.*?)```", java.util.regex.Pattern.DOTALL).matcher(readme);
+    List<TaskDefinition> all = new java.util.ArrayList<>();
+    while (m.find()) all.addAll(parse(m.group(1), Map.of()));
+
+    assertThat(all).extracting(t -> t.id().value()).contains("nightly-report", "crm-sync");
+    TaskDefinition d = all.stream().filter(t -> t.id().value().equals("crm-sync")).findFirst().orElseThrow();
+    assertThat(d.policy().retry().orElseThrow().maxAttempts()).isEqualTo(5);
+    assertThat(d.policy().concurrency()).contains(new ConcurrencyPolicy("crm-sync", 1, ConcurrencyPolicy.Overlap.SKIP,
+        ConcurrencyPolicy.DEFAULT_MAX_QUEUED));
+    assertThat(d.policy().rateLimit())
+        .contains(new RateLimitPolicy("crm-api", 100, Duration.ofMinutes(1), RateLimitPolicy.Window.SLIDING, RateLimitPolicy.Excess.DELAY));
+    assertThat(d.policy().breakerKey()).contains("crm-eu");
+  }
 }
