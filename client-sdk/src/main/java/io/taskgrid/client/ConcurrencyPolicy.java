@@ -70,6 +70,18 @@ public final class ConcurrencyPolicy {
     return maxQueued;
   }
 
+  /** Equal when every value is equal. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ConcurrencyPolicy p && key.equals(p.key) && limit == p.limit && overlap == p.overlap && maxQueued == p.maxQueued;
+  }
+
+  /** Hashes every value. */
+  @Override
+  public int hashCode() {
+    return Objects.hash(key, limit, overlap, maxQueued);
+  }
+
   @Override
   public String toString() {
     return "ConcurrencyPolicy[key=" + key + ", limit=" + limit + ", overlap=" + overlap + ", maxQueued=" + maxQueued + "]";

@@ -79,6 +79,19 @@ public final class RateLimitPolicy {
     return onExcess;
   }
 
+  /** Equal when every value is equal. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RateLimitPolicy p && key.equals(p.key) && limit == p.limit && period.equals(p.period) && window == p.window
+        && onExcess == p.onExcess;
+  }
+
+  /** Hashes every value. */
+  @Override
+  public int hashCode() {
+    return Objects.hash(key, limit, period, window, onExcess);
+  }
+
   @Override
   public String toString() {
     return "RateLimitPolicy[key=" + key + ", limit=" + limit + ", period=" + period + ", window=" + window + ", onExcess=" + onExcess + "]";

@@ -57,9 +57,15 @@ public final class TaskDefinition {
   private final Duration timeout;
   private final Priority priority;
   private final RetryPolicy retry;
+  private final ConcurrencyPolicy concurrency;
+  private final RateLimitPolicy rateLimit;
+  private final String circuitBreakerKey;
 
   private TaskDefinition(Builder b) {
     this.retry = b.retry;
+    this.concurrency = b.concurrency;
+    this.rateLimit = b.rateLimit;
+    this.circuitBreakerKey = b.circuitBreakerKey;
     this.id = b.id;
     this.handler = b.handler;
     this.name = b.name;
@@ -115,6 +121,9 @@ public final class TaskDefinition {
     b.timeout = timeout;
     b.priority = priority;
     b.retry = retry;
+    b.concurrency = concurrency;
+    b.rateLimit = rateLimit;
+    b.circuitBreakerKey = circuitBreakerKey;
     return b;
   }
 
@@ -274,6 +283,37 @@ public final class TaskDefinition {
     return Optional.ofNullable(retry);
   }
 
+  /**
+   * How many of this task's executions run at once, cluster-wide, and what happens to a fire that
+   * finds the limit reached (for example skipped while the previous run is still running).
+   *
+   * @return the policy, or empty for the handler's default on its workers (no limit unless set
+   *     there)
+   */
+  public Optional<ConcurrencyPolicy> concurrency() {
+    return Optional.ofNullable(concurrency);
+  }
+
+  /**
+   * How many of this task's executions start per period, cluster-wide.
+   *
+   * @return the policy, or empty for the handler's default on its workers (no limit unless set
+   *     there)
+   */
+  public Optional<RateLimitPolicy> rateLimit() {
+    return Optional.ofNullable(rateLimit);
+  }
+
+  /**
+   * The key of the circuit breaker that guards this task's executions: the handler's breaker for
+   * this key instead of the handler's own.
+   *
+   * @return the key, or empty for the handler's own breaker
+   */
+  public Optional<String> circuitBreakerKey() {
+    return Optional.ofNullable(circuitBreakerKey);
+  }
+
   /** Equal when every value is equal, payload bytes by content. */
   @Override
   public boolean equals(Object o) {
@@ -294,14 +334,17 @@ public final class TaskDefinition {
         && Objects.equals(jitter, d.jitter)
         && Objects.equals(timeout, d.timeout)
         && priority == d.priority
-        && Objects.equals(retry, d.retry);
+        && Objects.equals(retry, d.retry)
+        && Objects.equals(concurrency, d.concurrency)
+        && Objects.equals(rateLimit, d.rateLimit)
+        && Objects.equals(circuitBreakerKey, d.circuitBreakerKey);
   }
 
   /** Hashes every value, payload bytes by content. */
   @Override
   public int hashCode() {
     return Objects.hash(id, handler, name, description, payload, trigger, timeZone, enabled, tags, category, metadata,
-        misfirePolicy, catchUpWindow, jitter, timeout, priority, retry);
+        misfirePolicy, catchUpWindow, jitter, timeout, priority, retry, concurrency, rateLimit, circuitBreakerKey);
   }
 
   /** The id, handler, trigger and the values that differ from the defaults; not the payload bytes. */
@@ -322,6 +365,9 @@ public final class TaskDefinition {
     if (timeout != null) s.add("timeout=" + timeout);
     if (priority != Priority.MEDIUM) s.add("priority=" + priority);
     if (retry != null) s.add("retry=" + retry);
+    if (concurrency != null) s.add("concurrency=" + concurrency);
+    if (rateLimit != null) s.add("rateLimit=" + rateLimit);
+    if (circuitBreakerKey != null) s.add("circuitBreakerKey=" + circuitBreakerKey);
     return s.toString();
   }
 
@@ -331,7 +377,8 @@ public final class TaskDefinition {
    * <p>The trigger setters ({@link #cron}, {@link #after(String)}, {@link #at(String)}, {@link
    * #onEvent}, {@link #onDemand}) replace each other: the last one called wins. Setters of
    * optional values ({@link #name}, {@link #description}, {@link #timeZone(String)}, {@link
-   * #category}, {@link #catchUpWindow}, {@link #jitter}, {@link #timeout}) take null or an empty
+   * #category}, {@link #catchUpWindow}, {@link #jitter}, {@link #timeout}, the policies and
+   * {@link #circuitBreakerKey}) take null or an empty
    * string to mean "not set"; every other argument must not be null.
    */
   public static final class Builder {
@@ -352,6 +399,9 @@ public final class TaskDefinition {
     private Duration timeout;
     private Priority priority = Priority.MEDIUM;
     private RetryPolicy retry;
+    private ConcurrencyPolicy concurrency;
+    private RateLimitPolicy rateLimit;
+    private String circuitBreakerKey;
 
     private Builder(String id, String handler) {
       this.id = Objects.requireNonNull(id, "id");
@@ -665,6 +715,53 @@ public final class TaskDefinition {
      */
     public Builder retry(RetryPolicy policy) {
       this.retry = policy;
+      return this;
+    }
+
+    /**
+     * Limits how many of this task's executions run at once, cluster-wide; it replaces the
+     * handler's default. An empty key ({@code ConcurrencyPolicy.key("")}) means the task's id, so
+     * every fire of this task shares the limit.
+     *
+     * <pre>{@code
+     * // a fire that finds the previous run still running ends SKIPPED
+     * .concurrency(ConcurrencyPolicy.key("").limit(1).overlap(ConcurrencyPolicy.Overlap.SKIP).build())
+     * }</pre>
+     *
+     * @param policy the limit and what happens to an execution over it, or null for the handler's
+     *     default
+     * @return this builder
+     */
+    public Builder concurrency(ConcurrencyPolicy policy) {
+      this.concurrency = policy;
+      return this;
+    }
+
+    /**
+     * Limits how many of this task's executions start per period, cluster-wide; it replaces the
+     * handler's default. Without a key the budget is the handler's, shared with every execution of
+     * the handler that has one without a key.
+     *
+     * @param policy the budget and what happens to an execution over it, or null for the handler's
+     *     default
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimitPolicy policy) {
+      this.rateLimit = policy;
+      return this;
+    }
+
+    /**
+     * Guards this task's executions with the handler's circuit breaker for this key instead of the
+     * handler's own, for example one breaker per tenant or per downstream host. Thresholds are
+     * configured per handler on the workers.
+     *
+     * @param key at most 256 characters, no control characters; null or empty for the handler's
+     *     own breaker
+     * @return this builder
+     */
+    public Builder circuitBreakerKey(String key) {
+      this.circuitBreakerKey = emptyToNull(key);
       return this;
     }
 

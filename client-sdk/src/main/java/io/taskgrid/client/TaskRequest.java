@@ -39,8 +39,10 @@ public final class TaskRequest {
   private final ConcurrencyPolicy concurrency;
   private final RateLimitPolicy rateLimit;
   private final RetryPolicy retry;
+  private final String circuitBreakerKey;
 
   private TaskRequest(Builder b) {
+    this.circuitBreakerKey = b.circuitBreakerKey;
     this.concurrency = b.concurrency;
     this.rateLimit = b.rateLimit;
     this.retry = b.retry;
@@ -156,6 +158,15 @@ public final class TaskRequest {
     return Optional.ofNullable(rateLimit);
   }
 
+  /**
+   * The key of the circuit breaker that guards this execution, if one is set.
+   *
+   * @return the key, or empty for the handler's own breaker
+   */
+  public Optional<String> circuitBreakerKey() {
+    return Optional.ofNullable(circuitBreakerKey);
+  }
+
   /** The handler and options, without the payload bytes. */
   @Override
   public String toString() {
@@ -177,6 +188,7 @@ public final class TaskRequest {
     private ConcurrencyPolicy concurrency;
     private RateLimitPolicy rateLimit;
     private RetryPolicy retry;
+    private String circuitBreakerKey;
 
     private Builder(String handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
@@ -328,6 +340,19 @@ public final class TaskRequest {
      */
     public Builder retry(RetryPolicy policy) {
       this.retry = policy;
+      return this;
+    }
+
+    /**
+     * Guards this execution with the handler's circuit breaker for this key instead of the
+     * handler's own, for example one breaker per tenant or per downstream host.
+     *
+     * @param key at most 256 characters, no control characters; null or empty for the handler's
+     *     own breaker
+     * @return this builder
+     */
+    public Builder circuitBreakerKey(String key) {
+      this.circuitBreakerKey = key == null || key.isEmpty() ? null : key;
       return this;
     }
 

@@ -84,6 +84,54 @@ class TaskDefinitionTest {
   }
 
   @Test
+  void sendsEveryPolicyInTheDefinitionsExecutionPolicy() {
+    TaskDefinition d = aTask()
+        .retry(RetryPolicy.builder().maxAttempts(3).build())
+        .concurrency(ConcurrencyPolicy.key("reports").limit(2).overlap(ConcurrencyPolicy.Overlap.QUEUE).maxQueued(10).build())
+        .rateLimit(RateLimitPolicy.of(100, Duration.ofMinutes(1)).key("crm-api").window(RateLimitPolicy.Window.FIXED)
+            .onExcess(RateLimitPolicy.Excess.DROP).build())
+        .circuitBreakerKey("tenant-42")
+        .build();
+
+    io.taskgrid.proto.v1.ExecutionPolicy p = io.taskgrid.client.internal.Convert.toProto(d).getPolicy();
+
+    assertThat(p.getRetry().getMaxAttempts()).isEqualTo(3);
+    assertThat(p.getConcurrency()).isEqualTo(io.taskgrid.proto.v1.ConcurrencyPolicy.newBuilder().setKey("reports").setLimit(2)
+        .setOverlap(io.taskgrid.proto.v1.OverlapPolicy.OVERLAP_POLICY_QUEUE).setMaxQueued(10).build());
+    assertThat(p.getRateLimit()).isEqualTo(io.taskgrid.proto.v1.RateLimitPolicy.newBuilder().setKey("crm-api").setLimit(100)
+        .setPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(60)).setWindow(io.taskgrid.proto.v1.RateWindow.RATE_WINDOW_FIXED)
+        .setOnExcess(io.taskgrid.proto.v1.RateExcess.RATE_EXCESS_DROP).build());
+    assertThat(p.getCircuitBreakerKey()).isEqualTo("tenant-42");
+    assertThat(io.taskgrid.client.internal.Convert.fromProto(io.taskgrid.client.internal.Convert.toProto(d))).isEqualTo(d);
+  }
+
+  @Test
+  void aDefinitionWithoutPoliciesSendsNoPolicyAndReadsNoneBack() {
+    var proto = io.taskgrid.client.internal.Convert.toProto(aTask().circuitBreakerKey("").build());
+
+    assertThat(proto.hasPolicy()).isFalse();
+    TaskDefinition back = io.taskgrid.client.internal.Convert.fromProto(proto);
+    assertThat(back.retry()).isEmpty();
+    assertThat(back.concurrency()).isEmpty();
+    assertThat(back.rateLimit()).isEmpty();
+    assertThat(back.circuitBreakerKey()).isEmpty();
+  }
+
+  @Test
+  void readsUnsetPolicyValuesAsTheContractsDefaults() {
+    var proto = io.taskgrid.client.internal.Convert.toProto(aTask().build()).toBuilder()
+        .setPolicy(io.taskgrid.proto.v1.ExecutionPolicy.newBuilder()
+            .setConcurrency(io.taskgrid.proto.v1.ConcurrencyPolicy.newBuilder().setKey("nightly-report"))
+            .setRateLimit(io.taskgrid.proto.v1.RateLimitPolicy.newBuilder().setLimit(5)))
+        .build();
+
+    TaskDefinition d = io.taskgrid.client.internal.Convert.fromProto(proto);
+
+    assertThat(d.concurrency()).contains(ConcurrencyPolicy.key("nightly-report").limit(1).overlap(ConcurrencyPolicy.Overlap.ALLOW).build());
+    assertThat(d.rateLimit()).contains(RateLimitPolicy.of(5, Duration.ofSeconds(1)).build());
+  }
+
+  @Test
   void atAZonedTimeSendsTheLocalTimeAndSetsTheZone() {
     TaskDefinition d = aTask().at(ZonedDateTime.of(LocalDateTime.parse("2026-12-24T18:00"), ZoneId.of("Europe/London"))).build();
 
@@ -128,9 +176,15 @@ class TaskDefinitionTest {
   void toBuilderKeepsEveryValueAndPluralSettersReplace() {
     TaskDefinition full = aTask().name("n").description("d").cron("0 2 * * *").timeZone("Europe/London").payloadText("p")
         .tags("a", "b").category("c").metadata("k", "v").enabled(false).misfirePolicy(MisfirePolicy.CATCH_UP)
-        .catchUpWindow(Duration.ofHours(2)).jitter(Duration.ofSeconds(5)).timeout(Duration.ofMinutes(1)).priority(Priority.LOW).build();
+        .catchUpWindow(Duration.ofHours(2)).jitter(Duration.ofSeconds(5)).timeout(Duration.ofMinutes(1)).priority(Priority.LOW)
+        .retry(RetryPolicy.builder().maxAttempts(2).build()).concurrency(ConcurrencyPolicy.key("").limit(1).overlap(ConcurrencyPolicy.Overlap.SKIP).build())
+        .rateLimit(RateLimitPolicy.of(1, Duration.ofSeconds(1)).build()).circuitBreakerKey("k").build();
 
     assertThat(full.toBuilder().build()).isEqualTo(full);
+    assertThat(full.toBuilder().circuitBreakerKey(null).build()).isNotEqualTo(full);
+    assertThat(full.toBuilder().concurrency(ConcurrencyPolicy.key("").limit(2).overlap(ConcurrencyPolicy.Overlap.SKIP).build()).build())
+        .isNotEqualTo(full);
+    assertThat(full.toString()).contains("concurrency=", "rateLimit=", "circuitBreakerKey=k");
     TaskDefinition changed = full.toBuilder().tags("z").metadata(Map.of("x", "y")).build();
     assertThat(changed.tags()).containsExactly("z");
     assertThat(changed.metadata()).containsExactly(Map.entry("x", "y"));

@@ -79,8 +79,10 @@ class TaskgridClientTest {
         .priority(Priority.HIGH)
         .label("tenant", "acme")
         .idempotencyKey("k-1")
+        .circuitBreakerKey("smtp-eu")
         .build());
     SubmitTaskRequest sent = fake.submitted.get(0);
+    assertThat(sent.getPolicy().getCircuitBreakerKey()).isEqualTo("smtp-eu");
     assertThat(sent.getPayload().getContentType()).isEqualTo("application/json");
     assertThat(sent.getPayload().getData().toStringUtf8()).isEqualTo("{\"to\":\"a@b.c\"}");
     assertThat(sent.getTimeout().getSeconds()).isEqualTo(30);

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.taskgrid.client.ConcurrencyPolicy;
 import io.taskgrid.client.ExecutionStatus;
 import io.taskgrid.client.RateLimitPolicy;
+import io.taskgrid.client.TaskDefinition;
 import io.taskgrid.client.TaskHandle;
+import io.taskgrid.client.TaskInfo;
 import io.taskgrid.client.TaskRequest;
 import io.taskgrid.client.TaskgridClient;
 import io.taskgrid.coordinator.Coordinator;
@@ -132,6 +134,34 @@ class AdmissionIT {
     for (int i = 0; i < handles.size(); i++) {
       if (statuses.get(i) == ExecutionStatus.SKIPPED) assertThat(reason(handles.get(i).id())).isEqualTo("previous_instance_running");
     }
+  }
+
+  @Test
+  void aRegisteredTaskWithASkipPolicyFromTheSdkSkipsAFireWhileItsPreviousRunIsRunning() {
+    resetRecord();
+    String id = "single-" + cluster.namespace();
+    TaskInfo created = client.tasks().create(TaskDefinition.builder(id, "guarded")
+        .payloadText("single:60000")
+        .concurrency(ConcurrencyPolicy.key("").limit(1).overlap(ConcurrencyPolicy.Overlap.SKIP).build())
+        .rateLimit(RateLimitPolicy.of(100, Duration.ofSeconds(1)).key("single-rate-" + cluster.namespace()).build())
+        .build());
+
+    // the cluster keeps the policy with its defaults filled in: the key of a task's limit is its id
+    assertThat(client.tasks().get(id).definition().concurrency())
+        .contains(ConcurrencyPolicy.key(id).limit(1).overlap(ConcurrencyPolicy.Overlap.SKIP).maxQueued(1_000).build());
+    assertThat(created.definition().rateLimit()).contains(RateLimitPolicy.of(100, Duration.ofSeconds(1)).key("single-rate-" + cluster.namespace())
+        .window(RateLimitPolicy.Window.SLIDING).onExcess(RateLimitPolicy.Excess.DELAY).build());
+
+    TaskHandle first = client.tasks().runNow(id);
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.get(first.id()).status() == ExecutionStatus.RUNNING);
+    TaskHandle second = client.tasks().runNow(id);
+
+    assertThat(second.await(Duration.ofSeconds(30)).status()).isEqualTo(ExecutionStatus.SKIPPED);
+    assertThat(reason(second.id())).isEqualTo("previous_instance_running");
+    assertThat(client.get(first.id()).status()).isEqualTo(ExecutionStatus.RUNNING);
+    client.cancel(first.id());
+    assertThat(first.await(Duration.ofSeconds(30)).status()).isEqualTo(ExecutionStatus.CANCELLED);
+    client.tasks().delete(id);
   }
 
   @Test

@@ -40,11 +40,12 @@ public final class Convert {
         .putAllLabels(r.labels());
     r.timeout().ifPresent(t -> b.setTimeout(toProto(t)));
     r.idempotencyKey().ifPresent(b::setIdempotencyKey);
-    if (r.concurrency().isPresent() || r.rateLimit().isPresent() || r.retry().isPresent()) {
+    if (r.concurrency().isPresent() || r.rateLimit().isPresent() || r.retry().isPresent() || r.circuitBreakerKey().isPresent()) {
       io.taskgrid.proto.v1.ExecutionPolicy.Builder policy = io.taskgrid.proto.v1.ExecutionPolicy.newBuilder();
       r.concurrency().ifPresent(c -> policy.setConcurrency(toProto(c)));
       r.rateLimit().ifPresent(l -> policy.setRateLimit(toProto(l)));
       r.retry().ifPresent(p -> policy.setRetry(toProto(p)));
+      r.circuitBreakerKey().ifPresent(policy::setCircuitBreakerKey);
       b.setPolicy(policy);
     }
     return b.build();
@@ -92,6 +93,36 @@ public final class Convert {
           case SKIP -> io.taskgrid.proto.v1.OverlapPolicy.OVERLAP_POLICY_SKIP;
           case QUEUE -> io.taskgrid.proto.v1.OverlapPolicy.OVERLAP_POLICY_QUEUE;
           case REPLACE -> io.taskgrid.proto.v1.OverlapPolicy.OVERLAP_POLICY_REPLACE;
+        })
+        .build();
+  }
+
+  /** The SDK's view of a concurrency policy; unset values read as the contract's defaults. */
+  static io.taskgrid.client.ConcurrencyPolicy fromProto(io.taskgrid.proto.v1.ConcurrencyPolicy c) {
+    return io.taskgrid.client.ConcurrencyPolicy.key(c.getKey())
+        .limit(c.getLimit() == 0 ? 1 : c.getLimit())
+        .maxQueued(c.getMaxQueued())
+        .overlap(switch (c.getOverlap()) {
+          // an overlap newer than this SDK reads as the contract's default
+          case OVERLAP_POLICY_ALLOW, OVERLAP_POLICY_UNSPECIFIED, UNRECOGNIZED -> io.taskgrid.client.ConcurrencyPolicy.Overlap.ALLOW;
+          case OVERLAP_POLICY_SKIP -> io.taskgrid.client.ConcurrencyPolicy.Overlap.SKIP;
+          case OVERLAP_POLICY_QUEUE -> io.taskgrid.client.ConcurrencyPolicy.Overlap.QUEUE;
+          case OVERLAP_POLICY_REPLACE -> io.taskgrid.client.ConcurrencyPolicy.Overlap.REPLACE;
+        })
+        .build();
+  }
+
+  /** The SDK's view of a rate limit; unset values read as the contract's defaults. */
+  static io.taskgrid.client.RateLimitPolicy fromProto(io.taskgrid.proto.v1.RateLimitPolicy l) {
+    return io.taskgrid.client.RateLimitPolicy.of(l.getLimit(), l.hasPeriod() ? duration(l.getPeriod()) : Duration.ofSeconds(1))
+        .key(l.getKey())
+        .window(switch (l.getWindow()) {
+          case RATE_WINDOW_SLIDING, RATE_WINDOW_UNSPECIFIED, UNRECOGNIZED -> io.taskgrid.client.RateLimitPolicy.Window.SLIDING;
+          case RATE_WINDOW_FIXED -> io.taskgrid.client.RateLimitPolicy.Window.FIXED;
+        })
+        .onExcess(switch (l.getOnExcess()) {
+          case RATE_EXCESS_DELAY, RATE_EXCESS_UNSPECIFIED, UNRECOGNIZED -> io.taskgrid.client.RateLimitPolicy.Excess.DELAY;
+          case RATE_EXCESS_DROP -> io.taskgrid.client.RateLimitPolicy.Excess.DROP;
         })
         .build();
   }
@@ -206,7 +237,14 @@ public final class Convert {
     d.catchUpWindow().ifPresent(w -> b.setCatchUpWindow(toProto(w)));
     d.jitter().ifPresent(j -> b.setJitter(toProto(j)));
     d.timeout().ifPresent(t -> b.setTimeout(toProto(t)));
-    d.retry().ifPresent(r -> b.setPolicy(io.taskgrid.proto.v1.ExecutionPolicy.newBuilder().setRetry(toProto(r))));
+    if (d.retry().isPresent() || d.concurrency().isPresent() || d.rateLimit().isPresent() || d.circuitBreakerKey().isPresent()) {
+      io.taskgrid.proto.v1.ExecutionPolicy.Builder policy = io.taskgrid.proto.v1.ExecutionPolicy.newBuilder();
+      d.retry().ifPresent(r -> policy.setRetry(toProto(r)));
+      d.concurrency().ifPresent(c -> policy.setConcurrency(toProto(c)));
+      d.rateLimit().ifPresent(l -> policy.setRateLimit(toProto(l)));
+      d.circuitBreakerKey().ifPresent(policy::setCircuitBreakerKey);
+      b.setPolicy(policy);
+    }
     switch (d.trigger()) {
       case Trigger.Cron c -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setCron(c.expression()));
       case Trigger.After a -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setAfter(a.delay()));
@@ -233,7 +271,13 @@ public final class Convert {
         .timeout(d.hasTimeout() ? duration(d.getTimeout()) : null)
         .priority(fromProto(d.getPriority()));
     if (d.hasPayload()) b.payload(fromProto(d.getPayload()));
-    if (d.hasPolicy() && d.getPolicy().hasRetry()) b.retry(fromProto(d.getPolicy().getRetry()));
+    if (d.hasPolicy()) {
+      io.taskgrid.proto.v1.ExecutionPolicy p = d.getPolicy();
+      if (p.hasRetry()) b.retry(fromProto(p.getRetry()));
+      if (p.hasConcurrency()) b.concurrency(fromProto(p.getConcurrency()));
+      if (p.hasRateLimit()) b.rateLimit(fromProto(p.getRateLimit()));
+      b.circuitBreakerKey(p.getCircuitBreakerKey());
+    }
     var t = d.getTrigger();
     b.trigger(switch (t.getKindCase()) {
       case CRON -> new Trigger.Cron(t.getCron());

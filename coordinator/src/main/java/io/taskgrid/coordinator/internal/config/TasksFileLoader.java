@@ -15,6 +15,9 @@ import io.taskgrid.core.task.TaskDefinition;
 import io.taskgrid.core.task.TaskDraft;
 import io.taskgrid.proto.v1.Backoff;
 import io.taskgrid.proto.v1.ExecutionPolicy;
+import io.taskgrid.proto.v1.OverlapPolicy;
+import io.taskgrid.proto.v1.RateExcess;
+import io.taskgrid.proto.v1.RateWindow;
 import io.taskgrid.wire.PolicyMapping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +55,9 @@ import org.slf4j.LoggerFactory;
  *     policy:
  *       retry: {max_attempts: 5, initial_delay: 1s, backoff: exponential, multiplier: 2,
  *               max_delay: 1m, jitter: 0.2, max_duration: 1h, non_retryable_errors: [java.lang.IllegalArgumentException]}
+ *       concurrency: {key: reports, limit: 1, overlap: skip}   # overlap: allow | skip | queue | replace; max_queued: 1000
+ *       rate_limit: {key: crm-api, limit: 100, period: 1m, window: sliding, on_excess: delay}   # window: fixed; on_excess: drop
+ *       circuit_breaker_key: tenant-42
  * </pre>
  *
  * {@code ${NAME}} and {@code ${NAME:-default}} in any value are replaced from the environment; an
@@ -63,9 +69,11 @@ public final class TasksFileLoader {
   private static final Set<String> KEYS = Set.of("id", "name", "description", "handler", "payload", "payload_text", "content_type",
       "cron", "after", "at", "event", "time_zone", "enabled", "tags", "category", "metadata", "misfire_policy", "catch_up_window",
       "jitter", "timeout", "priority", "policy");
-  private static final Set<String> POLICY_KEYS = Set.of("retry");
+  private static final Set<String> POLICY_KEYS = Set.of("retry", "concurrency", "rate_limit", "circuit_breaker_key");
   private static final Set<String> RETRY_KEYS = Set.of("max_attempts", "initial_delay", "backoff", "multiplier", "max_delay", "jitter",
       "max_duration", "non_retryable_errors");
+  private static final Set<String> CONCURRENCY_KEYS = Set.of("key", "limit", "overlap", "max_queued");
+  private static final Set<String> RATE_LIMIT_KEYS = Set.of("key", "limit", "period", "window", "on_excess");
 
   /** A tasks file that cannot be used; the message says where and why. */
   public static final class TasksFileException extends RuntimeException {
@@ -185,38 +193,107 @@ public final class TasksFileLoader {
 
   /** The {@code policy:} mapping in its wire form, checked by {@link PolicyMapping#fromProto} as a CreateTask request's is. */
   private static ExecutionPolicy policy(JsonNode node, Map<String, String> env) {
-    if (!node.isObject()) throw new InvalidArgumentException("policy", "must be a mapping (known: retry)");
+    if (!node.isObject()) {
+      throw new InvalidArgumentException("policy", "must be a mapping (known: " + String.join(", ", POLICY_KEYS.stream().sorted().toList()) + ")");
+    }
     ObjectNode p = (ObjectNode) node;
     checkKeys(p, "policy.", POLICY_KEYS);
     ExecutionPolicy.Builder b = ExecutionPolicy.newBuilder();
-    if (p.has("retry")) {
-      if (!p.get("retry").isObject()) throw new InvalidArgumentException("policy.retry", "must be a mapping");
-      ObjectNode r = (ObjectNode) p.get("retry");
-      checkKeys(r, "policy.retry.", RETRY_KEYS);
-      String f = "policy.retry.";
-      io.taskgrid.proto.v1.RetryPolicy.Builder rb = io.taskgrid.proto.v1.RetryPolicy.newBuilder();
-      String v;
-      if ((v = text(r, "max_attempts", env, f)) != null) rb.setMaxAttempts(integer(f + "max_attempts", v));
-      if ((v = text(r, "initial_delay", env, f)) != null) rb.setInitialDelay(protoDuration(Durations.parse(f + "initial_delay", v)));
-      if ((v = text(r, "backoff", env, f)) != null) {
-        rb.setBackoff(switch (v.trim().toLowerCase(Locale.ROOT)) {
-          case "exponential" -> Backoff.BACKOFF_EXPONENTIAL;
-          case "fixed" -> Backoff.BACKOFF_FIXED;
-          default -> throw new InvalidArgumentException(f + "backoff", "must be exponential or fixed, got " + InvalidArgumentException.quote(v));
-        });
-      }
-      if ((v = text(r, "multiplier", env, f)) != null) rb.setMultiplier(number(f + "multiplier", v));
-      if ((v = text(r, "max_delay", env, f)) != null) rb.setMaxDelay(protoDuration(Durations.parse(f + "max_delay", v)));
-      if ((v = text(r, "jitter", env, f)) != null) rb.setJitter(number(f + "jitter", v));
-      if ((v = text(r, "max_duration", env, f)) != null) rb.setMaxDuration(protoDuration(Durations.parse(f + "max_duration", v)));
-      if (r.has("non_retryable_errors")) {
-        JsonNode list = r.get("non_retryable_errors");
-        if (!list.isArray()) throw new InvalidArgumentException(f + "non_retryable_errors", "must be a list");
-        for (int i = 0; i < list.size(); i++) rb.addNonRetryableErrors(substitute(list.get(i).asText(), env, f + "non_retryable_errors[" + i + "]"));
-      }
-      b.setRetry(rb);
+    if (p.has("retry")) b.setRetry(retry(mapping(p, "retry"), env));
+    if (p.has("concurrency")) b.setConcurrency(concurrency(mapping(p, "concurrency"), env));
+    if (p.has("rate_limit")) b.setRateLimit(rateLimit(mapping(p, "rate_limit"), env));
+    String v;
+    if ((v = text(p, "circuit_breaker_key", env, "policy.")) != null) {
+      if (v.isEmpty()) throw new InvalidArgumentException("policy.circuit_breaker_key", "must not be empty (leave it out for the handler's own breaker)");
+      b.setCircuitBreakerKey(v);
     }
     return b.build();
+  }
+
+  private static ObjectNode mapping(ObjectNode policy, String key) {
+    if (!policy.get(key).isObject()) throw new InvalidArgumentException("policy." + key, "must be a mapping, got " + policy.get(key));
+    return (ObjectNode) policy.get(key);
+  }
+
+  private static io.taskgrid.proto.v1.RetryPolicy retry(ObjectNode r, Map<String, String> env) {
+    String f = "policy.retry.";
+    checkKeys(r, f, RETRY_KEYS);
+    io.taskgrid.proto.v1.RetryPolicy.Builder rb = io.taskgrid.proto.v1.RetryPolicy.newBuilder();
+    String v;
+    if ((v = text(r, "max_attempts", env, f)) != null) rb.setMaxAttempts(integer(f + "max_attempts", v));
+    if ((v = text(r, "initial_delay", env, f)) != null) rb.setInitialDelay(protoDuration(Durations.parse(f + "initial_delay", v)));
+    if ((v = text(r, "backoff", env, f)) != null) {
+      rb.setBackoff(switch (v.trim().toLowerCase(Locale.ROOT)) {
+        case "exponential" -> Backoff.BACKOFF_EXPONENTIAL;
+        case "fixed" -> Backoff.BACKOFF_FIXED;
+        default -> throw new InvalidArgumentException(f + "backoff", "must be exponential or fixed, got " + InvalidArgumentException.quote(v));
+      });
+    }
+    if ((v = text(r, "multiplier", env, f)) != null) rb.setMultiplier(number(f + "multiplier", v));
+    if ((v = text(r, "max_delay", env, f)) != null) rb.setMaxDelay(protoDuration(Durations.parse(f + "max_delay", v)));
+    if ((v = text(r, "jitter", env, f)) != null) rb.setJitter(number(f + "jitter", v));
+    if ((v = text(r, "max_duration", env, f)) != null) rb.setMaxDuration(protoDuration(Durations.parse(f + "max_duration", v)));
+    if (r.has("non_retryable_errors")) {
+      JsonNode list = r.get("non_retryable_errors");
+      if (!list.isArray()) throw new InvalidArgumentException(f + "non_retryable_errors", "must be a list");
+      for (int i = 0; i < list.size(); i++) rb.addNonRetryableErrors(substitute(list.get(i).asText(), env, f + "non_retryable_errors[" + i + "]"));
+    }
+    return rb.build();
+  }
+
+  /**
+   * Zero is not written to the wire for {@code limit} and {@code max_queued}: there it means the
+   * default, and the file's reader would be surprised to get 1 for a 0 they wrote.
+   */
+  private static io.taskgrid.proto.v1.ConcurrencyPolicy concurrency(ObjectNode c, Map<String, String> env) {
+    String f = "policy.concurrency.";
+    checkKeys(c, f, CONCURRENCY_KEYS);
+    io.taskgrid.proto.v1.ConcurrencyPolicy.Builder cb = io.taskgrid.proto.v1.ConcurrencyPolicy.newBuilder();
+    String v;
+    if ((v = text(c, "key", env, f)) != null) cb.setKey(v);
+    if ((v = text(c, "limit", env, f)) != null) cb.setLimit(positive(f + "limit", v, io.taskgrid.core.policy.ConcurrencyPolicy.MAX_LIMIT));
+    if ((v = text(c, "overlap", env, f)) != null) {
+      cb.setOverlap(switch (v.trim().toLowerCase(Locale.ROOT)) {
+        case "allow" -> OverlapPolicy.OVERLAP_POLICY_ALLOW;
+        case "skip" -> OverlapPolicy.OVERLAP_POLICY_SKIP;
+        case "queue" -> OverlapPolicy.OVERLAP_POLICY_QUEUE;
+        case "replace" -> OverlapPolicy.OVERLAP_POLICY_REPLACE;
+        default -> throw new InvalidArgumentException(f + "overlap", "must be allow, skip, queue or replace, got " + InvalidArgumentException.quote(v));
+      });
+    }
+    if ((v = text(c, "max_queued", env, f)) != null) cb.setMaxQueued(positive(f + "max_queued", v, io.taskgrid.core.policy.ConcurrencyPolicy.MAX_QUEUED));
+    return cb.build();
+  }
+
+  private static io.taskgrid.proto.v1.RateLimitPolicy rateLimit(ObjectNode r, Map<String, String> env) {
+    String f = "policy.rate_limit.";
+    checkKeys(r, f, RATE_LIMIT_KEYS);
+    if (!r.has("limit")) throw new InvalidArgumentException(f + "limit", "must be set (starts allowed per period)");
+    io.taskgrid.proto.v1.RateLimitPolicy.Builder rb = io.taskgrid.proto.v1.RateLimitPolicy.newBuilder();
+    String v;
+    if ((v = text(r, "key", env, f)) != null) rb.setKey(v);
+    if ((v = text(r, "limit", env, f)) != null) rb.setLimit(positive(f + "limit", v, io.taskgrid.core.policy.RateLimitPolicy.MAX_LIMIT));
+    if ((v = text(r, "period", env, f)) != null) {
+      Duration period = Durations.parse(f + "period", v);
+      // On the wire a zero period means the default of 1 s; written in the file it is a mistake.
+      if (period.isZero()) throw new InvalidArgumentException(f + "period", "must be between 1ms and 1d, got " + InvalidArgumentException.quote(v));
+      rb.setPeriod(protoDuration(period));
+    }
+    if ((v = text(r, "window", env, f)) != null) {
+      rb.setWindow(switch (v.trim().toLowerCase(Locale.ROOT)) {
+        case "sliding" -> RateWindow.RATE_WINDOW_SLIDING;
+        case "fixed" -> RateWindow.RATE_WINDOW_FIXED;
+        default -> throw new InvalidArgumentException(f + "window", "must be sliding or fixed, got " + InvalidArgumentException.quote(v));
+      });
+    }
+    if ((v = text(r, "on_excess", env, f)) != null) {
+      rb.setOnExcess(switch (v.trim().toLowerCase(Locale.ROOT)) {
+        case "delay" -> RateExcess.RATE_EXCESS_DELAY;
+        case "drop" -> RateExcess.RATE_EXCESS_DROP;
+        default -> throw new InvalidArgumentException(f + "on_excess", "must be delay or drop, got " + InvalidArgumentException.quote(v));
+      });
+    }
+    return rb.build();
   }
 
   private static void checkKeys(ObjectNode node, String prefix, Set<String> known) {
@@ -241,6 +318,13 @@ public final class TasksFileLoader {
     } catch (NumberFormatException e) {
       throw new InvalidArgumentException(field, "must be a whole number, got " + InvalidArgumentException.quote(v));
     }
+  }
+
+  /** A whole number of at least 1: on the wire 0 means the default, so a 0 in the file would be read as something else. */
+  private static int positive(String field, String v, int max) {
+    int n = integer(field, v);
+    if (n < 1) throw new InvalidArgumentException(field, "must be between 1 and " + max + ", got " + n);
+    return n;
   }
 
   private static double number(String field, String v) {

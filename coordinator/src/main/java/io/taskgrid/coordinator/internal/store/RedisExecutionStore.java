@@ -519,7 +519,7 @@ public final class RedisExecutionStore implements ExecutionStore {
           Optional<PageToken> next = Optional.empty();
           if (!last.isEmpty()) {
             int colon = last.indexOf(':');
-            next = Optional.of(new PageToken(Long.parseLong(last.substring(0, colon)), last.substring(colon + 1)));
+            next = Optional.of(q.next(Long.parseLong(last.substring(0, colon)), last.substring(colon + 1)));
           }
           List<ExecutionRecord> records = new ArrayList<>(entries.size() - 1);
           for (Entries.Entry e : entries.subList(1, entries.size())) records.add(toRecord(e.executionId(), e.fields()));

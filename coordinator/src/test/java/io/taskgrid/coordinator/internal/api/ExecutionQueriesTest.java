@@ -30,11 +30,12 @@ class ExecutionQueriesTest {
 
   @Test
   void carriesEveryFilter() {
-    PageToken token = new PageToken(5, "id-1");
-    ExecutionQuery q = ExecutionQueries.fromProto(ListExecutionsRequest.newBuilder().setTaskId("nightly").setHandler("send")
+    ListExecutionsRequest first = ListExecutionsRequest.newBuilder().setTaskId("nightly").setHandler("send")
         .addStatuses(ExecutionStatus.EXECUTION_STATUS_CANCELLED).addStatuses(ExecutionStatus.EXECUTION_STATUS_SKIPPED)
         .setSubmittedAfter(Timestamp.newBuilder().setSeconds(10)).setSubmittedBefore(Timestamp.newBuilder().setSeconds(20))
-        .putLabels("team", "blue").setPageSize(1000).setPageToken(token.encode()).build());
+        .putLabels("team", "blue").build();
+    PageToken token = ExecutionQueries.fromProto(first).next(5, "id-1");
+    ExecutionQuery q = ExecutionQueries.fromProto(first.toBuilder().setPageSize(1000).setPageToken(token.encode()).build());
     assertThat(q.taskId()).contains("nightly");
     assertThat(q.handler()).contains("send");
     assertThat(q.statuses()).containsExactlyInAnyOrder(io.taskgrid.core.ExecutionStatus.CANCELLED, io.taskgrid.core.ExecutionStatus.SKIPPED);
@@ -60,5 +61,18 @@ class ExecutionQueriesTest {
     assertThat(rejectedField(ListExecutionsRequest.newBuilder().setSubmittedAfter(Timestamp.newBuilder().setSeconds(20))
         .setSubmittedBefore(Timestamp.newBuilder().setSeconds(10)).build())).isEqualTo("submitted_after");
     assertThat(rejectedField(ListExecutionsRequest.newBuilder().putLabels("", "x").build())).isEqualTo("labels");
+  }
+
+  @Test
+  void rejectsAPageTokenReusedWithOtherFilters() {
+    ListExecutionsRequest failed = ListExecutionsRequest.newBuilder().setTaskId("nightly")
+        .addStatuses(ExecutionStatus.EXECUTION_STATUS_FAILED).build();
+    String token = ExecutionQueries.fromProto(failed).next(5, "id-1").encode();
+
+    assertThat(ExecutionQueries.fromProto(failed.toBuilder().setPageToken(token).setPageSize(7).build()).from()).isPresent();
+    assertThat(rejectedField(failed.toBuilder().setPageToken(token).addStatuses(ExecutionStatus.EXECUTION_STATUS_SKIPPED).build()))
+        .isEqualTo("page_token");
+    assertThat(rejectedField(failed.toBuilder().setPageToken(token).setTaskId("weekly").build())).isEqualTo("page_token");
+    assertThat(rejectedField(ListExecutionsRequest.newBuilder().setPageToken(token).build())).isEqualTo("page_token");
   }
 }

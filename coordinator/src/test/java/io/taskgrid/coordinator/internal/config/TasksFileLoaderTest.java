@@ -7,6 +7,8 @@ import io.taskgrid.coordinator.internal.config.TasksFileLoader.TasksFileExceptio
 import io.taskgrid.core.Payload;
 import io.taskgrid.core.Priority;
 import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.policy.ConcurrencyPolicy;
+import io.taskgrid.core.policy.RateLimitPolicy;
 import io.taskgrid.core.schedule.MisfirePolicy;
 import io.taskgrid.core.task.TaskDefinition;
 import io.taskgrid.core.task.Trigger;
@@ -146,5 +148,134 @@ class TasksFileLoaderTest {
         .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.retry.backoff: must be exponential or fixed");
     assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {retyr: {}}}\n", Map.of()))
         .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.retyr: is not a field here");
+  }
+
+  @Test
+  void readsAConcurrencyPolicy() {
+    TaskDefinition d = parse("""
+        tasks:
+          - id: sync
+            handler: crm.sync
+            cron: "*/5 * * * *"
+            policy:
+              concurrency: {key: crm, limit: 2, overlap: queue, max_queued: 50}
+        """, Map.of()).get(0);
+
+    assertThat(d.policy().concurrency()).contains(new ConcurrencyPolicy("crm", 2, ConcurrencyPolicy.Overlap.QUEUE, 50));
+  }
+
+  @Test
+  void aConcurrencyPolicyWithoutKeyIsKeyedByTheTasksIdAndReadsEveryOverlap() {
+    for (var overlap : ConcurrencyPolicy.Overlap.values()) {
+      TaskDefinition d = parse("tasks:\n  - {id: sync, handler: h, policy: {concurrency: {limit: 1, overlap: "
+          + overlap.name().toLowerCase(java.util.Locale.ROOT) + "}}}\n", Map.of()).get(0);
+      assertThat(d.policy().concurrency()).contains(new ConcurrencyPolicy("sync", 1, overlap, ConcurrencyPolicy.DEFAULT_MAX_QUEUED));
+    }
+  }
+
+  @Test
+  void aBadConcurrencyPolicyNamesItsFieldAndValue() {
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {concurrency: {limit: 0}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.concurrency.limit: must be between 1 and 10000, got 0");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {concurrency: {limit: 20000}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.concurrency.limit: must be between 1 and 10000, got 20000");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {concurrency: {limit: one}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.concurrency.limit: must be a whole number, got \"one\"");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {concurrency: {overlap: wait}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class)
+        .hasMessageContaining("(id \"a\").policy.concurrency.overlap: must be allow, skip, queue or replace, got \"wait\"");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {concurrency: {overlap: queue, max_queued: 0}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.concurrency.max_queued: must be between 1 and 100000, got 0");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {concurrency: {overlap: skip, max_queued: 200000}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.concurrency.max_queued: must be between 1 and 100000, got 200000");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {concurrency: {key: \"a b\", limit: 1}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.concurrency.key:").hasMessageContaining("a b");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {concurrency: {limit: 1, overlaps: skip}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.concurrency.overlaps: is not a field here");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {concurrency: 1}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.concurrency: must be a mapping, got 1");
+  }
+
+  @Test
+  void readsARateLimitPolicy() {
+    TaskDefinition d = parse("""
+        tasks:
+          - id: sync
+            handler: crm.sync
+            cron: "*/5 * * * *"
+            policy:
+              rate_limit: {key: crm-api, limit: 100, period: 1m, window: fixed, on_excess: drop}
+        """, Map.of()).get(0);
+
+    assertThat(d.policy().rateLimit())
+        .contains(new RateLimitPolicy("crm-api", 100, Duration.ofMinutes(1), RateLimitPolicy.Window.FIXED, RateLimitPolicy.Excess.DROP));
+  }
+
+  @Test
+  void aRateLimitWithOnlyItsLimitIsTheHandlersSlidingBudgetPerSecondThatDelays() {
+    TaskDefinition d = parse("tasks:\n  - {id: sync, handler: crm.sync, policy: {rate_limit: {limit: 5}}}\n", Map.of()).get(0);
+
+    assertThat(d.policy().rateLimit())
+        .contains(new RateLimitPolicy("crm.sync", 5, Duration.ofSeconds(1), RateLimitPolicy.Window.SLIDING, RateLimitPolicy.Excess.DELAY));
+    assertThat(parse("tasks:\n  - {id: s, handler: h, policy: {rate_limit: {limit: 5, window: sliding, on_excess: delay}}}\n", Map.of())
+        .get(0).policy().rateLimit().orElseThrow())
+        .extracting(RateLimitPolicy::window, RateLimitPolicy::onExcess)
+        .containsExactly(RateLimitPolicy.Window.SLIDING, RateLimitPolicy.Excess.DELAY);
+  }
+
+  @Test
+  void aBadRateLimitNamesItsFieldAndValue() {
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {rate_limit: {period: 1s}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.rate_limit.limit: must be set");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {rate_limit: {limit: 0}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.rate_limit.limit: must be between 1 and 1000000, got 0");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {rate_limit: {limit: 2000000}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.rate_limit.limit: must be between 1 and 1000000, got 2000000");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {rate_limit: {limit: 1, period: 2d}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.rate_limit.period: must be between 1ms and 1d, got 2d");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {rate_limit: {limit: 1, period: 0s}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.rate_limit.period: must be between 1ms and 1d, got \"0s\"");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {rate_limit: {limit: 1, period: soon}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.rate_limit.period: must be a duration").hasMessageContaining("soon");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {rate_limit: {limit: 1, window: rolling}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.rate_limit.window: must be sliding or fixed, got \"rolling\"");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {rate_limit: {limit: 1, on_excess: queue}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.rate_limit.on_excess: must be delay or drop, got \"queue\"");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {rate_limit: {limit: 1, excess: drop}}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.rate_limit.excess: is not a field here");
+  }
+
+  @Test
+  void readsACircuitBreakerKey() {
+    TaskDefinition d = parse("tasks:\n  - {id: a, handler: h, policy: {circuit_breaker_key: \"tenant-${TENANT}\"}}\n", Map.of("TENANT", "42")).get(0);
+
+    assertThat(d.policy().breakerKey()).contains("tenant-42");
+  }
+
+  @Test
+  void aBadCircuitBreakerKeyNamesItsFieldAndValue() {
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {circuit_breaker_key: \"\"}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.circuit_breaker_key: must not be empty");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {circuit_breaker_key: \"" + "k".repeat(300) + "\"}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.circuit_breaker_key: must be 1 to 256 characters, got 300");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, policy: {circuit_breaker_key: [a, b]}}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").policy.circuit_breaker_key: must be a single value");
+  }
+
+  @Test
+  void everyTasksFileInTheReadmeLoadsAndItsPoliciesReadAsDocumented() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("```yaml\n(tasks:\n.*?)```", java.util.regex.Pattern.DOTALL).matcher(readme);
+    List<TaskDefinition> all = new java.util.ArrayList<>();
+    while (m.find()) all.addAll(parse(m.group(1), Map.of()));
+
+    assertThat(all).extracting(t -> t.id().value()).contains("nightly-report", "crm-sync");
+    TaskDefinition d = all.stream().filter(t -> t.id().value().equals("crm-sync")).findFirst().orElseThrow();
+    assertThat(d.policy().retry().orElseThrow().maxAttempts()).isEqualTo(5);
+    assertThat(d.policy().concurrency()).contains(new ConcurrencyPolicy("crm-sync", 1, ConcurrencyPolicy.Overlap.SKIP,
+        ConcurrencyPolicy.DEFAULT_MAX_QUEUED));
+    assertThat(d.policy().rateLimit())
+        .contains(new RateLimitPolicy("crm-api", 100, Duration.ofMinutes(1), RateLimitPolicy.Window.SLIDING, RateLimitPolicy.Excess.DELAY));
+    assertThat(d.policy().breakerKey()).contains("crm-eu");
   }
 }

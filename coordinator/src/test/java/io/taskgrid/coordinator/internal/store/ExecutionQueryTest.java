@@ -3,9 +3,11 @@ package io.taskgrid.coordinator.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskgrid.core.ExecutionStatus;
 import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.keyspace.Keyspace;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,7 +59,52 @@ class ExecutionQueryTest {
 
   @Test
   void aNextPageStartsAtThePreviousPagePosition() {
-    assertThat(between(null, Instant.ofEpochMilli(5000), Optional.of(new PageToken(1234, "x"))).maxScore()).isEqualTo("1234");
+    PageToken token = between(null, Instant.ofEpochMilli(5000), Optional.empty()).next(1234, "x");
+    assertThat(between(null, Instant.ofEpochMilli(5000), Optional.of(token)).maxScore()).isEqualTo("1234");
+  }
+
+  @Test
+  void aTokenIsGoodForItsFiltersInAnyOrderAndWithAnyPageSize() {
+    ExecutionQuery first = new ExecutionQuery(Optional.of("nightly"), Optional.of("send"),
+        Set.of(ExecutionStatus.FAILED, ExecutionStatus.SKIPPED), Optional.of(Instant.ofEpochMilli(1000)), Optional.empty(),
+        Map.of("team", "blue", "env", "prod"), 10, Optional.empty());
+    PageToken token = first.next(900, "id-9");
+
+    ExecutionQuery second = new ExecutionQuery(Optional.of("nightly"), Optional.of("send"),
+        new java.util.LinkedHashSet<>(List.of(ExecutionStatus.SKIPPED, ExecutionStatus.FAILED)), Optional.of(Instant.ofEpochMilli(1000)),
+        Optional.empty(), new java.util.TreeMap<>(Map.of("env", "prod", "team", "blue")), 500, Optional.of(token));
+
+    assertThat(second.from()).contains(token);
+    assertThat(second.next(800, "id-8").filters()).isEqualTo(token.filters());
+  }
+
+  @Test
+  void rejectsATokenIssuedForOtherFiltersNamingPageToken() {
+    ExecutionQuery issuer = new ExecutionQuery(Optional.of("nightly"), Optional.empty(), Set.of(ExecutionStatus.FAILED), Optional.empty(),
+        Optional.empty(), Map.of("team", "blue"), 10, Optional.empty());
+    Optional<PageToken> token = Optional.of(issuer.next(900, "id-9"));
+    List<Runnable> otherFilters = List.of(
+        () -> new ExecutionQuery(Optional.of("weekly"), Optional.empty(), Set.of(ExecutionStatus.FAILED), Optional.empty(), Optional.empty(),
+            Map.of("team", "blue"), 10, token),
+        () -> new ExecutionQuery(Optional.empty(), Optional.of("nightly"), Set.of(ExecutionStatus.FAILED), Optional.empty(), Optional.empty(),
+            Map.of("team", "blue"), 10, token),
+        () -> new ExecutionQuery(Optional.of("nightly"), Optional.empty(), Set.of(), Optional.empty(), Optional.empty(),
+            Map.of("team", "blue"), 10, token),
+        () -> new ExecutionQuery(Optional.of("nightly"), Optional.empty(), Set.of(ExecutionStatus.FAILED), Optional.of(Instant.EPOCH),
+            Optional.empty(), Map.of("team", "blue"), 10, token),
+        () -> new ExecutionQuery(Optional.of("nightly"), Optional.empty(), Set.of(ExecutionStatus.FAILED), Optional.empty(),
+            Optional.of(Instant.EPOCH), Map.of("team", "blue"), 10, token),
+        () -> new ExecutionQuery(Optional.of("nightly"), Optional.empty(), Set.of(ExecutionStatus.FAILED), Optional.empty(), Optional.empty(),
+            Map.of("team", "red"), 10, token),
+        () -> new ExecutionQuery(Optional.of("nightly"), Optional.empty(), Set.of(ExecutionStatus.FAILED), Optional.empty(), Optional.empty(),
+            Map.of(), 10, token));
+    for (int i = 0; i < otherFilters.size(); i++) {
+      assertThatThrownBy(otherFilters.get(i)::run).as("filter change %d", i)
+          .isInstanceOfSatisfying(InvalidArgumentException.class, e -> {
+            assertThat(e.field()).isEqualTo("page_token");
+            assertThat(e.getMessage()).contains("was issued for other filters");
+          });
+    }
   }
 
   @Test
