@@ -134,9 +134,11 @@ public final class ConsumerLoop implements AutoCloseable {
     TaskMessage message;
     try {
       message = TaskMessage.parseFrom(record.value());
-    } catch (InvalidProtocolBufferException | NullPointerException e) {
+      // a message another producer wrote with an id no execution can have: its outcome could never be recorded
+      io.taskgrid.core.ExecutionId.parse("execution_id", message.getExecutionId());
+    } catch (InvalidProtocolBufferException | NullPointerException | io.taskgrid.core.InvalidArgumentException e) {
       // a record that is not a task message can never run; holding its offset would stall the partition
-      log.error("Skipping record {}@{}: not a TaskMessage ({})", tp, record.offset(), e.toString());
+      log.error("Skipping record {}@{}: not a TaskMessage ({})", tp, record.offset(), e.getMessage());
       inFlight.offsets().started(tp, record.offset());
       inFlight.offsets().done(tp, record.offset());
       return;

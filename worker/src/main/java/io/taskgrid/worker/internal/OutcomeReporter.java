@@ -3,6 +3,7 @@ package io.taskgrid.worker.internal;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.taskgrid.core.Outcome;
 import io.taskgrid.proto.v1.ErrorInfo;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends outcomes to a coordinator in batches, and tells {@code onAcknowledged} once a coordinator
  * recorded them. A batch that fails goes, unchanged, to the next coordinator in the list, again
- * and again until one records it: an outcome is never dropped while the worker lives. (Recording
+ * and again until one records it: an outcome is never dropped while the worker lives, unless a
+ * coordinator refuses it as invalid (INVALID_ARGUMENT), which no resend can change: then the
+ * others of its batch are sent one at a time and the refused one is logged and dropped. (Recording
  * is idempotent, so resending a batch that was in fact recorded is harmless.)
  */
 public final class OutcomeReporter implements AutoCloseable {
@@ -108,22 +111,32 @@ public final class OutcomeReporter implements AutoCloseable {
     List<io.taskgrid.proto.v1.Outcome> outcomes = new ArrayList<>(batch.size());
     for (Run r : batch) outcomes.add(toProto(r));
     int from = 0;
+    boolean oneByOne = false;
     while (from < outcomes.size()) {
       ReportOutcomesRequest.Builder request = ReportOutcomesRequest.newBuilder().setWorkerId(workerId);
       int bytes = 0;
       int to = from;
-      while (to < outcomes.size() && (to == from || bytes + outcomes.get(to).getSerializedSize() <= MAX_REQUEST_BYTES)) {
+      while (to < outcomes.size() && (to == from || !oneByOne && bytes + outcomes.get(to).getSerializedSize() <= MAX_REQUEST_BYTES)) {
         bytes += outcomes.get(to).getSerializedSize();
         request.addOutcomes(outcomes.get(to++));
       }
       // a call that carries one outcome is part of its execution's trace; a batch of many traces
       // is a trace of its own, and each outcome carries its context for the coordinator's span
-      boolean sent;
+      Status.Code answer;
       try (io.opentelemetry.context.Scope scope = to - from == 1 ? tracing.context(batch.get(from)).makeCurrent()
           : io.opentelemetry.context.Context.root().makeCurrent()) {
-        sent = send(request.build(), to - from);
+        answer = send(request.build(), to - from);
       }
-      if (!sent) {
+      if (answer == Status.Code.INVALID_ARGUMENT && to - from > 1) {
+        // one bad outcome must not hold back the others: find it by sending the rest one at a time
+        oneByOne = true;
+        continue;
+      }
+      if (answer == Status.Code.INVALID_ARGUMENT) {
+        // the coordinator can never record it (e.g. a message another producer wrote with an id
+        // that is not an execution's): resending would block every outcome behind it forever
+        log.error("Dropping the outcome of execution {}: the coordinator refuses it as invalid", outcomes.get(from).getExecutionId());
+      } else if (answer != Status.Code.OK) {
         batch.subList(0, from).clear();
         return false;
       }
@@ -134,15 +147,17 @@ public final class OutcomeReporter implements AutoCloseable {
     return true;
   }
 
-  private boolean send(ReportOutcomesRequest request, int count) {
+  /** OK when the coordinator recorded {@code request}, else the status it failed with. */
+  private Status.Code send(ReportOutcomesRequest request, int count) {
     try {
       ResultServiceGrpc.newBlockingStub(channels.get(current))
           .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
           .reportOutcomes(request);
-      return true;
+      return Status.Code.OK;
     } catch (StatusRuntimeException e) {
-      log.warn("Coordinator {} did not record {} outcomes ({}); trying the next one", addresses.get(current), count, e.getStatus());
-      return false;
+      log.warn("Coordinator {} did not record {} outcomes ({}){}", addresses.get(current), count, e.getStatus(),
+          e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT ? "" : "; trying the next one");
+      return e.getStatus().getCode();
     }
   }
 

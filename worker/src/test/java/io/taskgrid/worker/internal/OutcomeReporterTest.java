@@ -64,6 +64,36 @@ class OutcomeReporterTest {
     assertThat(received.stream().mapToInt(ReportOutcomesRequest::getOutcomesCount).sum()).isEqualTo(outcomes);
   }
 
+  @Test
+  void anOutcomeTheCoordinatorRefusesAsInvalidIsDroppedWithoutHoldingBackTheOthers() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    Set<String> recorded = ConcurrentHashMap.newKeySet();
+    server = InProcessServerBuilder.forName(name)
+        .addService(new ResultServiceGrpc.ResultServiceImplBase() {
+          @Override
+          public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> out) {
+            received.add(request);
+            if (request.getOutcomesList().stream().anyMatch(o -> o.getExecutionId().startsWith("bad"))) {
+              out.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription("outcomes[0].execution_id: must be a UUID").asRuntimeException());
+              return;
+            }
+            request.getOutcomesList().forEach(o -> recorded.add(o.getExecutionId()));
+            out.onNext(ReportOutcomesResponse.getDefaultInstance());
+            out.onCompleted();
+          }
+        }).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    reporter = new OutcomeReporter("w-test", List.of("in-process:1"), List.of(channel), run -> acknowledged.add(run.executionId()));
+    for (String id : List.of("e1", "bad", "e2", "e3")) reporter.report(finished(id, new byte[1]));
+    reporter.start(); // all four in one batch
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() == 4);
+    assertThat(recorded).containsExactlyInAnyOrder("e1", "e2", "e3");
+    reporter.report(finished("e4", new byte[1]));
+    await().atMost(Duration.ofSeconds(30)).until(() -> recorded.contains("e4"));
+  }
+
   private static Run finished(String id, byte[] result) {
     Instant now = Instant.now();
     Run run = new Run(new Delivery(new TopicPartition("t", 0), 0, TaskMessage.newBuilder().setExecutionId(id).setHandler("h").build()),
