@@ -18,6 +18,7 @@ import io.taskgrid.coordinator.internal.registry.RegistryView;
 import io.taskgrid.coordinator.internal.store.ExecutionStore;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.NewExecution;
 import io.taskgrid.core.ExecutionId;
+import io.taskgrid.core.Outcome;
 import io.taskgrid.core.Payload;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.TaskTopics;
@@ -91,6 +92,10 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   private static final int MAX_BATCH = 500;
   private static final int MAX_CATCH_UP_FIRES = 1000;
   private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
+  /** Skipped fires of one task recorded one by one as SKIPPED executions, the newest ones. */
+  static final int MAX_RECORDED_SKIPS = 100;
+  /** Older skipped fires counted into one summary execution; counting stops here. */
+  static final int MAX_COUNTED_SKIPS = 10_000;
 
   /** What the loop needs from its coordinator's configuration. */
   public record Settings(
@@ -106,6 +111,13 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       SubmissionLimits limits) {}
 
   private record Due(Instant dueAt, Instant fireTime, TaskId task, long generation, boolean last) {}
+
+  /**
+   * A fire the misfire policy dropped, to record as a SKIPPED execution once a transaction commits
+   * (so a fenced leader records nothing). With {@code summary}, it stands for {@code count} fires
+   * after {@code after}, the newest at {@code fireTime}.
+   */
+  private record Misfire(TaskId task, Instant fireTime, boolean summary, long count, boolean exact, Instant after) {}
 
   /** A fire in the transaction being written, for metrics once it commits. */
   private record Written(String handler, String trigger, Instant dueAt) {}
@@ -135,6 +147,8 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   private final Map<TaskId, FireProgress> firedThisTerm = new HashMap<>();
   /** One-off tasks whose only fire was dropped by their misfire policy: written as completed. */
   private final Map<TaskId, FireProgress> dropped = new HashMap<>();
+  /** Fires dropped by misfire policies, recorded after the next commit; by execution id. */
+  private final Map<String, Misfire> misfired = new java.util.LinkedHashMap<>();
 
   public ScheduleLoop(Settings settings, RegistryView view, KafkaRegistryLog registryLog, ExecutionStore store,
       LeaderElection election, Clock clock, CoordinatorMeters meters, OpenTelemetry openTelemetry) {
@@ -222,6 +236,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       generations.clear();
       firedThisTerm.clear();
       dropped.clear();
+      misfired.clear();
       changed.clear();
       Instant now = clock.instant();
       int planned = 0;
@@ -268,7 +283,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     } catch (WakeupException e) {
       records = ConsumerRecords.empty();
     }
-    if (due.isEmpty() && records.isEmpty() && dropped.isEmpty()) return;
+    if (due.isEmpty() && records.isEmpty() && dropped.isEmpty() && misfired.isEmpty()) return;
     fire(producer, events, due, records);
   }
 
@@ -297,7 +312,18 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     Optional<FireProgress> progress = latestProgress(task);
     if (task.definition().isOneOff() && progress.filter(FireProgress::completed).isPresent()) return false;
     Instant from = task.firedThrough(progress);
-    FirePlan p = Misfires.plan(schedule.get(), from, now, settings.misfireGrace(), task.definition().misfirePolicy(), MAX_CATCH_UP_FIRES);
+    FirePlan p = Misfires.plan(schedule.get(), from, now, settings.misfireGrace(), task.definition().misfirePolicy(), MAX_CATCH_UP_FIRES,
+        MAX_RECORDED_SKIPS, MAX_COUNTED_SKIPS);
+    FirePlan.Skipped skipped = p.skipped();
+    for (Instant fire : skipped.listed()) {
+      misfired.put(misfireId(task, fire), new Misfire(id, fire, false, 1, true, from));
+    }
+    skipped.unlistedNewest().ifPresent(newest -> misfired.put(misfireSummaryId(task, from),
+        new Misfire(id, newest, true, skipped.unlisted(), skipped.unlistedExact(), from)));
+    if (!skipped.isEmpty()) {
+      log.info("Task {}: {}{} missed fires after {} skipped by its misfire policy", id, skipped.listed().size() + skipped.unlisted(),
+          skipped.unlistedExact() ? "" : "+", from);
+    }
     if (task.definition().isOneOff() && p.due().isEmpty() && p.next().isEmpty()) {
       dropped.put(id, new FireProgress(task.createdAt(), from, "", true));
       return false;
@@ -334,13 +360,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     for (Due d : due) {
       RegisteredTask task = view.task(d.task()).orElse(null);
       if (task == null || !task.isScheduled()) continue;
-      String trigger = switch (task.definition().trigger()) {
-        case Trigger.Cron c -> "cron";
-        case Trigger.After a -> "after";
-        case Trigger.At a -> "at";
-        case Trigger.OnEvent e -> "event";
-        case Trigger.OnDemand o -> "run_now";
-      };
+      String trigger = triggerOf(task);
       String id = ExecutionId.derived(d.fireTime(), "fire", task.id().value(), task.createdAt().toString(), d.fireTime().toString()).value();
       NewExecution e = ExecutionMessages.execution(id, task, task.definition().payload(), trigger, Optional.of(d.fireTime()),
           Optional.empty(), settings.limits(), now);
@@ -421,6 +441,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     }
     firedThisTerm.putAll(progress);
     dropped.clear();
+    recordMisfires(committed);
     for (Due d : fired) {
       if (!d.last()) continue;
       RegisteredTask task = view.task(d.task()).orElse(null);
@@ -435,6 +456,56 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
         if (error != null) log.warn("Recording {} fired executions in Redis failed (workers will record them): {}", executions.size(), error.toString());
       });
     }
+  }
+
+  private static String triggerOf(RegisteredTask task) {
+    return switch (task.definition().trigger()) {
+      case Trigger.Cron c -> "cron";
+      case Trigger.After a -> "after";
+      case Trigger.At a -> "at";
+      case Trigger.OnEvent e -> "event";
+      case Trigger.OnDemand o -> "run_now";
+    };
+  }
+
+  /** The id of a skipped fire: like a fire's, from the task and the fire time, so every leader derives the same. */
+  private static String misfireId(RegisteredTask task, Instant fire) {
+    return ExecutionId.derived(fire, "misfire", task.id().value(), task.createdAt().toString(), fire.toString()).value();
+  }
+
+  /** The id of the summary of the skipped fires after {@code after}, one per outage. */
+  private static String misfireSummaryId(RegisteredTask task, Instant after) {
+    return ExecutionId.derived(after, "misfire-summary", task.id().value(), task.createdAt().toString(), after.toString()).value();
+  }
+
+  /**
+   * Records the fires dropped by misfire policies as SKIPPED executions with reason {@value
+   * Outcome.Skipped#MISFIRE}. Ids are derived from the fires, so a leader deciding the same misfire
+   * again (after a failover, or a re-plan) finds them recorded: the insert is a duplicate and the
+   * first outcome stays.
+   */
+  private void recordMisfires(Instant now) {
+    if (misfired.isEmpty()) return;
+    List<NewExecution> inserts = new ArrayList<>();
+    List<ExecutionStore.ReportedOutcome> outcomes = new ArrayList<>();
+    for (var m : misfired.entrySet()) {
+      Misfire f = m.getValue();
+      RegisteredTask task = view.task(f.task()).orElse(null);
+      if (task == null) continue;
+      Map<String, String> labels = f.summary()
+          ? Map.of(ExecutionMessages.SKIPPED_FIRES_LABEL, f.count() + (f.exact() ? "" : "+"),
+              ExecutionMessages.SKIPPED_AFTER_LABEL, f.after().toString())
+          : Map.of();
+      inserts.add(ExecutionMessages.execution(m.getKey(), task, task.definition().payload(), triggerOf(task), Optional.of(f.fireTime()),
+          Optional.empty(), labels, settings.limits(), now));
+      outcomes.add(new ExecutionStore.ReportedOutcome(m.getKey(), 1, task.definition().handler().value(), settings.clientId(),
+          new Outcome.Skipped(now, now, Outcome.Skipped.MISFIRE)));
+    }
+    misfired.clear();
+    if (inserts.isEmpty()) return;
+    store.insert(inserts).thenCompose(r -> store.recordOutcomes(outcomes)).whenComplete((r, error) -> {
+      if (error != null) log.warn("Recording {} skipped fires in Redis failed: {}", inserts.size(), error.toString());
+    });
   }
 
   /**
