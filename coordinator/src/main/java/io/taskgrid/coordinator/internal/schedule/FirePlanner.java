@@ -59,8 +59,8 @@ final class FirePlanner {
   record Due(Instant dueAt, Instant fireTime, TaskId task, long generation, boolean last) {}
 
   /**
-   * A fire the misfire policy dropped, to record as a SKIPPED execution once a transaction commits
-   * (so a fenced leader records nothing). With {@code summary}, it stands for {@code count} fires
+   * A fire the misfire policy dropped, to record as a SKIPPED execution once the next transaction
+   * commits (a leader whose commit fails records nothing). With {@code summary}, it stands for {@code count} fires
    * after {@code after}, the newest at {@code fireTime}; {@code exact} is false when counting
    * stopped at {@value #MAX_COUNTED_SKIPS}.
    */
