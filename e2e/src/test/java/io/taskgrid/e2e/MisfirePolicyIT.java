@@ -3,6 +3,9 @@ package io.taskgrid.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.taskgrid.client.ExecutionInfo;
+import io.taskgrid.client.ExecutionQuery;
+import io.taskgrid.client.ExecutionStatus;
 import io.taskgrid.client.MisfirePolicy;
 import io.taskgrid.client.TaskDefinition;
 import io.taskgrid.client.TaskgridClient;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Fires that fell due while no coordinator led, and are later than the misfire grace, follow each
- * task's misfire policy: skip drops them, fire_once runs one, catch_up runs every one.
+ * task's misfire policy: skip drops them, fire_once runs one, catch_up runs every one. Each dropped
+ * fire is a SKIPPED execution with reason misfire.
  */
 class MisfirePolicyIT {
   private static final Duration GRACE = Duration.ofSeconds(1);
@@ -68,6 +72,30 @@ class MisfirePolicyIT {
     for (String task : List.of("skip", "fire_once", "catch_up")) {
       assertThat(runs.doubles(task)).as(runs.describe(task)).isEmpty();
     }
+
+    // every fire the policies dropped is in the history: a SKIPPED execution with reason misfire and
+    // its fire time, exactly one per dropped fire, and nothing for what ran
+    for (String task : List.of("skip", "fire_once")) {
+      List<Instant> dropped = runs.gaps(task);
+      // the client reconnects to the restarted coordinator (its channel may be in backoff meanwhile)
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(skippedFireTimes(client, task))
+          .as(runs.describe(task)).containsExactlyInAnyOrderElementsOf(dropped));
+      for (ExecutionInfo e : skipped(client, task)) {
+        assertThat(e.reason()).isEqualTo("misfire");
+        assertThat(e.handler()).isEqualTo("record");
+        assertThat(e.taskId()).isEqualTo(task);
+        assertThat(client.get(e.executionId()).status()).isEqualTo(ExecutionStatus.SKIPPED);
+      }
+    }
+    assertThat(skipped(client, "catch_up")).isEmpty();
+  }
+
+  private static List<ExecutionInfo> skipped(TaskgridClient client, String task) {
+    return client.listAllExecutions(ExecutionQuery.all().withTaskId(task).withStatuses(ExecutionStatus.SKIPPED)).toList();
+  }
+
+  private static List<Instant> skippedFireTimes(TaskgridClient client, String task) {
+    return skipped(client, task).stream().map(e -> Instant.parse(e.labels().get("taskgrid/fire-time"))).toList();
   }
 
   private Instant firstFireAfter(String task, Instant after) {

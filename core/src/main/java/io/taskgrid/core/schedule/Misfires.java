@@ -23,6 +23,17 @@ public final class Misfires {
    */
   public static FirePlan plan(
       Schedule schedule, Instant lastFired, Instant now, Duration grace, MisfirePolicy policy, int limit) {
+    return plan(schedule, lastFired, now, grace, policy, limit, 0, 0);
+  }
+
+  /**
+   * {@link #plan(Schedule, Instant, Instant, Duration, MisfirePolicy, int)}, and the fires it drops
+   * in {@link FirePlan#skipped()}: every candidate that is not due, the newest {@code listLimit}
+   * listed, up to {@code countLimit} older ones counted. The walk stays bounded by {@code limit +
+   * listLimit + countLimit} steps.
+   */
+  public static FirePlan plan(Schedule schedule, Instant lastFired, Instant now, Duration grace, MisfirePolicy policy,
+      int limit, int listLimit, int countLimit) {
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(lastFired, "lastFired");
     Objects.requireNonNull(now, "now");
@@ -33,6 +44,9 @@ public final class Misfires {
     }
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+    }
+    if (listLimit < 0 || countLimit < 0) {
+      throw new IllegalArgumentException("listLimit and countLimit must not be negative, got " + listLimit + " and " + countLimit);
     }
     List<Instant> newestFirst = new ArrayList<>();
     Optional<Instant> candidate = schedule.previous(now.plusNanos(1));
@@ -45,6 +59,7 @@ public final class Misfires {
               case MisfirePolicy.Skip skip -> false;
               case MisfirePolicy.FireOnce once -> {
                 newestFirst.add(fire);
+                candidate = schedule.previous(fire);
                 yield false;
               }
               case MisfirePolicy.CatchUp catchUp -> {
@@ -63,6 +78,28 @@ public final class Misfires {
       }
       candidate = schedule.previous(fire);
     }
-    return new FirePlan(newestFirst.reversed(), schedule.next(now));
+    // candidate is now the newest fire that is not due (fire_once moved past the one it runs)
+    List<Instant> listed = new ArrayList<>();
+    long unlisted = 0;
+    Optional<Instant> unlistedNewest = Optional.empty();
+    if (listLimit > 0 || countLimit > 0) {
+      while (candidate.isPresent() && candidate.get().isAfter(lastFired)) {
+        if (listed.size() < listLimit) {
+          listed.add(candidate.get());
+        } else if (unlisted < countLimit) {
+          if (unlisted == 0) unlistedNewest = candidate;
+          unlisted++;
+        } else {
+          break;
+        }
+        candidate = schedule.previous(candidate.get());
+      }
+    }
+    FirePlan.Skipped skipped = FirePlan.Skipped.NONE;
+    if (listLimit > 0 || countLimit > 0) {
+      boolean exact = candidate.isEmpty() || !candidate.get().isAfter(lastFired);
+      skipped = new FirePlan.Skipped(listed.reversed(), unlisted, exact, unlistedNewest);
+    }
+    return new FirePlan(newestFirst.reversed(), schedule.next(now), skipped);
   }
 }

@@ -97,6 +97,84 @@ class MisfiresTest {
   }
 
   @Test
+  void skipListsEveryDroppedFireAfterTheLastFiredOne() {
+    FirePlan plan = Misfires.plan(EVERY_MINUTE, instant("11:55:00"), instant("12:00:30"), Duration.ofMinutes(1), new MisfirePolicy.Skip(), 10, 100, 1000);
+
+    assertThat(plan.due()).containsExactly(instant("12:00:00"));
+    assertThat(plan.skipped().listed()).containsExactlyElementsOf(instants("11:56:00 11:57:00 11:58:00 11:59:00"));
+    assertThat(plan.skipped().unlisted()).isZero();
+    assertThat(plan.skipped().unlistedExact()).isTrue();
+  }
+
+  @Test
+  void fireOnceSkipsTheMissedFiresBeforeTheOneItRuns() {
+    FirePlan plan = Misfires.plan(EVERY_MINUTE, instant("11:55:00"), instant("12:00:30"), Duration.ZERO, new MisfirePolicy.FireOnce(), 10, 100, 1000);
+
+    assertThat(plan.due()).containsExactly(instant("12:00:00"));
+    assertThat(plan.skipped().listed()).containsExactlyElementsOf(instants("11:56:00 11:57:00 11:58:00 11:59:00"));
+  }
+
+  @Test
+  void catchUpSkipsOnlyWhatIsOutsideItsWindowOrBeyondTheLimit() {
+    FirePlan window = Misfires.plan(EVERY_MINUTE, instant("11:55:00"), instant("12:00:30"), Duration.ZERO,
+        new MisfirePolicy.CatchUp(Duration.ofMinutes(2)), 10, 100, 1000);
+    FirePlan limited = Misfires.plan(EVERY_MINUTE, instant("11:55:00"), instant("12:00:30"), Duration.ZERO,
+        new MisfirePolicy.CatchUp(Duration.ofHours(1)), 2, 100, 1000);
+
+    assertThat(window.due()).containsExactlyElementsOf(instants("11:59:00 12:00:00"));
+    assertThat(window.skipped().listed()).containsExactlyElementsOf(instants("11:56:00 11:57:00 11:58:00"));
+    assertThat(limited.due()).containsExactlyElementsOf(instants("11:59:00 12:00:00"));
+    assertThat(limited.skipped().listed()).containsExactlyElementsOf(instants("11:56:00 11:57:00 11:58:00"));
+  }
+
+  @Test
+  void nothingOnTimeIsSkipped() {
+    FirePlan plan = Misfires.plan(EVERY_MINUTE, instant("11:59:00"), instant("12:00:30"), Duration.ofMinutes(1), new MisfirePolicy.Skip(), 10, 100, 1000);
+
+    assertThat(plan.skipped().isEmpty()).isTrue();
+  }
+
+  @Test
+  void aOneOffWhoseTimeWasMissedIsSkipped() {
+    FirePlan plan = Misfires.plan(ONCE, Instant.parse("2025-01-01T00:00:00Z"), ANCHOR, Duration.ofMinutes(1), new MisfirePolicy.Skip(), 10, 100, 1000);
+
+    assertThat(plan.due()).isEmpty();
+    assertThat(plan.skipped().listed()).containsExactly(Instant.parse("2025-06-01T09:00:00Z"));
+  }
+
+  @Test
+  void thirtyDaysOfPerSecondMisfiresAreListedAndCountedOnlyUpToTheLimits() {
+    Schedule everySecond = cron("* * * * * *");
+    Instant now = Instant.parse("2026-02-01T00:00:00Z");
+    Instant lastFired = now.minus(Duration.ofDays(30));
+
+    FirePlan plan = Misfires.plan(everySecond, lastFired, now, Duration.ofSeconds(5), new MisfirePolicy.Skip(), 100, 50, 1000);
+
+    FirePlan.Skipped skipped = plan.skipped();
+    assertThat(skipped.listed()).hasSize(50).isSorted().endsWith(now.minusSeconds(6)).startsWith(now.minusSeconds(55));
+    assertThat(skipped.unlisted()).isEqualTo(1000);
+    assertThat(skipped.unlistedNewest()).contains(now.minusSeconds(56));
+    assertThat(skipped.unlistedExact()).isFalse();
+  }
+
+  @Test
+  void aCountThatReachesTheLastFiredFireIsExact() {
+    FirePlan plan = Misfires.plan(EVERY_MINUTE, instant("11:00:00"), instant("12:00:30"), Duration.ZERO, new MisfirePolicy.Skip(), 10, 10, 1000);
+
+    assertThat(plan.skipped().listed()).hasSize(10).endsWith(instant("12:00:00"));
+    assertThat(plan.skipped().unlisted()).isEqualTo(50);
+    assertThat(plan.skipped().unlistedNewest()).contains(instant("11:50:00"));
+    assertThat(plan.skipped().unlistedExact()).isTrue();
+  }
+
+  @Test
+  void withoutListOrCountLimitsNothingIsLookedFor() {
+    FirePlan plan = Misfires.plan(EVERY_MINUTE, instant("11:00:00"), instant("12:00:30"), Duration.ZERO, new MisfirePolicy.Skip(), 10);
+
+    assertThat(plan.skipped()).isEqualTo(FirePlan.Skipped.NONE);
+  }
+
+  @Test
   void dueIsAscendingAndUnmodifiable() {
     FirePlan plan = Misfires.plan(EVERY_MINUTE, instant("11:00:00"), instant("12:00:30"), Duration.ofMinutes(10), new MisfirePolicy.Skip(), 5);
 

@@ -1,6 +1,5 @@
 package io.taskgrid.worker.internal;
 
-import io.taskgrid.core.Outcome;
 import io.taskgrid.telemetry.WorkerMeters;
 import io.taskgrid.worker.internal.admission.Decision;
 import io.taskgrid.worker.internal.admission.Gate;
@@ -10,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Turns deliveries into runs. Takes a handler slot first, then claims the execution in Redis (in
  * batches), so an execution is RUNNING only while a handler really runs it. A delivery whose
  * execution is finished is done at once; one whose execution another live worker holds is tried
- * again later, because that worker may die before finishing it.
+ * again later, because that worker may die before finishing it. What each claim result and
+ * admission decision means is decided by {@link DispatchPlan}; this class owns the thread, the
+ * slots and the retry timer.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -162,44 +164,36 @@ public final class Dispatcher implements AutoCloseable {
     for (int i = 0; i < batch.size(); i++) {
       Delivery d = batch.get(i);
       tracing.claimed(d, results.get(i));
-      switch (results.get(i)) {
-        case ClaimResult.Claimed c -> {
-          var timeout = d.message().getTimeout();
-          // a fire written ahead of its time starts at its time; its deadline counts from then
-          Instant start = now;
-          if (d.message().hasNotBefore()) {
-            Instant notBefore = ProtoTime.instant(d.message().getNotBefore());
-            if (notBefore.isAfter(now)) start = notBefore;
-          }
-          Instant deadline = start.plusSeconds(timeout.getSeconds()).plusNanos(timeout.getNanos());
-          Run run = new Run(d, c.attempt(), start, deadline);
+      var message = d.message();
+      Optional<Instant> notBefore = message.hasNotBefore() ? Optional.of(ProtoTime.instant(message.getNotBefore())) : Optional.empty();
+      Duration timeout = Duration.ofSeconds(message.getTimeout().getSeconds(), message.getTimeout().getNanos());
+      switch (DispatchPlan.step(results.get(i), now, notBefore, timeout)) {
+        case DispatchPlan.Step.Run r -> {
+          Run run = new Run(d, r.attempt(), r.start(), r.deadline());
           running.put(d.executionId(), run);
           Gate g = gate;
-          switch (g == null ? new Decision.Admit(null) : g.claimed(d)) {
-            case Decision.Admit a -> {
-              meters.started(d.message().getHandler(), c.attempt(), Duration.between(run.due(), start));
+          switch (DispatchPlan.admission(g == null ? new Decision.Admit(null) : g.claimed(d), now)) {
+            case DispatchPlan.Admission.Start s -> {
+              meters.started(message.getHandler(), r.attempt(), Duration.between(run.due(), r.start()));
               onRegistered.accept(run);
               runner.start(run);
             }
-            case Decision.Skip sk -> runner.end(run, new Outcome.Skipped(now, now, sk.reason()));
-            case Decision.Cancel cn -> runner.end(run, new Outcome.Cancelled(now, now, cn.reason()));
-            case Decision.Invalid inv -> runner.end(run, new Outcome.Failed(now, now, Outcome.Failed.INVALID_POLICY, inv.message()));
-            case Decision.Wait w -> throw new IllegalStateException("a waiting delivery was claimed");
+            case DispatchPlan.Admission.End e -> runner.end(run, e.outcome());
           }
         }
-        case ClaimResult.AlreadyMine m -> {
+        case DispatchPlan.Step.Attach a -> {
           notClaimed(d);
           permits.release();
           Run existing = running.get(d.executionId());
           if (existing == null || !existing.attach(d)) retryLater(d);
         }
-        case ClaimResult.Finished f -> {
+        case DispatchPlan.Step.Done f -> {
           notClaimed(d);
           permits.release();
           tracing.done(d, null);
           inFlight.done(d);
         }
-        case ClaimResult.HeldBy h -> {
+        case DispatchPlan.Step.RetryLater h -> {
           notClaimed(d);
           permits.release();
           retryLater(d);

@@ -26,6 +26,13 @@ public final class ExecutionMessages {
   public static final String FIRE_TIME_LABEL = "taskgrid/fire-time";
   /** Label holding the name of the event that triggered it. */
   public static final String EVENT_LABEL = "taskgrid/event";
+  /**
+   * Label of the one execution summing up missed fires too many to record one by one: how many
+   * more fires were skipped ({@code 10000+} when counting stopped there), at or before its fire time.
+   */
+  public static final String SKIPPED_FIRES_LABEL = "taskgrid/skipped-fires";
+  /** Label of that summary: the fires it counts are after this instant (the last fire before the outage). */
+  public static final String SKIPPED_AFTER_LABEL = "taskgrid/skipped-after";
 
   private ExecutionMessages() {}
 
@@ -63,11 +70,18 @@ public final class ExecutionMessages {
    */
   public static NewExecution execution(String executionId, RegisteredTask task, Payload payload, String trigger,
       Optional<Instant> fireTime, Optional<Event> event, SubmissionLimits limits, Instant now) {
+    return execution(executionId, task, payload, trigger, fireTime, event, Map.of(), limits, now);
+  }
+
+  /** {@link #execution(String, RegisteredTask, Payload, String, Optional, Optional, SubmissionLimits, Instant)} with more labels. */
+  public static NewExecution execution(String executionId, RegisteredTask task, Payload payload, String trigger,
+      Optional<Instant> fireTime, Optional<Event> event, Map<String, String> extraLabels, SubmissionLimits limits, Instant now) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(TASK_LABEL, task.id().value());
     labels.put(TRIGGER_LABEL, trigger);
     fireTime.ifPresent(t -> labels.put(FIRE_TIME_LABEL, t.toString()));
     event.ifPresent(ev -> labels.put(EVENT_LABEL, ev.getName()));
+    labels.putAll(extraLabels);
     var d = task.definition();
     TaskSpec spec = new TaskSpec(d.handler(), payload, d.timeout().orElse(limits.defaultTimeout()), d.priority(), new Labels(labels),
         Optional.empty(), d.policy());

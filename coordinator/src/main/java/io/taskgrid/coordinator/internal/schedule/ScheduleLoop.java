@@ -18,13 +18,10 @@ import io.taskgrid.coordinator.internal.registry.RegistryView;
 import io.taskgrid.coordinator.internal.store.ExecutionStore;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.NewExecution;
 import io.taskgrid.core.ExecutionId;
+import io.taskgrid.core.Outcome;
 import io.taskgrid.core.Payload;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.TaskTopics;
-import io.taskgrid.core.schedule.FirePlan;
-import io.taskgrid.core.schedule.Jitter;
-import io.taskgrid.core.schedule.Misfires;
-import io.taskgrid.core.schedule.Schedule;
 import io.taskgrid.core.task.EventName;
 import io.taskgrid.core.task.FireProgress;
 import io.taskgrid.core.task.RegisteredTask;
@@ -43,7 +40,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,9 +84,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScheduleLoop.class);
-  private static final int MAX_BATCH = 500;
-  private static final int MAX_CATCH_UP_FIRES = 1000;
-  private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
 
   /** What the loop needs from its coordinator's configuration. */
   public record Settings(
@@ -104,8 +97,6 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       Duration misfireGrace,
       Duration fireAhead,
       SubmissionLimits limits) {}
-
-  private record Due(Instant dueAt, Instant fireTime, TaskId task, long generation, boolean last) {}
 
   /** A fire in the transaction being written, for metrics once it commits. */
   private record Written(String handler, String trigger, Instant dueAt) {}
@@ -125,16 +116,8 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   private final AtomicReference<KafkaConsumer<String, byte[]>> wakeable = new AtomicReference<>();
   private volatile boolean running = true;
   private volatile boolean leading;
-
-  // state of one leadership term, touched only by the loop thread
-  private final PriorityQueue<Due> queue = new PriorityQueue<>((a, b) -> {
-    int c = a.dueAt().compareTo(b.dueAt());
-    return c != 0 ? c : a.task().compareTo(b.task());
-  });
-  private final Map<TaskId, Long> generations = new HashMap<>();
-  private final Map<TaskId, FireProgress> firedThisTerm = new HashMap<>();
-  /** One-off tasks whose only fire was dropped by their misfire policy: written as completed. */
-  private final Map<TaskId, FireProgress> dropped = new HashMap<>();
+  /** The decisions of one leadership term, touched only by the loop thread. */
+  private final FirePlanner planner;
 
   public ScheduleLoop(Settings settings, RegistryView view, KafkaRegistryLog registryLog, ExecutionStore store,
       LeaderElection election, Clock clock, CoordinatorMeters meters, OpenTelemetry openTelemetry) {
@@ -148,6 +131,17 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     this.store = store;
     this.election = election;
     this.clock = clock;
+    this.planner = new FirePlanner(new FirePlanner.Registry() {
+      @Override
+      public Optional<RegisteredTask> task(TaskId id) {
+        return view.task(id);
+      }
+
+      @Override
+      public Optional<FireProgress> progress(TaskId id) {
+        return view.progress(id);
+      }
+    }, settings.defaultZone(), settings.misfireGrace(), settings.fireAhead());
     this.thread = new Thread(this::run, "taskgrid-scheduler");
     this.thread.setDaemon(true);
     view.addListener(this);
@@ -218,17 +212,14 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       }
       leading = true;
       registryLog.awaitSync(Duration.ofSeconds(30)); // all progress committed before the fencing is now in the view
-      queue.clear();
-      generations.clear();
-      firedThisTerm.clear();
-      dropped.clear();
+      planner.reset();
       changed.clear();
       Instant now = clock.instant();
       int planned = 0;
       for (RegisteredTask t : view.tasks()) {
-        if (plan(t.id(), now)) planned++;
+        if (planner.plan(t.id(), now)) planned++;
       }
-      log.info("Leading scheduling: {} scheduled tasks of {}, {} fires queued", planned, view.size(), queue.size());
+      log.info("Leading scheduling: {} scheduled tasks of {}, {} fires queued", planned, view.size(), planner.queued());
       wakeable.set(events);
       try {
         while (running && election.isLeader()) {
@@ -246,102 +237,35 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       Instant now = clock.instant();
       for (TaskId id : List.copyOf(changed)) {
         changed.remove(id);
-        plan(id, now);
+        planner.plan(id, now);
       }
     }
     Instant now = clock.instant();
-    Instant horizon = now.plus(settings.fireAhead()); // written early, started on time by the worker
-    List<Due> due = new ArrayList<>();
-    while (!queue.isEmpty() && !queue.peek().dueAt().isAfter(horizon) && due.size() < MAX_BATCH) {
-      Due d = queue.poll();
-      if (generations.getOrDefault(d.task(), -1L) == d.generation()) due.add(d);
-    }
-    Duration wait = Duration.ZERO;
-    if (due.isEmpty()) {
-      wait = queue.isEmpty() ? MAX_SLEEP : Duration.between(horizon, queue.peek().dueAt());
-      if (wait.compareTo(MAX_SLEEP) > 0) wait = MAX_SLEEP;
-      if (!changed.isEmpty()) wait = Duration.ZERO;
-    }
+    List<FirePlanner.Due> due = planner.due(now); // written early, started on time by the worker
+    Duration wait = due.isEmpty() && changed.isEmpty() ? planner.sleep(now) : Duration.ZERO;
     ConsumerRecords<String, byte[]> records;
     try {
       records = events.poll(wait);
     } catch (WakeupException e) {
       records = ConsumerRecords.empty();
     }
-    if (due.isEmpty() && records.isEmpty() && dropped.isEmpty()) return;
+    if (due.isEmpty() && records.isEmpty() && !planner.hasDecisions()) return;
     fire(producer, events, due, records);
   }
 
-  /** Recomputes a task's queued fires. Returns whether it is scheduled. */
-  private boolean plan(TaskId id, Instant now) {
-    long generation = generations.getOrDefault(id, 0L) + 1;
-    Optional<RegisteredTask> found = view.task(id);
-    if (found.isEmpty() || !found.get().isScheduled()) {
-      generations.remove(id);
-      return false;
-    }
-    RegisteredTask task = found.get();
-    Optional<Schedule> schedule;
-    try {
-      schedule = task.schedule(settings.defaultZone());
-    } catch (RuntimeException e) {
-      log.error("Task {} has a schedule that cannot be computed; it will not fire: {}", id, e.getMessage());
-      generations.remove(id);
-      return false;
-    }
-    if (schedule.isEmpty()) {
-      generations.remove(id);
-      return false;
-    }
-    generations.put(id, generation);
-    Optional<FireProgress> progress = latestProgress(task);
-    if (task.definition().isOneOff() && progress.filter(FireProgress::completed).isPresent()) return false;
-    Instant from = task.firedThrough(progress);
-    FirePlan p = Misfires.plan(schedule.get(), from, now, settings.misfireGrace(), task.definition().misfirePolicy(), MAX_CATCH_UP_FIRES);
-    if (task.definition().isOneOff() && p.due().isEmpty() && p.next().isEmpty()) {
-      dropped.put(id, new FireProgress(task.createdAt(), from, "", true));
-      return false;
-    }
-    for (int i = 0; i < p.due().size(); i++) {
-      boolean last = p.next().isEmpty() && i == p.due().size() - 1;
-      enqueue(task, p.due().get(i), generation, last);
-    }
-    p.next().ifPresent(n -> enqueue(task, n, generation, true));
-    return true;
-  }
-
-  private void enqueue(RegisteredTask task, Instant fire, long generation, boolean last) {
-    Instant dueAt = fire.plus(Jitter.offset(task.id().value(), fire, task.definition().jitter()));
-    queue.add(new Due(dueAt, fire, task.id(), generation, last));
-  }
-
-  private Optional<FireProgress> latestProgress(RegisteredTask task) {
-    Optional<FireProgress> stored = view.progress(task.id()).filter(p -> p.belongsTo(task));
-    Optional<FireProgress> mine = Optional.ofNullable(firedThisTerm.get(task.id())).filter(p -> p.belongsTo(task));
-    if (mine.isEmpty()) return stored;
-    if (stored.isEmpty()) return mine;
-    return stored.get().lastFireTime().isAfter(mine.get().lastFireTime()) ? stored : mine;
-  }
-
-  private void fire(KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> events, List<Due> due,
+  private void fire(KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> events, List<FirePlanner.Due> due,
       ConsumerRecords<String, byte[]> records) {
     Instant now = clock.instant();
     List<NewExecution> executions = new ArrayList<>();
     Map<TaskId, FireProgress> progress = new HashMap<>();
-    List<Due> fired = new ArrayList<>();
+    List<FirePlanner.Due> fired = new ArrayList<>();
     List<Written> written = new ArrayList<>();
     producer.beginTransaction();
-    for (Due d : due) {
+    for (FirePlanner.Due d : due) {
       RegisteredTask task = view.task(d.task()).orElse(null);
       if (task == null || !task.isScheduled()) continue;
-      String trigger = switch (task.definition().trigger()) {
-        case Trigger.Cron c -> "cron";
-        case Trigger.After a -> "after";
-        case Trigger.At a -> "at";
-        case Trigger.OnEvent e -> "event";
-        case Trigger.OnDemand o -> "run_now";
-      };
-      String id = ExecutionId.derived(d.fireTime(), "fire", task.id().value(), task.createdAt().toString(), d.fireTime().toString()).value();
+      String trigger = triggerOf(task);
+      String id = FirePlanner.fireId(task, d.fireTime());
       NewExecution e = ExecutionMessages.execution(id, task, task.definition().payload(), trigger, Optional.of(d.fireTime()),
           Optional.empty(), settings.limits(), now);
       TaskMessage.Builder message = ExecutionMessages.toMessage(e, task, Optional.of(d.fireTime()), Optional.empty()).toBuilder()
@@ -361,7 +285,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       fired.add(d);
       written.add(new Written(task.definition().handler().value(), trigger, d.dueAt()));
     }
-    for (var d : dropped.entrySet()) {
+    for (var d : planner.dropped().entrySet()) {
       producer.send(new ProducerRecord<>(registryLog.firesTopic(), d.getKey().value(), RegistryCodec.toRecord(d.getValue()).toByteArray()));
       progress.putIfAbsent(d.getKey(), d.getValue());
     }
@@ -419,15 +343,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       meters.created(w.handler(), w.trigger(), 1);
       meters.fired(w.trigger(), Duration.between(w.dueAt(), committed));
     }
-    firedThisTerm.putAll(progress);
-    dropped.clear();
-    for (Due d : fired) {
-      if (!d.last()) continue;
-      RegisteredTask task = view.task(d.task()).orElse(null);
-      if (task == null) continue;
-      task.schedule(settings.defaultZone()).flatMap(s -> s.next(d.fireTime()))
-          .ifPresent(n -> enqueue(task, n, d.generation(), true));
-    }
+    recordMisfires(planner.committed(progress, fired), committed);
     if (!executions.isEmpty()) {
       // the records let clients read and watch fired executions at once; a worker rebuilds any that
       // are missing from its message, so a failure here loses nothing
@@ -435,6 +351,44 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
         if (error != null) log.warn("Recording {} fired executions in Redis failed (workers will record them): {}", executions.size(), error.toString());
       });
     }
+  }
+
+  private static String triggerOf(RegisteredTask task) {
+    return switch (task.definition().trigger()) {
+      case Trigger.Cron c -> "cron";
+      case Trigger.After a -> "after";
+      case Trigger.At a -> "at";
+      case Trigger.OnEvent e -> "event";
+      case Trigger.OnDemand o -> "run_now";
+    };
+  }
+
+  /**
+   * Records the fires dropped by misfire policies as SKIPPED executions with reason {@value
+   * Outcome.Skipped#MISFIRE}. Ids are derived from the fires, so a leader deciding the same misfire
+   * again (after a failover, or a re-plan) finds them recorded: the insert is a duplicate and the
+   * first outcome stays.
+   */
+  private void recordMisfires(List<FirePlanner.Misfire> misfires, Instant now) {
+    if (misfires.isEmpty()) return;
+    List<NewExecution> inserts = new ArrayList<>();
+    List<ExecutionStore.ReportedOutcome> outcomes = new ArrayList<>();
+    for (FirePlanner.Misfire f : misfires) {
+      RegisteredTask task = view.task(f.task()).orElse(null);
+      if (task == null) continue;
+      Map<String, String> labels = f.summary()
+          ? Map.of(ExecutionMessages.SKIPPED_FIRES_LABEL, f.count() + (f.exact() ? "" : "+"),
+              ExecutionMessages.SKIPPED_AFTER_LABEL, f.after().toString())
+          : Map.of();
+      inserts.add(ExecutionMessages.execution(f.executionId(), task, task.definition().payload(), triggerOf(task), Optional.of(f.fireTime()),
+          Optional.empty(), labels, settings.limits(), now));
+      outcomes.add(new ExecutionStore.ReportedOutcome(f.executionId(), 1, task.definition().handler().value(), settings.clientId(),
+          new Outcome.Skipped(now, now, Outcome.Skipped.MISFIRE)));
+    }
+    if (inserts.isEmpty()) return;
+    store.insert(inserts).thenCompose(r -> store.recordOutcomes(outcomes)).whenComplete((r, error) -> {
+      if (error != null) log.warn("Recording {} skipped fires in Redis failed: {}", inserts.size(), error.toString());
+    });
   }
 
   /**

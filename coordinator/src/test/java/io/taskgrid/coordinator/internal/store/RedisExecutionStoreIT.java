@@ -145,4 +145,22 @@ class RedisExecutionStoreIT {
       assertThat(a.errorType()).contains("java.io.IOException");
     });
   }
+
+  @Test
+  void aMisfireDecidedAgainByANewLeaderStaysOneSkippedExecutionWithTheFirstDecision() throws Exception {
+    // each leader inserts the skipped fire under the id derived from the fire, then records it SKIPPED
+    Instant first = T.plusSeconds(10);
+    Instant second = T.plusSeconds(40);
+    for (Instant decidedAt : List.of(first, second)) {
+      store.insert(List.of(new NewExecution("03-misfire", execution("03-misfire", null).spec(), decidedAt))).toCompletableFuture().get();
+      record(new ExecutionStore.ReportedOutcome("03-misfire", 1, "echo", "coordinator",
+          new io.taskgrid.core.Outcome.Skipped(decidedAt, decidedAt, io.taskgrid.core.Outcome.Skipped.MISFIRE)));
+    }
+
+    ExecutionRecord r = read("03-misfire");
+    assertThat(r.status()).isEqualTo(io.taskgrid.core.ExecutionStatus.SKIPPED);
+    assertThat(r.reason()).isEqualTo("misfire");
+    assertThat(r.submittedAt()).isEqualTo(first);
+    assertThat(r.finishedAt()).contains(first);
+  }
 }
