@@ -39,19 +39,15 @@ class OutcomeReporterTest {
 
   @Test
   void largeOutcomesAreSplitIntoCallsUnderTheRequestLimitAndAllAcknowledged() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).maxInboundMessageSize(16 * 1024 * 1024)
-        .addService(new ResultServiceGrpc.ResultServiceImplBase() {
-          @Override
-          public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> out) {
-            received.add(request);
-            out.onNext(ReportOutcomesResponse.getDefaultInstance());
-            out.onCompleted();
-          }
-        }).build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    reporter = new OutcomeReporter("w-test", List.of("in-process:1"), List.of(channel), run -> acknowledged.add(run.executionId()));
+    reporter = reporterTo(new ResultServiceGrpc.ResultServiceImplBase() {
+      @Override
+      public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> out) {
+        received.add(request);
+        out.onNext(ReportOutcomesResponse.getDefaultInstance());
+        out.onCompleted();
+      }
+    }, acknowledged);
     reporter.start();
 
     int outcomes = 12;
@@ -66,25 +62,21 @@ class OutcomeReporterTest {
 
   @Test
   void anOutcomeTheCoordinatorRefusesAsInvalidIsDroppedWithoutHoldingBackTheOthers() throws Exception {
-    String name = InProcessServerBuilder.generateName();
     Set<String> recorded = ConcurrentHashMap.newKeySet();
-    server = InProcessServerBuilder.forName(name)
-        .addService(new ResultServiceGrpc.ResultServiceImplBase() {
-          @Override
-          public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> out) {
-            received.add(request);
-            if (request.getOutcomesList().stream().anyMatch(o -> o.getExecutionId().startsWith("bad"))) {
-              out.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription("outcomes[0].execution_id: must be a UUID").asRuntimeException());
-              return;
-            }
-            request.getOutcomesList().forEach(o -> recorded.add(o.getExecutionId()));
-            out.onNext(ReportOutcomesResponse.getDefaultInstance());
-            out.onCompleted();
-          }
-        }).build().start();
-    channel = InProcessChannelBuilder.forName(name).build();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    reporter = new OutcomeReporter("w-test", List.of("in-process:1"), List.of(channel), run -> acknowledged.add(run.executionId()));
+    reporter = reporterTo(new ResultServiceGrpc.ResultServiceImplBase() {
+      @Override
+      public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> out) {
+        received.add(request);
+        if (request.getOutcomesList().stream().anyMatch(o -> o.getExecutionId().startsWith("bad"))) {
+          out.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription("outcomes[0].execution_id: must be a UUID").asRuntimeException());
+          return;
+        }
+        request.getOutcomesList().forEach(o -> recorded.add(o.getExecutionId()));
+        out.onNext(ReportOutcomesResponse.getDefaultInstance());
+        out.onCompleted();
+      }
+    }, acknowledged);
     for (String id : List.of("e1", "bad", "e2", "e3")) reporter.report(finished(id, new byte[1]));
     reporter.start(); // all four in one batch
 
@@ -92,6 +84,14 @@ class OutcomeReporterTest {
     assertThat(recorded).containsExactlyInAnyOrder("e1", "e2", "e3");
     reporter.report(finished("e4", new byte[1]));
     await().atMost(Duration.ofSeconds(30)).until(() -> recorded.contains("e4"));
+  }
+
+  /** A reporter to {@code service} in this process, adding what it acknowledges to {@code acknowledged}. */
+  private OutcomeReporter reporterTo(ResultServiceGrpc.ResultServiceImplBase service, Set<String> acknowledged) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).maxInboundMessageSize(16 * 1024 * 1024).addService(service).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    return new OutcomeReporter("w-test", List.of("in-process:1"), List.of(channel), run -> acknowledged.add(run.executionId()));
   }
 
   private static Run finished(String id, byte[] result) {
