@@ -290,6 +290,7 @@ public final class Worker implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Metrics metrics;
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private Map<String, String> processEnvironment = System.getenv();
 
     private Builder(WorkerConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -359,7 +360,24 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The environment the built-in {@code process} handler takes allow-listed variables from
+     * ({@link ProcessConfig#inheritedEnvironment()}); the worker's own by default.
+     */
+    public Builder processEnvironment(Map<String, String> environment) {
+      this.processEnvironment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * Builds the worker. When {@link WorkerConfig#process()} is enabled the built-in {@code
+     * process} handler is registered too (a handler of the application by that name is refused).
+     */
     public Worker build() {
+      if (config.process().enabled()) {
+        handler(io.taskgrid.worker.internal.process.ProcessHandler.NAME,
+            new io.taskgrid.worker.internal.process.ProcessHandler(config.process(), processEnvironment));
+      }
       return new Worker(config, new HandlerRegistry(handlers), clock, metrics, openTelemetry);
     }
   }
