@@ -35,7 +35,7 @@ final class Capture implements Runnable {
 
   @Override
   public void run() {
-    byte[] buf = new byte[8192];
+    byte[] buf = new byte[65536];
     try (in) {
       int n;
       while ((n = in.read(buf)) > 0) accept(buf, n);
@@ -62,7 +62,7 @@ final class Capture implements Runnable {
         }
       }
     }
-    for (int i = 0; i < n; i++) tail[(int) (tailEnd++ % TAIL_BYTES)] = buf[i];
+    for (int i = Math.max(0, n - TAIL_BYTES); i < n; i++) tail[(int) (tailEnd++ % TAIL_BYTES)] = buf[i];
     total += n;
   }
 
