@@ -96,6 +96,7 @@ public final class Worker implements AutoCloseable {
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
   private Gate gate;
+  private io.taskgrid.worker.internal.OutputForwarder output;
 
   private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
     this.openTelemetry = openTelemetry;
@@ -161,6 +162,10 @@ public final class Worker implements AutoCloseable {
     gateRef.set(gate);
     dispatcher.gate(gate);
     runner.beforeHandler(gate::handlerStarting);
+    if (config.process().enabled()) {
+      output = new io.taskgrid.worker.internal.OutputForwarder(config.workerId(), channels).start();
+      runner.output(output);
+    }
     consumer = new ConsumerLoop(config.kafkaBootstrap(), config.taskTopics(), config.group(), "taskgrid-" + config.workerId(),
         config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4), tracing);
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));
@@ -277,6 +282,7 @@ public final class Worker implements AutoCloseable {
     leases.shutdownNow();
     reporter.close();
     runner.close();
+    if (output != null) output.close();
     breakers.close();
     channels.forEach(ManagedChannel::shutdownNow);
     redisson.shutdown(0, 2, TimeUnit.SECONDS);
