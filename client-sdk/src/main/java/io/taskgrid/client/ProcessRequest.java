@@ -152,8 +152,7 @@ public final class ProcessRequest {
     }
 
     /**
-     * The payload of the task, as JSON text (for a registered task's definition or the tasks
-     * file).
+     * The payload of the task, as JSON text (for the tasks file or a log line).
      *
      * @return the JSON payload
      * @throws IllegalArgumentException when a path index is not an index into the arguments
@@ -178,6 +177,17 @@ public final class ProcessRequest {
       if (stdin != null) node.put("stdin", Base64.getEncoder().encodeToString(stdin));
       if (timeout != null) node.put("timeout", timeout.toMillis() + "ms");
       return node.toString();
+    }
+
+    /**
+     * The payload of the task, for a registered task: {@code TaskDefinition.builder(...)
+     * .handler(ProcessRequest.HANDLER).payload(request.payload())}.
+     *
+     * @return the JSON payload
+     * @throws IllegalArgumentException when a path index is not an index into the arguments
+     */
+    public Payload payload() {
+      return Payload.of(payloadJson().getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
     }
 
     /**

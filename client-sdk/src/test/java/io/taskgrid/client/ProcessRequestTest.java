@@ -21,6 +21,8 @@ class ProcessRequestTest {
     JsonNode json = new ObjectMapper().readTree(request.payload());
     assertThat(json.toString()).isEqualTo("{\"program\":\"tar\",\"args\":[\"-czf\",\"out/backup.tgz\",\"data\"],\"pathArgs\":[1,2],"
         + "\"workingDir\":\"jobs/42\",\"env\":{\"TZ\":\"UTC\"},\"stdin\":\"aGk=\",\"timeout\":\"90000ms\"}");
+    assertThat(ProcessRequest.builder("date").payload().contentType()).isEqualTo("application/json");
+    assertThat(ProcessRequest.builder("date").payload().asText()).isEqualTo("{\"program\":\"date\",\"args\":[]}");
   }
 
   @Test
