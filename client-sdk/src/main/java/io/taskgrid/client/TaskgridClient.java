@@ -333,11 +333,34 @@ public final class TaskgridClient implements AutoCloseable {
    * @throws TaskgridException when the client is closed
    */
   public Subscription watch(String executionId, Consumer<ExecutionInfo> onChange) {
+    return watch(executionId, onChange, line -> {});
+  }
+
+  /**
+   * Watches every status change of one execution, as {@link #watch(String, Consumer)} does, and
+   * also receives the output lines of its running program (process tasks) as they are produced,
+   * on the same client thread, in order, between the RUNNING state and the terminal one. Live
+   * output is best effort (see {@link OutputLine}); the result carries the whole output.
+   *
+   * <pre>{@code
+   * client.watch(handle.id(), info -> System.out.println(info.status()),
+   *     line -> System.out.println(line.stream() + ": " + line.text()));
+   * }</pre>
+   *
+   * @param executionId an id returned at submission
+   * @param onChange receives each state
+   * @param onOutput receives each output line
+   * @return the running watch: close it to stop early
+   * @throws TaskgridException when the client is closed
+   */
+  public Subscription watch(String executionId, Consumer<ExecutionInfo> onChange, Consumer<OutputLine> onOutput) {
     Objects.requireNonNull(executionId, "executionId");
     Objects.requireNonNull(onChange, "onChange");
+    Objects.requireNonNull(onOutput, "onOutput");
     if (closed.get()) throw new TaskgridException("client closed");
     ExecutionWatch[] self = new ExecutionWatch[1];
-    ExecutionWatch watch = new ExecutionWatch(channel, scheduler, Backoff.DEFAULT, executionId, onChange, () -> watches.remove(self[0]));
+    ExecutionWatch watch = new ExecutionWatch(channel, scheduler, Backoff.DEFAULT, executionId, onChange, onOutput,
+        () -> watches.remove(self[0]));
     self[0] = watch;
     watches.add(watch);
     if (closed.get()) { // raced with close()

@@ -174,6 +174,8 @@ public final class Coordinator implements AutoCloseable {
           retriesTopic, config.tasksTopic(), "taskgrid-retries-" + config.namespace(), sch.fireAhead(),
           config.limits().maxPayloadBytes() + 64 * 1024), scheduler.election(), clock).start();
       hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
+      var outputFeed = new io.taskgrid.coordinator.internal.watch.RedisOutputFeed(redisson, config.keyspace().output());
+      hub.output(outputFeed);
       meters.observeLeader(scheduler::isLeading);
       meters.observeWatched(hub::watchedCount);
       health = new HealthStatusManager();
@@ -188,7 +190,7 @@ public final class Coordinator implements AutoCloseable {
       server = serverBuilder
           .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
               sch.defaultZone(), sch.eventsTopic(), openTelemetry, new RedisBreakers(redisson, config.keyspace())), tracing))
-          .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry), tracing))
+          .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed), tracing))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()

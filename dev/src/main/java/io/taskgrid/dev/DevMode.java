@@ -72,6 +72,9 @@ public final class DevMode {
     String address = "127.0.0.1:" + coordinator.port();
     env.put(WorkerConfig.COORDINATORS.name(), address);
     env.putIfAbsent(WorkerConfig.SESSION_TIMEOUT.name(), "6s");
+    // the process handler, with programs that only print: no shell, nothing that writes or deletes
+    env.putIfAbsent(io.taskgrid.worker.ProcessConfig.ENABLED.name(), "true");
+    env.putIfAbsent(io.taskgrid.worker.ProcessConfig.PROGRAMS.name(), "echo,date,uname,sleep");
     coordinator.httpPort().ifPresent(p -> env.put(OpsServer.HTTP_PORT.name(), Integer.toString(p == 0 ? 0 : p + 1)));
     Worker worker = ExampleHandlers.register(Worker.builder(WorkerConfig.fromEnvironment(env)))
         .openTelemetry(traced ? workerSdk : OpenTelemetry.noop()).build().start();
@@ -99,7 +102,7 @@ public final class DevMode {
            gRPC API (TaskService):  %s
            metrics and health:      %s
            infrastructure:          %s
-           worker:                  %s with handlers echo, sleep, fail, log
+           worker:                  %s with handlers echo, sleep, fail, log, process
            tasks file:              %s
            traces:                  %s
         ==========================================================================
@@ -113,11 +116,13 @@ public final class DevMode {
     example(client, TaskRequest.builder("echo").payloadText("hello from Taskgrid").build());
     example(client, TaskRequest.builder("sleep").payloadText("1s").build());
     example(client, TaskRequest.builder("fail").payloadText("failing on purpose").build());
+    example(client, io.taskgrid.client.ProcessRequest.builder("uname").args("-s", "-m").timeout(java.time.Duration.ofSeconds(5)).build());
 
     System.out.println("""
 
         Type a command and press Enter (Ctrl-C stops Taskgrid):
           submit <handler> [payload]   e.g.  submit echo hi   |  submit sleep 3s  |  submit fail boom
+                                       |  submit process {"program":"date","args":["-u"]}  (allowed: echo, date, uname, sleep)
           get <execution-id>           show an execution
           tasks                        list registered tasks with their next fire time
           run <task-id> [payload]      run a registered task now (optionally with another payload)

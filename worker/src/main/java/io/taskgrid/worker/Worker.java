@@ -96,6 +96,7 @@ public final class Worker implements AutoCloseable {
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
   private Gate gate;
+  private io.taskgrid.worker.internal.OutputForwarder output;
 
   private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
     this.openTelemetry = openTelemetry;
@@ -161,6 +162,10 @@ public final class Worker implements AutoCloseable {
     gateRef.set(gate);
     dispatcher.gate(gate);
     runner.beforeHandler(gate::handlerStarting);
+    if (config.process().enabled()) {
+      output = new io.taskgrid.worker.internal.OutputForwarder(config.workerId(), channels).start();
+      runner.output(output);
+    }
     consumer = new ConsumerLoop(config.kafkaBootstrap(), config.taskTopics(), config.group(), "taskgrid-" + config.workerId(),
         config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4), tracing);
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));
@@ -277,6 +282,7 @@ public final class Worker implements AutoCloseable {
     leases.shutdownNow();
     reporter.close();
     runner.close();
+    if (output != null) output.close();
     breakers.close();
     channels.forEach(ManagedChannel::shutdownNow);
     redisson.shutdown(0, 2, TimeUnit.SECONDS);
@@ -290,6 +296,7 @@ public final class Worker implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Metrics metrics;
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private Map<String, String> processEnvironment = System.getenv();
 
     private Builder(WorkerConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -359,7 +366,24 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The environment the built-in {@code process} handler takes allow-listed variables from
+     * ({@link ProcessConfig#inheritedEnvironment()}); the worker's own by default.
+     */
+    public Builder processEnvironment(Map<String, String> environment) {
+      this.processEnvironment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * Builds the worker. When {@link WorkerConfig#process()} is enabled the built-in {@code
+     * process} handler is registered too (a handler of the application by that name is refused).
+     */
     public Worker build() {
+      if (config.process().enabled()) {
+        handler(io.taskgrid.worker.internal.process.ProcessHandler.NAME,
+            new io.taskgrid.worker.internal.process.ProcessHandler(config.process(), processEnvironment));
+      }
       return new Worker(config, new HandlerRegistry(handlers), clock, metrics, openTelemetry);
     }
   }

@@ -37,6 +37,7 @@ import java.util.UUID;
  *     FAILED ({@code taskgrid.ResultTooLarge}) instead of being reported
  * @param httpPort port of the operations endpoint (metrics, health); {@link OpsServer#OFF} for
  *     none, 0 for a free one
+ * @param process the built-in {@code process} handler: off, or which programs it may run and how
  */
 public record WorkerConfig(
     String workerId,
@@ -51,7 +52,8 @@ public record WorkerConfig(
     Duration sessionTimeout,
     Duration drainTimeout,
     int maxResultBytes,
-    int httpPort) {
+    int httpPort,
+    ProcessConfig process) {
 
   public static final Setting<String> WORKER_ID =
       new Setting<>("TASKGRID_WORKER_ID", "", "Id of this worker; generated (host, pid, random) when empty.", s -> s);
@@ -83,7 +85,8 @@ public record WorkerConfig(
   /** Every worker setting, in README order. */
   public static final List<Setting<?>> SETTINGS = List.of(WORKER_ID, COORDINATORS, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE,
       TASKS_TOPIC, GROUP, CONCURRENCY, CLAIM_LEASE, SESSION_TIMEOUT, DRAIN_TIMEOUT,
-      MAX_RESULT_BYTES, OpsServer.HTTP_PORT, LogFormat.SETTING);
+      MAX_RESULT_BYTES, OpsServer.HTTP_PORT, LogFormat.SETTING, ProcessConfig.ENABLED, ProcessConfig.PROGRAMS,
+      ProcessConfig.SEARCH_PATH, ProcessConfig.ROOTS, ProcessConfig.INHERITED_ENV, ProcessConfig.MAX_OUTPUT_BYTES, ProcessConfig.KILL_GRACE);
 
   public WorkerConfig {
     workerId = workerId == null || workerId.isEmpty() ? generatedId() : workerId;
@@ -110,6 +113,7 @@ public record WorkerConfig(
     if (sessionTimeout == null || sessionTimeout.toMillis() < 1000) throw SESSION_TIMEOUT.invalid("must be at least 1s", sessionTimeout);
     if (drainTimeout == null || drainTimeout.isNegative()) throw DRAIN_TIMEOUT.invalid("must not be negative", drainTimeout);
     if (maxResultBytes < 1) throw MAX_RESULT_BYTES.invalid("must be positive", maxResultBytes);
+    process = process == null ? ProcessConfig.OFF : process;
     if (httpPort != OpsServer.OFF && (httpPort < 0 || httpPort > 65535)) throw OpsServer.HTTP_PORT.invalid("must be off or a port from 0 to 65535", httpPort);
   }
 
@@ -121,7 +125,8 @@ public record WorkerConfig(
   public static WorkerConfig fromEnvironment(Map<String, String> env) {
     return new WorkerConfig(WORKER_ID.read(env), COORDINATORS.read(env), KAFKA_BOOTSTRAP.read(env), REDIS_URL.read(env),
         NAMESPACE.read(env), TASKS_TOPIC.read(env), GROUP.read(env), CONCURRENCY.read(env), CLAIM_LEASE.read(env),
-        SESSION_TIMEOUT.read(env), DRAIN_TIMEOUT.read(env), MAX_RESULT_BYTES.read(env), OpsServer.HTTP_PORT.read(env));
+        SESSION_TIMEOUT.read(env), DRAIN_TIMEOUT.read(env), MAX_RESULT_BYTES.read(env), OpsServer.HTTP_PORT.read(env),
+        ProcessConfig.fromEnvironment(env));
   }
 
   /** Defaults for the given infrastructure and coordinators. */
@@ -145,39 +150,44 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort);
+    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
   }
 
   public WorkerConfig withNamespace(String ns) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
   }
 
   public WorkerConfig withTopicAndGroup(String topic, String g) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
   }
 
   public WorkerConfig withConcurrency(int n) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
   }
 
   public WorkerConfig withClaimLease(Duration lease) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes, httpPort);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
   }
 
   public WorkerConfig withSessionTimeout(Duration timeout) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes, httpPort);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes, httpPort, process);
   }
 
   public WorkerConfig withCoordinators(List<String> addresses) {
-    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort);
+    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
   }
 
   /** With the operations endpoint on {@code port} (0: a free one; {@link OpsServer#OFF}: none). */
   public WorkerConfig withHttpPort(int port) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, port);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, port, process);
   }
 
   public WorkerConfig withMaxResultBytes(int bytes) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes, httpPort);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes, httpPort, process);
+  }
+
+  /** With the built-in {@code process} handler configured by {@code settings} (on or off). */
+  public WorkerConfig withProcess(ProcessConfig settings) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, settings);
   }
 }

@@ -37,12 +37,26 @@ class WorkerConfigTest {
     "TASKGRID_CLAIM_LEASE         | 500ms          | TASKGRID_CLAIM_LEASE must be at least 1s, got '500ms'",
     "TASKGRID_SESSION_TIMEOUT     | 10             | TASKGRID_SESSION_TIMEOUT must be a duration such as 500ms, 30s, 5m, 2h or 1d, got '10'",
     "TASKGRID_MAX_RESULT_BYTES    | 1MiB           | TASKGRID_MAX_RESULT_BYTES must be a whole number, got '1MiB'",
+    "TASKGRID_PROCESS_ENABLED     | yes            | TASKGRID_PROCESS_ENABLED must be true or false, got 'yes'",
+    "TASKGRID_PROCESS_PROGRAMS    | echo,../bin/sh | TASKGRID_PROCESS_PROGRAMS must hold program names, absolute paths or directories ending in /, without .., got '../bin/sh'",
+    "TASKGRID_PROCESS_ROOTS       | data           | TASKGRID_PROCESS_ROOTS must hold absolute directories, got 'data'",
+    "TASKGRID_PROCESS_INHERITED_ENV | PATH,A-B     | TASKGRID_PROCESS_INHERITED_ENV must hold environment variable names, got 'A-B'",
+    "TASKGRID_PROCESS_KILL_GRACE  | soon           | TASKGRID_PROCESS_KILL_GRACE must be a duration such as 500ms, 30s, 5m, 2h or 1d, got 'soon'",
   })
   void aBadValueIsReportedUnderItsVariableWithTheValue(String variable, String value, String message) {
     assertThatThrownBy(() -> from(variable, value))
         .isInstanceOf(ConfigException.class)
         .hasMessage(message)
         .satisfies(e -> assertThat(((ConfigException) e).variable()).isEqualTo(variable));
+  }
+
+  @Test
+  void theProcessHandlerIsOffByDefault() {
+    WorkerConfig config = WorkerConfig.defaults("127.0.0.1:9092", "redis://127.0.0.1:6379", "127.0.0.1:7233");
+    assertThat(config.process().enabled()).isFalse();
+    assertThat(config.withProcess(ProcessConfig.allowing("date")).process().programs()).containsExactly("date");
+    assertThatThrownBy(() -> from("TASKGRID_PROCESS_ENABLED", "true"))
+        .hasMessage("TASKGRID_PROCESS_PROGRAMS must name at least one program when TASKGRID_PROCESS_ENABLED is true, got ''");
   }
 
   @Test

@@ -35,6 +35,7 @@ public final class ExecutionWatch implements Subscription {
   private final Backoff backoff;
   private final WatchExecutionRequest request;
   private final Consumer<ExecutionInfo> listener;
+  private final Consumer<io.taskgrid.client.OutputLine> output;
   private final CompletableFuture<ExecutionInfo> completion = new CompletableFuture<>();
 
   // Guarded by this.
@@ -48,6 +49,16 @@ public final class ExecutionWatch implements Subscription {
    */
   public ExecutionWatch(Channel channel, ScheduledExecutorService scheduler, Backoff backoff, String executionId,
       Consumer<ExecutionInfo> listener, Runnable onEnd) {
+    this(channel, scheduler, backoff, executionId, listener, line -> {}, onEnd);
+  }
+
+  /**
+   * @param output receives the output lines of the execution's running program
+   * @param onEnd runs once when the watch ends, however it ends
+   */
+  public ExecutionWatch(Channel channel, ScheduledExecutorService scheduler, Backoff backoff, String executionId,
+      Consumer<ExecutionInfo> listener, Consumer<io.taskgrid.client.OutputLine> output, Runnable onEnd) {
+    this.output = output;
     this.channel = channel;
     this.scheduler = scheduler;
     this.backoff = backoff;
@@ -95,6 +106,18 @@ public final class ExecutionWatch implements Subscription {
         from.cancel("not found", null);
         completion.completeExceptionally(Errors.map(Status.NOT_FOUND.withDescription(
             "execution_id: no execution \"" + request.getExecutionId() + "\" is known"), null));
+        return;
+      }
+      if (update.getOutputCount() > 0) {
+        for (io.taskgrid.proto.v1.OutputLine l : update.getOutputList()) {
+          try {
+            output.accept(new io.taskgrid.client.OutputLine(l.getExecutionId(), l.getAttempt(),
+                l.getStream() == io.taskgrid.proto.v1.OutputStream.OUTPUT_STREAM_STDERR ? io.taskgrid.client.OutputLine.Stream.STDERR
+                    : io.taskgrid.client.OutputLine.Stream.STDOUT, l.getText(), l.getSequence()));
+          } catch (RuntimeException e) {
+            log.warn("Output listener of execution {} threw", request.getExecutionId(), e);
+          }
+        }
         return;
       }
       info = Convert.fromProto(update.getExecution());

@@ -45,6 +45,11 @@ public record Keyspace(String namespace) {
     return "tg:" + namespace + ":changes";
   }
 
+  /** Pub/sub channel of output lines of running programs, for watchers on every coordinator. */
+  public String output() {
+    return "tg:" + namespace + ":output";
+  }
+
   /**
    * Pub/sub channel of cancel requests for running executions: each message is {@code
    * <executionId>\n<reason>} (reason {@code cancelled} or {@code replaced}). The worker running the

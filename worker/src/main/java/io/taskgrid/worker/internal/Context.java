@@ -14,13 +14,16 @@ import java.util.Optional;
 import io.taskgrid.worker.TaskEvent;
 
 /** The {@link TaskContext} of one run. */
-final class Context implements TaskContext {
+final class Context implements TaskContext, io.taskgrid.worker.internal.process.LiveOutput {
   private final Run run;
   private final byte[] payload;
   private final ObjectMapper json;
   private final ExecutionTracing tracing;
 
-  Context(Run run, ObjectMapper json, ExecutionTracing tracing) {
+  private final OutputForwarder output;
+
+  Context(Run run, ObjectMapper json, ExecutionTracing tracing, OutputForwarder output) {
+    this.output = output;
     this.tracing = tracing;
     this.run = run;
     this.payload = run.message().getPayload().getData().toByteArray();
@@ -125,5 +128,10 @@ final class Context implements TaskContext {
   @Override
   public boolean isCancelled() {
     return run.isFinished();
+  }
+
+  @Override
+  public io.taskgrid.worker.internal.process.OutputListener outputListener() {
+    return output == null ? io.taskgrid.worker.internal.process.OutputListener.NONE : output.listener(run.executionId(), run.attempt());
   }
 }

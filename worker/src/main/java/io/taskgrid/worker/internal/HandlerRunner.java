@@ -45,6 +45,7 @@ public final class HandlerRunner implements AutoCloseable {
   private final ObjectMapper json;
   private final Semaphore permits;
   private volatile Consumer<Run> beforeHandler = run -> {};
+  private volatile OutputForwarder output;
   private final int concurrency;
   private final Consumer<Run> onFinished;
   private final ExecutorService executor =
@@ -78,6 +79,11 @@ public final class HandlerRunner implements AutoCloseable {
    */
   public void beforeHandler(Consumer<Run> hook) {
     this.beforeHandler = hook;
+  }
+
+  /** Where output lines of running programs go (process tasks); none by default. */
+  public void output(OutputForwarder forwarder) {
+    this.output = forwarder;
   }
 
   /** Slots for handlers; the dispatcher takes one before claiming an execution. */
@@ -171,7 +177,7 @@ public final class HandlerRunner implements AutoCloseable {
     Outcome outcome;
     // the attempt's span is current while the handler runs, so the handler's own spans are its children
     try (Scope scope = span.getSpanContext().isValid() ? io.opentelemetry.context.Context.root().with(span).makeCurrent() : Scope.noop()) {
-      Object result = breakers.guard(run.message(), handler).handle(new Context(run, json, tracing));
+      Object result = breakers.guard(run.message(), handler).handle(new Context(run, json, tracing, output));
       Payload encoded = encode(result);
       if (encoded.size() > maxResultBytes) {
         outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.RESULT_TOO_LARGE, "result: is " + encoded.size()

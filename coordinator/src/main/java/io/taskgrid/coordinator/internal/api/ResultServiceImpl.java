@@ -35,13 +35,40 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
   private final OpenTelemetry openTelemetry;
   private final Tracer tracer;
   private final boolean tracing;
+  private final io.taskgrid.coordinator.internal.watch.OutputFeed output;
+  private static final int MAX_OUTPUT_LINES = 5000;
+  private static final int MAX_LINE_CHARS = 4096;
 
   public ResultServiceImpl(ExecutionStore store, RetryLog retries, OpenTelemetry openTelemetry) {
+    this(store, retries, openTelemetry, io.taskgrid.coordinator.internal.watch.OutputFeed.NONE);
+  }
+
+  public ResultServiceImpl(ExecutionStore store, RetryLog retries, OpenTelemetry openTelemetry,
+      io.taskgrid.coordinator.internal.watch.OutputFeed output) {
+    this.output = output;
     this.store = store;
     this.retries = retries;
     this.openTelemetry = openTelemetry;
     this.tracer = openTelemetry.getTracer("io.taskgrid.coordinator");
     this.tracing = Telemetry.isTracing(openTelemetry);
+  }
+
+  @Override
+  public void reportOutput(io.taskgrid.proto.v1.ReportOutputRequest request, StreamObserver<io.taskgrid.proto.v1.ReportOutputResponse> out) {
+    if (request.getWorkerId().isEmpty()) throw new InvalidArgumentException("worker_id", "must not be empty");
+    if (request.getLinesCount() > MAX_OUTPUT_LINES) {
+      throw new InvalidArgumentException("lines", "at most " + MAX_OUTPUT_LINES + " per batch, got " + request.getLinesCount());
+    }
+    for (int i = 0; i < request.getLinesCount(); i++) {
+      var line = request.getLines(i);
+      ExecutionId.parse("lines[" + i + "].execution_id", line.getExecutionId());
+      if (line.getText().length() > MAX_LINE_CHARS) {
+        throw new InvalidArgumentException("lines[" + i + "].text", "at most " + MAX_LINE_CHARS + " characters, got " + line.getText().length());
+      }
+    }
+    output.publish(request.getLinesList());
+    out.onNext(io.taskgrid.proto.v1.ReportOutputResponse.getDefaultInstance());
+    out.onCompleted();
   }
 
   @Override

@@ -316,6 +316,15 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
       public synchronized void onNotFound(String executionId) {
         out.onError(GrpcErrors.toStatus(notFound(executionId)));
       }
+
+      @Override
+      public synchronized void onOutput(List<io.taskgrid.proto.v1.OutputLine> lines) {
+        // before the first state or after the last, a line has no place in the stream
+        if (out.isCancelled() || last == null || last.isTerminal()) return;
+        out.onNext(ExecutionUpdate.newBuilder()
+            .setExecution(io.taskgrid.proto.v1.Execution.newBuilder().setExecutionId(id))
+            .addAllOutput(lines).build());
+      }
     };
     out.setOnCancelHandler(() -> hub.unwatch(id, watcher));
     hub.watch(id, watcher);

@@ -43,6 +43,9 @@ public final class WatchHub implements AutoCloseable {
 
     /** The execution is not known. */
     void onNotFound(String executionId);
+
+    /** Output lines of the execution's running program (process tasks), as they come; ignored by default. */
+    default void onOutput(List<io.taskgrid.proto.v1.OutputLine> lines) {}
   }
 
   /** The watchers of one execution, and since when (nanoTime) it is watched. */
@@ -88,6 +91,30 @@ public final class WatchHub implements AutoCloseable {
       }
     });
     sweeper.scheduleWithFixedDelay(this::sweep, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Hands the output lines published on {@code feed} to the watchers of their executions. */
+  public WatchHub output(OutputFeed feed) {
+    feed.subscribe(this::onOutput);
+    return this;
+  }
+
+  private void onOutput(List<io.taskgrid.proto.v1.OutputLine> lines) {
+    Map<String, List<io.taskgrid.proto.v1.OutputLine>> byExecution = new java.util.LinkedHashMap<>();
+    for (var line : lines) {
+      if (watched.containsKey(line.getExecutionId())) byExecution.computeIfAbsent(line.getExecutionId(), k -> new ArrayList<>()).add(line);
+    }
+    byExecution.forEach((id, mine) -> {
+      Watched w = watched.get(id);
+      if (w == null) return;
+      for (Watcher watcher : w.watchers()) {
+        try {
+          watcher.onOutput(mine);
+        } catch (RuntimeException e) {
+          log.debug("Watcher of {} refused output: {}", id, e.toString());
+        }
+      }
+    });
   }
 
   private void onChange(Snapshot s) {
