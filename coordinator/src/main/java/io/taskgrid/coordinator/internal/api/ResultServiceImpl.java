@@ -75,8 +75,11 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     var recorded = next.isEmpty() ? store.recordOutcomes(outcomes)
         : retries.schedule(next).thenCompose(ignored -> store.recordOutcomes(outcomes));
     if (call.isRecording()) {
-      // the server span ends when the answer is sent, after this (an error is its status)
-      recorded.thenAccept(n -> call.addEvent("outcomes recorded", recordedEvent(request, outcomes)));
+      // before the answer, which ends the server span (an error is its status)
+      recorded = recorded.thenApply(n -> {
+        call.addEvent("outcomes recorded", recordedEvent(request, outcomes));
+        return n;
+      });
     }
     TaskServiceImpl.respond(recorded.thenApply(n -> ReportOutcomesResponse.newBuilder().setRecorded(n).build()), out);
   }
