@@ -6,7 +6,7 @@ import io.grpc.ManagedChannel;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
@@ -101,6 +101,8 @@ public final class TaskgridClient implements AutoCloseable {
   // keys as constants: each caches its UTF-8 form, which the OTLP exporter writes for every span
   private static final AttributeKey<String> EXECUTION_ID = AttributeKey.stringKey("taskgrid.execution.id");
   private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("taskgrid.outcome");
+  /** From the execution's end (by the worker's clock) to the result's arrival at this client. */
+  private static final AttributeKey<Long> RESULT_DELAY_MS = AttributeKey.longKey("taskgrid.result.delay_ms");
 
   private final ManagedChannel channel;
   private final ExecutorService channelExecutor; // null when the caller supplied the channel
@@ -112,7 +114,7 @@ public final class TaskgridClient implements AutoCloseable {
   private final Events events;
   private final Set<ExecutionWatch> watches = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Tracer tracer; // null when not tracing
+  private final boolean tracing;
 
   private TaskgridClient(ClientOptions options, ManagedChannel suppliedChannel, OpenTelemetry openTelemetry) {
     this.options = options;
@@ -126,7 +128,7 @@ public final class TaskgridClient implements AutoCloseable {
       this.channel = suppliedChannel;
     }
     boolean tracing = openTelemetry.getTracerProvider() != TracerProvider.noop();
-    this.tracer = tracing ? openTelemetry.getTracer("io.taskgrid.client") : null;
+    this.tracing = tracing;
     // no event per message: the results stream carries one message per execution
     Channel traced = tracing
         ? ClientInterceptors.intercept(channel, GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createClientInterceptor())
@@ -437,26 +439,40 @@ public final class TaskgridClient implements AutoCloseable {
   }
 
   private TaskHandle handle(SubmitTaskResponse r, Context caller) {
-    if (tracer == null) return new TaskHandle(r.getExecutionId(), r.getDuplicate(), results::await, this::cancel);
+    if (!tracing) return new TaskHandle(r.getExecutionId(), r.getDuplicate(), results::await, this::cancel);
     return new TaskHandle(r.getExecutionId(), r.getDuplicate(), id -> {
-      CompletableFuture<ExecutionInfo> result = results.await(id);
-      result.thenAccept(info -> resultDelivered(caller, info));
-      return result;
+      Context awaiting = Context.current(); // the first result() or await() call's
+      // completed after the event is added: who awaits the result may end its span at once
+      CompletableFuture<ExecutionInfo> delivered = new CompletableFuture<>();
+      results.await(id).whenComplete((info, error) -> {
+        if (error != null) {
+          delivered.completeExceptionally(error);
+          return;
+        }
+        try {
+          resultDelivered(caller, awaiting, info);
+        } finally {
+          delivered.complete(info);
+        }
+      });
+      return delivered;
     }, this::cancel);
   }
 
   /**
-   * The delivery of a result to this client, as a span in the submitter's trace: from the
-   * execution's end (by the worker's clock) to its arrival here.
+   * The delivery of a result to this client, as a {@code taskgrid.result_delivered} event of the
+   * submitter's span if it is still open, else of the span that awaits the result: an event of the
+   * span the result is for, not a span per task of its own. With neither span open (a task
+   * submitted and awaited outside any span) there is no trace to add it to.
    */
-  private void resultDelivered(Context caller, ExecutionInfo info) {
+  private static void resultDelivered(Context caller, Context awaiting, ExecutionInfo info) {
+    Span span = Span.fromContext(caller);
+    if (!span.isRecording()) span = Span.fromContext(awaiting);
+    if (!span.isRecording()) return;
     java.time.Instant now = java.time.Instant.now();
-    java.time.Instant from = info.finishedAtIfAny().filter(t -> t.isBefore(now)).orElse(now);
-    Span span = tracer.spanBuilder("taskgrid.result_delivery").setParent(caller).setStartTimestamp(from)
-        .setAttribute(EXECUTION_ID, info.executionId())
-        .setAttribute(OUTCOME, info.status().name())
-        .startSpan();
-    span.end(now);
+    long delayMillis = info.finishedAtIfAny().filter(t -> t.isBefore(now)).map(t -> Duration.between(t, now).toMillis()).orElse(0L);
+    span.addEvent("taskgrid.result_delivered", Attributes.of(EXECUTION_ID, info.executionId(), OUTCOME, info.status().name(),
+        RESULT_DELAY_MS, delayMillis), now);
   }
 
   /** Renumbers {@code tasks[i]} from the failed call's index to the index in the caller's list. */

@@ -126,7 +126,15 @@ class TracingIT {
     } finally {
       caller.end();
     }
-    ExecutionInfo done = handle.await(Duration.ofSeconds(60));
+    // the caller's span has ended: the result's delivery is an event of the span that awaits it
+    Span awaiting = callerSdk.getTracer("it").spanBuilder("await").setParent(io.opentelemetry.context.Context.root().with(caller))
+        .startSpan();
+    ExecutionInfo done;
+    try (Scope scope = awaiting.makeCurrent()) {
+      done = handle.await(Duration.ofSeconds(60));
+    } finally {
+      awaiting.end();
+    }
     assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     String traceId = caller.getSpanContext().getTraceId();
 
@@ -153,20 +161,21 @@ class TracingIT {
         .containsEntry("taskgrid.handler", "traced").containsEntry("taskgrid.attempt", "1").containsEntry("taskgrid.outcome", "SUCCEEDED");
     assertThat(path).anySatisfy(s -> assertThat(s.name()).contains("SubmitTask"));
 
-    // the outcome report and its recording belong to the same trace, under the worker's span (which
-    // carries the execution id for every span under it)
-    ReceivedSpan recorded = awaitSpan("the recording of the outcome",
-        s -> s.name().equals("taskgrid.record_outcome") && process.spanId().equals(s.parentSpanId()));
+    // the outcome's report belongs to the same trace (a call carrying one outcome, as here, is made
+    // in the worker's process span), and its recording is an event of the coordinator's server span
+    ReceivedSpan recorded = awaitSpan("the recording of the outcome", s -> s.traceId().equals(traceId)
+        && s.name().endsWith("ReportOutcomes") && s.kind().equals("SPAN_KIND_SERVER") && s.events().contains("outcomes recorded"));
     assertThat(recorded.service()).isEqualTo(COORDINATOR);
-    assertThat(recorded.traceId()).isEqualTo(traceId);
-    assertThat(recorded.parentSpanId()).isEqualTo(process.spanId());
-    assertThat(recorded.attributes()).containsEntry("taskgrid.outcome", "SUCCEEDED");
+    ReceivedSpan report = awaitSpan("the worker's report call", s -> s.spanId().equals(recorded.parentSpanId()));
+    assertThat(report.service()).isEqualTo(WORKER);
+    assertThat(report.kind()).isEqualTo("SPAN_KIND_CLIENT");
+    assertThat(report.parentSpanId()).isEqualTo(process.spanId());
 
     // and so does the delivery of the result to the caller
-    ReceivedSpan delivered = awaitSpan("the delivery of the result",
-        s -> s.name().equals("taskgrid.result_delivery") && done.executionId().equals(s.attribute("taskgrid.execution.id")));
+    ReceivedSpan delivered = awaitSpan("the span that awaited the result", s -> s.spanId().equals(awaiting.getSpanContext().getSpanId()));
     assertThat(delivered.traceId()).isEqualTo(traceId);
     assertThat(delivered.parentSpanId()).isEqualTo(caller.getSpanContext().getSpanId());
+    assertThat(delivered.events()).contains("taskgrid.result_delivered");
 
     // the worker's execution lines carry the trace id
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(worker.log()).stream()

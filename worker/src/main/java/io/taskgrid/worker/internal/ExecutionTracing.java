@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -163,12 +162,6 @@ public final class ExecutionTracing {
       case Outcome.Cancelled c -> span.addEvent("cancelled: " + c.reason());
     }
     span.end();
-  }
-
-  /** The context the outcome carries to the coordinator: the run's processing span; empty when off. */
-  Map<String, String> outcomeContext(Run run) {
-    if (!on || !run.processSpan().getSpanContext().isValid()) return Map.of();
-    return TraceContexts.inject(openTelemetry, Context.root().with(run.processSpan()));
   }
 
   /** The context of {@code run}'s processing, for the report call when it carries only this run. */

@@ -121,7 +121,7 @@ public final class OutcomeReporter implements AutoCloseable {
         request.addOutcomes(outcomes.get(to++));
       }
       // a call that carries one outcome is part of its execution's trace; a batch of many traces
-      // is a trace of its own, and each outcome carries its context for the coordinator's span
+      // is a trace of its own (each execution's process span ends when the call recorded its outcome)
       Status.Code answer;
       try (io.opentelemetry.context.Scope scope = to - from == 1 ? tracing.context(batch.get(from)).makeCurrent()
           : io.opentelemetry.context.Context.root().makeCurrent()) {
@@ -168,8 +168,7 @@ public final class OutcomeReporter implements AutoCloseable {
         .setAttempt(run.attempt())
         .setHandler(run.message().getHandler())
         .setStartedAt(ts(o.startedAt()))
-        .setFinishedAt(ts(o.finishedAt()))
-        .putAllTraceContext(tracing.outcomeContext(run));
+        .setFinishedAt(ts(o.finishedAt()));
     run.retry().ifPresent(b::setRetry);
     switch (o) {
       case Outcome.Succeeded s -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED)

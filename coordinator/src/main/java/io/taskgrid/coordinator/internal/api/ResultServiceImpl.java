@@ -2,12 +2,11 @@ package io.taskgrid.coordinator.internal.api;
 
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
 import io.taskgrid.telemetry.ExecutionAttributes;
 import io.taskgrid.telemetry.Telemetry;
-import io.taskgrid.telemetry.TraceContexts;
 import io.taskgrid.coordinator.internal.store.ExecutionStore;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.ReportedOutcome;
 import io.taskgrid.core.ExecutionId;
@@ -24,16 +23,18 @@ import java.util.List;
 
 /**
  * Receives outcomes from workers and records them; answers once they are durable. When tracing,
- * recording each outcome is a {@code taskgrid.record_outcome} span in its execution's trace (the
- * worker sends the context with the outcome, as a batch holds outcomes of many traces); the
- * change it publishes delivers the result to watching clients.
+ * the recording is an {@code outcomes recorded} event of the call's server span (a call of one
+ * outcome is in its execution's trace, as the worker makes it there; it is the usual case at low
+ * rates), with the count, and the execution id and outcome when there is one: not a span per
+ * outcome, which would be a quarter of what tracing an execution costs and say little more than
+ * the worker's {@code process} span, which ends when the outcome is recorded. The change it
+ * publishes delivers the result to watching clients.
  */
 public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImplBase {
   private static final int MAX_BATCH = 10_000;
   private final ExecutionStore store;
   private final RetryLog retries;
-  private final OpenTelemetry openTelemetry;
-  private final Tracer tracer;
+  private static final AttributeKey<Long> OUTCOME_COUNT = AttributeKey.longKey("taskgrid.outcome.count");
   private final boolean tracing;
   private final io.taskgrid.coordinator.internal.watch.OutputFeed output;
   private static final int MAX_OUTPUT_LINES = 5000;
@@ -48,8 +49,6 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     this.output = output;
     this.store = store;
     this.retries = retries;
-    this.openTelemetry = openTelemetry;
-    this.tracer = openTelemetry.getTracer("io.taskgrid.coordinator");
     this.tracing = Telemetry.isTracing(openTelemetry);
   }
 
@@ -96,18 +95,18 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
         outcomes.add(new ReportedOutcome(id, attempt, o.getHandler(), request.getWorkerId(), outcome));
       }
     }
-    List<Span> spans = tracing ? startSpans(request) : List.of();
+    Span call = tracing ? Span.current() : Span.getInvalid();
     // the next attempts are durable in Kafka before any execution is RETRY_SCHEDULED in Redis: a
     // crash in between leaves the attempt RUNNING, its worker resends, and the duplicate retry
     // record replaces the first (same key)
     var recorded = next.isEmpty() ? store.recordOutcomes(outcomes)
         : retries.schedule(next).thenCompose(ignored -> store.recordOutcomes(outcomes));
-    if (!spans.isEmpty()) {
-      // each span ends when its result is recorded and published: an event saying so would repeat its end
-      recorded.whenComplete((n, error) -> spans.forEach(span -> {
-        if (error != null) span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
-        span.end();
-      }));
+    if (call.isRecording()) {
+      // before the answer, which ends the server span (an error is its status)
+      recorded = recorded.thenApply(n -> {
+        call.addEvent("outcomes recorded", recordedEvent(request, outcomes));
+        return n;
+      });
     }
     TaskServiceImpl.respond(recorded.thenApply(n -> ReportOutcomesResponse.newBuilder().setRecorded(n).build()), out);
   }
@@ -131,18 +130,11 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     return retry;
   }
 
-  private List<Span> startSpans(ReportOutcomesRequest request) {
-    List<Span> spans = new ArrayList<>();
-    for (Outcome o : request.getOutcomesList()) {
-      if (o.getTraceContextCount() == 0) continue;
-      Span span = tracer.spanBuilder("taskgrid.record_outcome")
-          // the execution id is on the parent (the worker's process span), as in every span under it
-          .setParent(TraceContexts.extract(openTelemetry, o.getTraceContextMap()))
-          .setAttribute(ExecutionAttributes.OUTCOME, o.getStatus().name().replace("EXECUTION_STATUS_", ""))
-          .setAttribute(ExecutionAttributes.WORKER_ID, request.getWorkerId())
-          .startSpan();
-      if (span.isRecording()) spans.add(span);
-    }
-    return spans;
+  /** The count; with one outcome, its execution and status too (the call is then in that execution's trace). */
+  private static Attributes recordedEvent(ReportOutcomesRequest request, List<ReportedOutcome> outcomes) {
+    if (outcomes.size() != 1) return Attributes.of(OUTCOME_COUNT, (long) outcomes.size());
+    return Attributes.of(OUTCOME_COUNT, 1L, ExecutionAttributes.EXECUTION_ID, outcomes.get(0).executionId(),
+        ExecutionAttributes.OUTCOME, request.getOutcomes(0).getStatus().name().replace("EXECUTION_STATUS_", ""));
   }
+
 }
