@@ -41,7 +41,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,7 +52,12 @@ import org.junit.jupiter.api.io.TempDir;
  * OTLP (configured only by {@code OTEL_*} environment variables) to a receiver in this JVM: from
  * the SDK caller's span, from a cron fire, and from an event whose Kafka record carries a W3C
  * {@code traceparent}, down to the span the handler starts itself, with every parent link intact.
+ *
+ * <p>The submitted task's test runs first: it checks that the worker's report of the outcome is in
+ * the execution's trace, which holds for a report call carrying one outcome (a batch of several is
+ * a trace of its own), so no fire of the other tests' tasks may finish beside it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TracingIT {
   private static final String COORDINATOR = "taskgrid-coordinator";
   private static final String WORKER = "taskgrid-worker";
@@ -117,6 +125,7 @@ class TracingIT {
   }
 
   @Test
+  @Order(1)
   void aTaskSubmittedInsideTheCallersSpanRunsInThatTraceDownToTheHandlersOwnSpan() throws Exception {
     String payload = "submitted-" + UUID.randomUUID();
     Span caller = callerSdk.getTracer("it").spanBuilder("caller").startSpan();
