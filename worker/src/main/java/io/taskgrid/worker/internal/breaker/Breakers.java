@@ -75,6 +75,8 @@ public final class Breakers implements AutoCloseable {
   private final Duration idleExpiry;
   private final int maxKeyed;
   private final AtomicInteger keyedCount = new AtomicInteger();
+  /** Held while dropping breakers over the cap, so two calls do not both drop. */
+  private final Object dropping = new Object();
   private final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
   private final Map<String, CircuitBreakerConfig> configs = new ConcurrentHashMap<>();
   private final Map<BreakerId, Entry> breakers = new ConcurrentHashMap<>();
@@ -191,7 +193,13 @@ public final class Breakers implements AutoCloseable {
   }
 
   /** Over the cap: drops the least recently used closed keyed breakers (never {@code keep}) down to nine tenths of it. */
-  private synchronized void dropLeastRecentlyUsed(Entry keep) {
+  private void dropLeastRecentlyUsed(Entry keep) {
+    synchronized (dropping) { // not this: flush holds that while it calls Redis
+      dropOver(keep);
+    }
+  }
+
+  private void dropOver(Entry keep) {
     int target = maxKeyed - maxKeyed / 10;
     if (keyedCount.get() <= maxKeyed) return; // another call made room
     List<Entry> closed = new ArrayList<>();
@@ -210,8 +218,15 @@ public final class Breakers implements AutoCloseable {
 
   /** Forgets {@code e} if it is still this worker's and closed; true when it did. */
   private boolean drop(Entry e) {
-    if (e.breaker().getState() != CircuitBreaker.State.CLOSED || !breakers.remove(e.id(), e)) return false;
-    registry.remove(name(e.id()));
+    boolean[] dropped = {false};
+    // in one step with the map, so a concurrent first use of the key cannot get the old breaker from the registry
+    breakers.computeIfPresent(e.id(), (id, current) -> {
+      if (current != e || e.breaker().getState() != CircuitBreaker.State.CLOSED) return current;
+      registry.remove(name(id));
+      dropped[0] = true;
+      return null;
+    });
+    if (!dropped[0]) return false;
     long n = e.notPermitted().sumThenReset();
     if (n > 0) counts(e.id(), n);
     keyedCount.decrementAndGet();
