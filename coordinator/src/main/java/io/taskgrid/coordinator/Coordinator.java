@@ -189,7 +189,7 @@ public final class Coordinator implements AutoCloseable {
           : new ServerInterceptor[0];
       server = serverBuilder
           .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
-              sch.defaultZone(), sch.eventsTopic(), openTelemetry, new RedisBreakers(redisson, config.keyspace())), tracing))
+              sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock)), tracing))
           .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed), tracing))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)

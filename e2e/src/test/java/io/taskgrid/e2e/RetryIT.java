@@ -16,6 +16,7 @@ import io.taskgrid.coordinator.CoordinatorMain;
 import io.taskgrid.e2e.support.JavaProcess;
 import io.taskgrid.e2e.support.RetryWorkerMain;
 import io.taskgrid.e2e.support.TestCluster;
+import io.taskgrid.embedded.RedisProcess;
 import io.taskgrid.worker.HandlerOptions;
 import io.taskgrid.worker.InvalidPayloadException;
 import io.taskgrid.worker.NonRetryableException;
@@ -195,6 +196,35 @@ class RetryIT {
     assertThat(startsOf(h.id()).get(1).at()).isAfterOrEqualTo(due);
     System.out.printf("RetryIT: the 1-minute retry after the coordinator restart started %d ms after it was due%n",
         Duration.between(due, startsOf(h.id()).get(1).at()).toMillis());
+  }
+
+  @Test
+  void aPendingRetryRunsOnceAfterRedisLosesAllItsData() {
+    RedisProcess redis = cluster.own(RedisProcess.start(false));
+    cluster.redis(redis.redisUrl());
+    Coordinator coordinator = cluster.coordinator();
+    String address = TestCluster.address(coordinator);
+    Worker worker = cluster.worker(List.of(address), w -> w.handler("flaky", flaky()));
+    TaskgridClient client = cluster.own(TaskgridClient.builder().coordinators(address).build());
+
+    TaskHandle h = client.submit(flakyRequest(2, RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofSeconds(5)).fixed().build()));
+    CompletableFuture<ExecutionInfo> result = h.result();
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.get(h.id()).status() == ExecutionStatus.RETRY_SCHEDULED);
+    Instant due = client.get(h.id()).nextAttemptAt();
+    redis.kill();
+    redis.restart(); // without persistence: it comes back empty
+
+    ExecutionInfo done = result.orTimeout(90, java.util.concurrent.TimeUnit.SECONDS).join();
+
+    assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(done.attempt()).isEqualTo(2);
+    assertThat(done.result().asText()).isEqualTo("ok");
+    assertThat(client.get(h.id()).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(startsOf(h.id())).extracting(Start::attempt).containsExactly(1, 2);
+    assertThat(startsOf(h.id()).get(1).at()).isAfterOrEqualTo(due);
+    // the record of attempt 1 was in the lost data; the recreated record knows attempt 2 only
+    assertThat(done.attempts()).extracting(ExecutionAttempt::number).containsExactly(2);
+    assertThat(done.attempts().getFirst().workerId()).isEqualTo(worker.id());
   }
 
   private Map<String, String> workerEnv(String id, String coordinator, Path journal) {

@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -31,44 +34,103 @@ import org.slf4j.LoggerFactory;
  * permitted ({@code d<id>}), where {@code <id>} is {@code US handler US key} (US, the unit
  * separator, cannot occur in handler names or breaker keys). Transitions are published on the
  * channel {@code tg:<namespace>:breakers:transitions}, encoded as the hash stores them.
+ *
+ * <p>A keyed breaker's fields expire {@code keyedExpiry} after its last use (a transition, a call
+ * not permitted, or a call {@link #touch touched}): the sorted set {@code
+ * tg:<namespace>:breakers:expiry} scores each by when, every write removes expired ones, and
+ * {@link #list} leaves them out. (Redis 6 has no expiry of hash fields.) A handler's own breaker
+ * never expires: there is one per handler.
  */
 public final class RedisBreakers implements SharedBreakers {
   private static final Logger log = LoggerFactory.getLogger(RedisBreakers.class);
   private static final char US = '\u001f';
-  private static final String TRANSITION = script("breaker-transition.lua");
-  private static final String NOT_PERMITTED = script("breaker-not-permitted.lua");
+  private static final String EXPIRY = script("breaker-expiry.lua");
+  private static final String TRANSITION = EXPIRY + script("breaker-transition.lua");
+  private static final String NOT_PERMITTED = EXPIRY + script("breaker-not-permitted.lua");
+  private static final String TOUCH = EXPIRY + script("breaker-touch.lua");
+  private static final String LIST = script("breaker-list.lua");
 
   private final RedissonClient redisson;
   private final String hash;
+  private final String expiry;
   private final String channel;
+  private final Clock clock;
+  private final Duration keyedExpiry;
 
-  public RedisBreakers(RedissonClient redisson, Keyspace keyspace) {
+  /**
+   * @param clock the time expiries count from (the workers' clocks; they need not agree to the ms)
+   * @param keyedExpiry how long a keyed breaker's shared state outlives its last use; null for a
+   *     {@link #reader}
+   */
+  public RedisBreakers(RedissonClient redisson, Keyspace keyspace, Clock clock, Duration keyedExpiry) {
+    if (keyedExpiry != null && (keyedExpiry.isNegative() || keyedExpiry.isZero())) {
+      throw new IllegalArgumentException("keyedExpiry must be positive, got " + keyedExpiry);
+    }
     this.redisson = redisson;
     this.hash = keyspace.prefix() + "breakers";
+    this.expiry = keyspace.prefix() + "breakers:expiry";
     this.channel = keyspace.prefix() + "breakers:transitions";
+    this.clock = clock;
+    this.keyedExpiry = keyedExpiry;
+  }
+
+  /** One that lists and follows the breakers but never writes (the coordinator's): writing throws. */
+  public static RedisBreakers reader(RedissonClient redisson, Keyspace keyspace, Clock clock) {
+    return new RedisBreakers(redisson, keyspace, clock, null);
+  }
+
+  private long expiryMillis() {
+    if (keyedExpiry == null) throw new IllegalStateException("a reader of the circuit breakers does not write them");
+    return keyedExpiry.toMillis();
   }
 
   @Override
   public void publish(BreakerTransition t) {
+    long now = clock.millis();
+    String expiresAt = t.id().key().isEmpty() ? "" : Long.toString(now + expiryMillis());
     redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, TRANSITION, RScript.ReturnType.LONG,
-        List.<Object>of(hash), channel, field(t.id()), t.state().name(), encode(t));
+        List.<Object>of(hash, expiry), channel, field(t.id()), t.state().name(), encode(t), Long.toString(now), expiresAt);
   }
 
   @Override
   public void addNotPermitted(Map<BreakerId, Long> counts) {
     if (counts.isEmpty()) return;
+    long now = clock.millis();
     List<Object> args = new ArrayList<>();
+    args.add(Long.toString(now));
+    args.add(Long.toString(now + expiryMillis()));
     counts.forEach((id, n) -> {
       args.add(field(id));
       args.add(Long.toString(n));
+      args.add(id.key().isEmpty() ? "0" : "1");
     });
     redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, NOT_PERMITTED, RScript.ReturnType.LONG,
-        List.<Object>of(hash), args.toArray());
+        List.<Object>of(hash, expiry), args.toArray());
+  }
+
+  @Override
+  public void touch(Collection<BreakerId> used) {
+    List<BreakerId> keyed = used.stream().filter(id -> !id.key().isEmpty()).toList();
+    if (keyed.isEmpty()) return;
+    long now = clock.millis();
+    List<Object> args = new ArrayList<>();
+    args.add(Long.toString(now));
+    args.add(Long.toString(now + expiryMillis()));
+    keyed.forEach(id -> args.add(field(id)));
+    redisson.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, TOUCH, RScript.ReturnType.LONG,
+        List.<Object>of(hash, expiry), args.toArray());
   }
 
   @Override
   public List<SharedBreaker> list() {
-    return breakers(redisson.<String, String>getMap(hash, StringCodec.INSTANCE).readAllMap());
+    return breakers(pairs(redisson.getScript(StringCodec.INSTANCE).<List<Object>>eval(RScript.Mode.READ_ONLY, LIST,
+        RScript.ReturnType.LIST, List.<Object>of(hash, expiry), Long.toString(clock.millis()))));
+  }
+
+  private static Map<String, String> pairs(List<Object> flat) {
+    Map<String, String> all = new HashMap<>();
+    for (int i = 0; i + 1 < flat.size(); i += 2) all.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+    return all;
   }
 
   private static List<SharedBreaker> breakers(Map<String, String> all) {
@@ -111,8 +173,9 @@ public final class RedisBreakers implements SharedBreakers {
       @Override
       public void onSubscribe(String ch) {
         // asynchronously: this runs on a Redisson thread, which must not wait for Redis
-        redisson.<String, String>getMap(hash, StringCodec.INSTANCE).readAllMapAsync()
-            .thenAccept(all -> breakers(all).forEach(b -> safe.accept(b.last())))
+        redisson.getScript(StringCodec.INSTANCE).<List<Object>>evalAsync(RScript.Mode.READ_ONLY, LIST, RScript.ReturnType.LIST,
+                List.<Object>of(hash, expiry), Long.toString(clock.millis()))
+            .thenAccept(flat -> breakers(pairs(flat)).forEach(b -> safe.accept(b.last())))
             .exceptionally(e -> {
               log.warn("Cannot re-read the circuit breakers after resubscribing: {}", e.toString());
               return null;

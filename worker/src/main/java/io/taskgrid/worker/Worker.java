@@ -143,7 +143,8 @@ public final class Worker implements AutoCloseable {
     AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
     reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run),
         tracing);
-    breakers = new Breakers(handlers::options, new RedisBreakers(redisson, config.keyspace()), config.workerId(), clock, meters).start();
+    breakers = new Breakers(handlers::options, new RedisBreakers(redisson, config.keyspace(), clock, config.breakerIdleExpiry()),
+        config.workerId(), clock, meters, config.breakerIdleExpiry(), config.maxKeyedBreakers()).start();
     AtomicReference<Gate> gateRef = new AtomicReference<>();
     runner = new HandlerRunner(handlers, config.workerId(), config.concurrency(), config.maxResultBytes(), clock, json, meters,
         run -> {

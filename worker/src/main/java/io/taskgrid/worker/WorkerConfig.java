@@ -38,6 +38,11 @@ import java.util.UUID;
  * @param httpPort port of the operations endpoint (metrics, health); {@link OpsServer#OFF} for
  *     none, 0 for a free one
  * @param process the built-in {@code process} handler: off, or which programs it may run and how
+ * @param breakerIdleExpiry how long a keyed circuit breaker ({@code circuit_breaker_key}) that is
+ *     closed and unused stays in this worker's memory, and how long its shared state stays in Redis
+ *     after its last use
+ * @param maxKeyedBreakers most keyed circuit breakers this worker keeps; over it, the least
+ *     recently used closed ones are dropped
  */
 public record WorkerConfig(
     String workerId,
@@ -53,7 +58,9 @@ public record WorkerConfig(
     Duration drainTimeout,
     int maxResultBytes,
     int httpPort,
-    ProcessConfig process) {
+    ProcessConfig process,
+    Duration breakerIdleExpiry,
+    int maxKeyedBreakers) {
 
   public static final Setting<String> WORKER_ID =
       new Setting<>("TASKGRID_WORKER_ID", "", "Id of this worker; generated (host, pid, random) when empty.", s -> s);
@@ -82,10 +89,15 @@ public record WorkerConfig(
   public static final Setting<Integer> MAX_RESULT_BYTES =
       new Setting<>("TASKGRID_MAX_RESULT_BYTES", "1048576", "Largest result a handler may return, in bytes; a larger one fails the execution.", Setting::positiveInt);
 
+  public static final Setting<Duration> BREAKER_IDLE_EXPIRY =
+      new Setting<>("TASKGRID_BREAKER_IDLE_EXPIRY", "1h", "How long a keyed circuit breaker (`circuit_breaker_key`) that is closed and unused stays in a worker's memory, and its shared state in Redis after its last use.", Setting::duration);
+  public static final Setting<Integer> MAX_KEYED_BREAKERS =
+      new Setting<>("TASKGRID_MAX_KEYED_BREAKERS", "10000", "Most keyed circuit breakers one worker keeps; over it, the least recently used closed ones are dropped.", Setting::positiveInt);
+
   /** Every worker setting, in README order. */
   public static final List<Setting<?>> SETTINGS = List.of(WORKER_ID, COORDINATORS, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE,
       TASKS_TOPIC, GROUP, CONCURRENCY, CLAIM_LEASE, SESSION_TIMEOUT, DRAIN_TIMEOUT,
-      MAX_RESULT_BYTES, OpsServer.HTTP_PORT, LogFormat.SETTING, ProcessConfig.ENABLED, ProcessConfig.PROGRAMS,
+      MAX_RESULT_BYTES, BREAKER_IDLE_EXPIRY, MAX_KEYED_BREAKERS, OpsServer.HTTP_PORT, LogFormat.SETTING, ProcessConfig.ENABLED, ProcessConfig.PROGRAMS,
       ProcessConfig.SEARCH_PATH, ProcessConfig.ROOTS, ProcessConfig.INHERITED_ENV, ProcessConfig.MAX_OUTPUT_BYTES, ProcessConfig.KILL_GRACE);
 
   public WorkerConfig {
@@ -114,6 +126,10 @@ public record WorkerConfig(
     if (drainTimeout == null || drainTimeout.isNegative()) throw DRAIN_TIMEOUT.invalid("must not be negative", drainTimeout);
     if (maxResultBytes < 1) throw MAX_RESULT_BYTES.invalid("must be positive", maxResultBytes);
     process = process == null ? ProcessConfig.OFF : process;
+    if (breakerIdleExpiry == null || breakerIdleExpiry.toMillis() < 1000) {
+      throw BREAKER_IDLE_EXPIRY.invalid("must be at least 1s", breakerIdleExpiry);
+    }
+    if (maxKeyedBreakers < 1) throw MAX_KEYED_BREAKERS.invalid("must be positive", maxKeyedBreakers);
     if (httpPort != OpsServer.OFF && (httpPort < 0 || httpPort > 65535)) throw OpsServer.HTTP_PORT.invalid("must be off or a port from 0 to 65535", httpPort);
   }
 
@@ -126,7 +142,7 @@ public record WorkerConfig(
     return new WorkerConfig(WORKER_ID.read(env), COORDINATORS.read(env), KAFKA_BOOTSTRAP.read(env), REDIS_URL.read(env),
         NAMESPACE.read(env), TASKS_TOPIC.read(env), GROUP.read(env), CONCURRENCY.read(env), CLAIM_LEASE.read(env),
         SESSION_TIMEOUT.read(env), DRAIN_TIMEOUT.read(env), MAX_RESULT_BYTES.read(env), OpsServer.HTTP_PORT.read(env),
-        ProcessConfig.fromEnvironment(env));
+        ProcessConfig.fromEnvironment(env), BREAKER_IDLE_EXPIRY.read(env), MAX_KEYED_BREAKERS.read(env));
   }
 
   /** Defaults for the given infrastructure and coordinators. */
@@ -150,44 +166,49 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers);
   }
 
   public WorkerConfig withNamespace(String ns) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers);
   }
 
   public WorkerConfig withTopicAndGroup(String topic, String g) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers);
   }
 
   public WorkerConfig withConcurrency(int n) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers);
   }
 
   public WorkerConfig withClaimLease(Duration lease) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers);
   }
 
   public WorkerConfig withSessionTimeout(Duration timeout) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers);
   }
 
   public WorkerConfig withCoordinators(List<String> addresses) {
-    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers);
   }
 
   /** With the operations endpoint on {@code port} (0: a free one; {@link OpsServer#OFF}: none). */
   public WorkerConfig withHttpPort(int port) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, port, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, port, process, breakerIdleExpiry, maxKeyedBreakers);
   }
 
   public WorkerConfig withMaxResultBytes(int bytes) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers);
   }
 
   /** With the built-in {@code process} handler configured by {@code settings} (on or off). */
   public WorkerConfig withProcess(ProcessConfig settings) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, settings);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, settings, breakerIdleExpiry, maxKeyedBreakers);
+  }
+
+  /** With keyed circuit breakers kept {@code idle} after their last use, and at most {@code max} of them. */
+  public WorkerConfig withKeyedBreakers(Duration idle, int max) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, idle, max);
   }
 }

@@ -1,5 +1,6 @@
 package io.taskgrid.core.breaker;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -15,7 +16,14 @@ public interface SharedBreakers {
   /** Adds calls that failed fast, per breaker, to the cluster-wide counts. */
   void addNotPermitted(Map<BreakerId, Long> counts);
 
-  /** Every breaker, ordered by handler, then key. */
+  /**
+   * Keyed breakers ({@link BreakerId#key()} not empty) were used: their shared state, if they have
+   * one, stays as long again as after a transition. A keyed breaker's state expires when unused
+   * for the store's expiry; a handler's own breaker never does.
+   */
+  void touch(Collection<BreakerId> used);
+
+  /** Every breaker whose state has not expired, ordered by handler, then key. */
   List<SharedBreaker> list();
 
   /**

@@ -6,17 +6,61 @@ import io.taskgrid.proto.v1.TaskMessage;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One Kafka record of a task, from poll until its offset may be committed.
- *
- * @param span the span of processing the record ({@link Span#getInvalid()} when not tracing)
+ * One Kafka record of a task, from poll until its offset may be committed. Deliveries are compared
+ * by identity: two records of the same execution are two deliveries.
  */
-public record Delivery(TopicPartition partition, long offset, TaskMessage message, Span span) {
+public final class Delivery {
+  private final TopicPartition partition;
+  private final long offset;
+  private final TaskMessage message;
+  private final Span span;
+  /** Read on first use; a handler's defaults do not change while the worker runs, so it is read once. */
+  private volatile ResolvedPolicy policy;
+
+  /** @param span the span of processing the record ({@link Span#getInvalid()} when not tracing) */
+  public Delivery(TopicPartition partition, long offset, TaskMessage message, Span span) {
+    this.partition = partition;
+    this.offset = offset;
+    this.message = message;
+    this.span = span;
+  }
+
   public Delivery(TopicPartition partition, long offset, TaskMessage message) {
     this(partition, offset, message, Span.getInvalid());
   }
 
+  public TopicPartition partition() {
+    return partition;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  public TaskMessage message() {
+    return message;
+  }
+
+  /** The span of processing the record ({@link Span#getInvalid()} when not tracing). */
+  public Span span() {
+    return span;
+  }
+
   public String executionId() {
     return message.getExecutionId();
+  }
+
+  /**
+   * The policy this delivery's execution runs under: its message's over its handler's defaults in
+   * {@code handlers}, parsed from the message once however many parts of the worker ask.
+   */
+  public ResolvedPolicy policy(HandlerRegistry handlers) {
+    ResolvedPolicy p = policy;
+    if (p == null) {
+      p = ResolvedPolicy.of(message, handlers.options(message.getHandler()).defaults());
+      policy = p; // a race computes the same value twice, harmlessly
+    }
+    return p;
   }
 
   /** The priority the message carries; unspecified (and unknown) is MEDIUM. */
@@ -28,5 +72,10 @@ public record Delivery(TopicPartition partition, long offset, TaskMessage messag
       case PRIORITY_BACKGROUND -> Priority.BACKGROUND;
       case PRIORITY_MEDIUM, PRIORITY_UNSPECIFIED, UNRECOGNIZED -> Priority.MEDIUM;
     };
+  }
+
+  @Override
+  public String toString() {
+    return "Delivery[" + partition + "@" + offset + ", " + message.getExecutionId() + "]";
   }
 }

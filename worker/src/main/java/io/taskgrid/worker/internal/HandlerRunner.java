@@ -177,7 +177,7 @@ public final class HandlerRunner implements AutoCloseable {
     Outcome outcome;
     // the attempt's span is current while the handler runs, so the handler's own spans are its children
     try (Scope scope = span.getSpanContext().isValid() ? io.opentelemetry.context.Context.root().with(span).makeCurrent() : Scope.noop()) {
-      Object result = breakers.guard(run.message(), handler).handle(new Context(run, json, tracing, output));
+      Object result = breakers.guard(run.message().getHandler(), run.policy(handlers), handler).handle(new Context(run, json, tracing, output));
       Payload encoded = encode(result);
       if (encoded.size() > maxResultBytes) {
         outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.RESULT_TOO_LARGE, "result: is " + encoded.size()
@@ -205,7 +205,7 @@ public final class HandlerRunner implements AutoCloseable {
   /** Ends {@code run} with {@code decided} unless it already ended; the retry policy decides whether another attempt follows. */
   private boolean finish(Run run, Outcome decided, boolean nonRetryable) {
     if (run.isFinished()) return false;
-    RetryPlanner.Plan plan = RetryPlanner.plan(run.message(), run.attempt(), decided, handlers.options(run.message().getHandler()).defaults(),
+    RetryPlanner.Plan plan = RetryPlanner.plan(run.message(), run.attempt(), decided, run.policy(handlers),
         nonRetryable, clock.instant(), ThreadLocalRandom.current()::nextDouble);
     Outcome outcome = plan.outcome();
     if (!run.finish(outcome, plan.retry())) return false;

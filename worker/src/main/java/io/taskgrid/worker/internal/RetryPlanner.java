@@ -1,12 +1,10 @@
 package io.taskgrid.worker.internal;
 
 import com.google.protobuf.Timestamp;
-import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.Outcome;
-import io.taskgrid.core.policy.ExecutionPolicy;
 import io.taskgrid.core.policy.RetryDecision;
+import io.taskgrid.core.policy.RetryPolicy;
 import io.taskgrid.proto.v1.TaskMessage;
-import io.taskgrid.wire.PolicyMapping;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
@@ -16,9 +14,10 @@ import java.util.function.DoubleSupplier;
  * the next attempt when the retry policy allows one. Pure (time and randomness are passed in), so
  * every case is tested with a table ({@code RetryPlannerTest}).
  *
- * <p>The policy is the message's policy over the handler's defaults. A message whose policy the
- * worker cannot read ends FAILED with {@link Outcome.Failed#INVALID_POLICY}, never retried: only a
- * message written to Kafka by hand can carry one, since the coordinator validates policies.
+ * <p>The policy is the message's policy over the handler's defaults, read once per delivery
+ * ({@link ResolvedPolicy}). A message whose policy the worker cannot read ends FAILED with {@link
+ * Outcome.Failed#INVALID_POLICY}, never retried: only a message written to Kafka by hand can carry
+ * one, since the coordinator validates policies.
  */
 public final class RetryPlanner {
   private RetryPlanner() {}
@@ -34,10 +33,10 @@ public final class RetryPlanner {
    * @param message the message of the attempt that ended
    * @param attempt its attempt number (as claimed)
    * @param outcome how it ended
-   * @param defaults the handler's defaults on this worker
+   * @param policy the execution's policy on this worker (the message's over the handler's defaults)
    * @param nonRetryable the handler threw an exception it declared not retryable
    */
-  public static Plan plan(TaskMessage message, int attempt, Outcome outcome, ExecutionPolicy defaults, boolean nonRetryable,
+  public static Plan plan(TaskMessage message, int attempt, Outcome outcome, ResolvedPolicy policy, boolean nonRetryable,
       Instant now, DoubleSupplier random) {
     String errorType = switch (outcome) {
       case Outcome.Failed f -> f.errorType();
@@ -46,19 +45,13 @@ public final class RetryPlanner {
       case Outcome.Skipped s -> null;
       case Outcome.Cancelled c -> null;
     };
-    // the fast path: a success, or a failure of a message without policy on a handler without defaults
-    if (errorType == null || (!message.hasPolicy() && defaults.retry().isEmpty())) return Plan.last(outcome);
-    ExecutionPolicy policy;
-    try {
-      policy = message.hasPolicy()
-          ? PolicyMapping.fromProto(message.getPolicy(), message.getHandler(), message.getTaskId().isEmpty() ? null : message.getTaskId())
-              .over(defaults)
-          : defaults;
-    } catch (InvalidArgumentException e) {
-      return Plan.last(new Outcome.Failed(outcome.startedAt(), outcome.finishedAt(), Outcome.Failed.INVALID_POLICY, e.getMessage()));
+    if (errorType == null) return Plan.last(outcome);
+    if (policy instanceof ResolvedPolicy.Invalid(String reason)) {
+      return Plan.last(new Outcome.Failed(outcome.startedAt(), outcome.finishedAt(), Outcome.Failed.INVALID_POLICY, reason));
     }
+    RetryPolicy retry = ((ResolvedPolicy.Valid) policy).policy().retryOrNone();
     Instant firstAttemptAt = message.hasFirstAttemptAt() ? ProtoTime.instant(message.getFirstAttemptAt()) : outcome.startedAt();
-    return switch (RetryDecision.decide(policy.retryOrNone(), attempt, errorType, nonRetryable, firstAttemptAt, now, random)) {
+    return switch (RetryDecision.decide(retry, attempt, errorType, nonRetryable, firstAttemptAt, now, random)) {
       case RetryDecision.GiveUp g -> Plan.last(outcome);
       case RetryDecision.Retry r -> new Plan(outcome, Optional.of(message.toBuilder()
           .setAttempt(r.nextAttempt())

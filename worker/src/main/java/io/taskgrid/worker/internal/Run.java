@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * are done when the outcome is acknowledged.
  */
 public final class Run {
+  private final Delivery first;
   private final TaskMessage message;
   private final int attempt;
   private final Instant startedAt;
@@ -32,6 +33,7 @@ public final class Run {
   private final java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
 
   Run(Delivery first, int attempt, Instant startedAt, Instant deadline) {
+    this.first = first;
     this.message = first.message();
     this.processSpan = first.span();
     this.attempt = attempt;
@@ -46,6 +48,11 @@ public final class Run {
 
   public TaskMessage message() {
     return message;
+  }
+
+  /** The policy it runs under, read once with its first delivery ({@link Delivery#policy}). */
+  public ResolvedPolicy policy(HandlerRegistry handlers) {
+    return first.policy(handlers);
   }
 
   public int attempt() {

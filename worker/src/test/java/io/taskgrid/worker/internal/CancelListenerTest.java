@@ -34,6 +34,9 @@ class CancelListenerTest {
     public void addNotPermitted(Map<io.taskgrid.core.breaker.BreakerId, Long> counts) {}
 
     @Override
+    public void touch(java.util.Collection<io.taskgrid.core.breaker.BreakerId> used) {}
+
+    @Override
     public List<io.taskgrid.core.breaker.SharedBreaker> list() {
       return List.of();
     }
@@ -58,7 +61,7 @@ class CancelListenerTest {
     return "late";
   }, HandlerOptions.NONE))), "w-1", 4, 1024, Clock.systemUTC(), new ObjectMapper(), new WorkerMeters(Metrics.noop().meter()),
       finished::add, ExecutionTracing.off(), new io.taskgrid.worker.internal.breaker.Breakers(name -> HandlerOptions.NONE, NO_SHARING, "w-1",
-      Clock.systemUTC(), new WorkerMeters(Metrics.noop().meter())));
+      Clock.systemUTC(), new WorkerMeters(Metrics.noop().meter()), java.time.Duration.ofHours(1), 10_000));
   private final CancelListener cancels = new CancelListener(running::get, runner, Clock.systemUTC());
 
   @AfterEach

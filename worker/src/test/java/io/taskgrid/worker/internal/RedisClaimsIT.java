@@ -82,6 +82,19 @@ class RedisClaimsIT {
   }
 
   @Test
+  void aDuplicateReleaseOfARetryWhoseRecordWasLostDoesNotRunTwice() {
+    RedisClaims other = new RedisClaims(client, keys, "w2", Duration.ofSeconds(30), Clock.systemUTC(),
+        new WorkerMeters(Metrics.noop().meter()));
+    assertThat(claims.claim(List.of(delivery("e6", 2, true)))).containsExactly(new ClaimResult.Claimed(2));
+
+    // the rebuilt record fences the copy: held while attempt 2 runs, done once it ended or a later attempt waits
+    assertThat(other.claim(List.of(delivery("e6", 2, true)))).containsExactly(new ClaimResult.HeldBy("w1"));
+    client.getBucket(keys.prefix() + "claim:e6", StringCodec.INSTANCE).delete();
+    retryScheduled("e6", 3);
+    assertThat(other.claim(List.of(delivery("e6", 2, true)))).containsExactly(new ClaimResult.Finished("RETRY_SCHEDULED"));
+  }
+
+  @Test
   void aFirstAttemptIsClaimedAsBefore() {
     assertThat(claims.claim(List.of(delivery("e4", 1, false)))).containsExactly(new ClaimResult.Claimed(1));
     assertThat(claims.claim(List.of(delivery("e4", 1, false)))).containsExactly(new ClaimResult.AlreadyMine());

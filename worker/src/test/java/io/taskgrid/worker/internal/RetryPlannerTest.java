@@ -55,7 +55,7 @@ class RetryPlannerTest {
   @MethodSource("cases")
   void decidesTheNextAttempt(String name, ExecutionPolicy onMessage, Outcome outcome, int attempt, ExecutionPolicy defaults,
       boolean nonRetryable, int nextAttempt, long delayMs) {
-    RetryPlanner.Plan plan = RetryPlanner.plan(message(onMessage), attempt, outcome, defaults, nonRetryable, NOW, () -> 0.5);
+    RetryPlanner.Plan plan = RetryPlanner.plan(message(onMessage), attempt, outcome, ResolvedPolicy.of(message(onMessage), defaults), nonRetryable, NOW, () -> 0.5);
 
     assertThat(plan.outcome()).isEqualTo(outcome);
     if (nextAttempt == 0) {
@@ -74,7 +74,7 @@ class RetryPlannerTest {
     Instant first = START.minusSeconds(30);
     TaskMessage second = message(WITH_THREE).toBuilder().setAttempt(2).setFirstAttemptAt(ts(first)).build();
 
-    RetryPlanner.Plan plan = RetryPlanner.plan(second, 2, new Outcome.Failed(START, NOW, "x.Y", "m"), ExecutionPolicy.NONE, false, NOW, () -> 0.5);
+    RetryPlanner.Plan plan = RetryPlanner.plan(second, 2, new Outcome.Failed(START, NOW, "x.Y", "m"), ResolvedPolicy.of(second, ExecutionPolicy.NONE), false, NOW, () -> 0.5);
 
     assertThat(instant(plan.retry().orElseThrow().getFirstAttemptAt())).isEqualTo(first);
   }
@@ -84,7 +84,7 @@ class RetryPlannerTest {
     RetryPolicy bounded = RetryPolicy.of(5, Duration.ofSeconds(10), RetryPolicy.Backoff.FIXED, 0, null, 0, Duration.ofSeconds(5), Set.of());
     TaskMessage m = message(new ExecutionPolicy(Optional.of(bounded), Optional.empty(), Optional.empty(), Optional.empty()));
 
-    RetryPlanner.Plan plan = RetryPlanner.plan(m, 1, new Outcome.Failed(START, NOW, "x.Y", "m"), ExecutionPolicy.NONE, false, NOW, () -> 0.5);
+    RetryPlanner.Plan plan = RetryPlanner.plan(m, 1, new Outcome.Failed(START, NOW, "x.Y", "m"), ResolvedPolicy.of(m, ExecutionPolicy.NONE), false, NOW, () -> 0.5);
 
     assertThat(plan.retry()).isEmpty();
   }
@@ -95,7 +95,7 @@ class RetryPlannerTest {
         .setPolicy(io.taskgrid.proto.v1.ExecutionPolicy.newBuilder().setRetry(io.taskgrid.proto.v1.RetryPolicy.newBuilder().setMaxAttempts(1000)))
         .build();
 
-    RetryPlanner.Plan plan = RetryPlanner.plan(m, 1, new Outcome.Failed(START, NOW, "x.Y", "m"), ExecutionPolicy.NONE, false, NOW, () -> 0.5);
+    RetryPlanner.Plan plan = RetryPlanner.plan(m, 1, new Outcome.Failed(START, NOW, "x.Y", "m"), ResolvedPolicy.of(m, ExecutionPolicy.NONE), false, NOW, () -> 0.5);
 
     assertThat(plan.retry()).isEmpty();
     assertThat(((Outcome.Failed) plan.outcome()).errorType()).isEqualTo(Outcome.Failed.INVALID_POLICY);

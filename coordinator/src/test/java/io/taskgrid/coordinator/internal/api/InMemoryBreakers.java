@@ -29,6 +29,9 @@ final class InMemoryBreakers implements SharedBreakers {
   public void addNotPermitted(Map<BreakerId, Long> counts) {}
 
   @Override
+  public void touch(java.util.Collection<BreakerId> used) {} // nothing expires here
+
+  @Override
   public List<SharedBreaker> list() {
     if (failure != null) throw failure;
     return breakers.values().stream()

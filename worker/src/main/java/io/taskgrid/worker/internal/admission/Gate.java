@@ -1,11 +1,9 @@
 package io.taskgrid.worker.internal.admission;
 
-import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.policy.ExecutionPolicy;
-import io.taskgrid.proto.v1.TaskMessage;
-import io.taskgrid.wire.PolicyMapping;
 import io.taskgrid.worker.internal.Delivery;
 import io.taskgrid.worker.internal.HandlerRegistry;
+import io.taskgrid.worker.internal.ResolvedPolicy;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -76,26 +74,13 @@ public final class Gate implements AutoCloseable {
    * now. A failure to tell Redis is logged, not fatal: the start stays counted from its admission.
    */
   public void handlerStarting(io.taskgrid.worker.internal.Run run) {
-    ExecutionPolicy policy;
-    try {
-      policy = policyOf(run.message(), handlers);
-    } catch (RuntimeException invalid) {
-      return; // an invalid policy never reaches a handler
-    }
+    if (!(run.policy(handlers) instanceof ResolvedPolicy.Valid(ExecutionPolicy policy))) return; // an invalid policy never reaches a handler
     if (policy.rateLimit().isEmpty()) return;
     try {
       admission.handlerStarted(policy, run.executionId());
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(Gate.class).warn("Could not move the start of {} in its rate log: {}", run.executionId(), e.toString());
+      log.warn("Could not move the start of {} in its rate log: {}", run.executionId(), e.toString());
     }
-  }
-
-  /** The policy of {@code m}: the message's parts over its handler's defaults. */
-  static ExecutionPolicy policyOf(TaskMessage m, HandlerRegistry handlers) {
-    ExecutionPolicy own = m.hasPolicy()
-        ? PolicyMapping.fromProto(m.getPolicy(), m.getHandler(), m.getTaskId().isEmpty() ? null : m.getTaskId())
-        : ExecutionPolicy.NONE;
-    return own.over(handlers.options(m.getHandler()).defaults());
   }
 
   /**
@@ -105,11 +90,12 @@ public final class Gate implements AutoCloseable {
   public boolean holds(Delivery d) {
     if (decided.containsKey(d)) return false;
     ExecutionPolicy policy;
-    try {
-      policy = policyOf(d.message(), handlers);
-    } catch (InvalidArgumentException e) {
-      decided.put(d, new Decision.Invalid(e.getMessage()));
-      return false;
+    switch (d.policy(handlers)) {
+      case ResolvedPolicy.Valid v -> policy = v.policy();
+      case ResolvedPolicy.Invalid i -> {
+        decided.put(d, new Decision.Invalid(i.reason()));
+        return false;
+      }
     }
     if (!Admission.applies(policy)) return false;
     var accepted = d.message().getEnqueuedAt();
