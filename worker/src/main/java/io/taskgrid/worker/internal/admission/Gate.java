@@ -202,11 +202,21 @@ public final class Gate implements AutoCloseable {
     }
   }
 
-  /** Extends the leases of held permits (with the claims' renewal). */
+  /**
+   * Extends the leases of held permits (with the claims' renewal): those of running executions,
+   * and those of admitted deliveries still waiting for a handler slot or their claim, which on a
+   * busy worker can take longer than a lease.
+   */
   public void renew() {
-    if (held.isEmpty()) return;
+    List<Permits.Permit> permitted = new java.util.ArrayList<>(held.values());
+    synchronized (decided) {
+      for (Decision d : decided.values()) {
+        if (d instanceof Decision.Admit(Permits.Permit p) && p != null) permitted.add(p);
+      }
+    }
+    if (permitted.isEmpty()) return;
     try {
-      Set<Permits.Permit> lost = permits.renew(List.copyOf(held.values()), lease);
+      Set<Permits.Permit> lost = permits.renew(permitted, lease);
       if (!lost.isEmpty()) {
         log.warn("{} concurrency permits expired while their executions ran (Redis or this worker stalled); the limit may be exceeded",
             lost.size());

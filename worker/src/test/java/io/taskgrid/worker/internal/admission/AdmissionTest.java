@@ -26,7 +26,7 @@ class AdmissionTest {
   private static final Duration LEASE = Duration.ofSeconds(3);
 
   /** Permits in memory: at most limit per key. */
-  static final class FakePermits implements Permits {
+  static class FakePermits implements Permits {
     final Map<String, Set<String>> held = new HashMap<>();
 
     @Override
