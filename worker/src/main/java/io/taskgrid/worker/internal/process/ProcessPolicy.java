@@ -176,6 +176,9 @@ public final class ProcessPolicy {
       var e = it.next();
       String field = "payload.env." + e.getKey();
       if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) throw invalid(field, "must be named with letters, digits and _", e.getKey());
+      if (injects(e.getKey())) {
+        throw invalid(field, "is a variable that makes a program load other code (dynamic loader or interpreter start-up), which a request may not set", e.getKey());
+      }
       if (!e.getValue().isTextual()) throw invalid(field, "must be a string", e.getValue());
       if (e.getValue().asText().indexOf('\0') >= 0) throw invalid(field, "must not contain a NUL character", e.getValue().asText());
       env.put(e.getKey(), e.getValue().asText());
@@ -202,6 +205,19 @@ public final class ProcessPolicy {
     }
     if (d.isZero() || d.isNegative()) throw invalid("payload.timeout", "must be positive", text);
     return Optional.of(d);
+  }
+
+  /**
+   * Variables through which a request could make an allowed program load code of its choosing: the
+   * dynamic loader's ({@code LD_*}, {@code DYLD_*}) and the start-up hooks of common shells and
+   * runtimes. A worker may still pass its own through {@code TASKGRID_PROCESS_INHERITED_ENV}.
+   */
+  private static final Set<String> INJECTING = Set.of("BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "IFS", "JAVA_TOOL_OPTIONS",
+      "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "NODE_OPTIONS", "NODE_PATH", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PERL5OPT",
+      "PERL5LIB", "PERLLIB", "RUBYOPT", "RUBYLIB", "GCONV_PATH", "LOCPATH", "MALLOC_CHECK_", "HOSTALIASES", "RESOLV_HOST_CONF");
+
+  static boolean injects(String name) {
+    return name.startsWith("LD_") || name.startsWith("DYLD_") || INJECTING.contains(name);
   }
 
   private static boolean hasDotDot(String path) {

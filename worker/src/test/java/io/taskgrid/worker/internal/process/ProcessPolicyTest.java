@@ -105,6 +105,10 @@ class ProcessPolicyTest {
     ProcessSpec spec = check("{'program':'echo','env':{'GREETING':'hi'}}");
     assertThat(spec.environment()).containsExactlyInAnyOrderEntriesOf(Map.of("LANG", "C.UTF-8", "GREETING", "hi"));
     assertThatThrownBy(() -> check("{'program':'echo','env':{'A=B':'x'}}")).hasMessageStartingWith("payload.env.A=B: must be named with");
+    for (String loader : new String[] {"LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "BASH_ENV", "JAVA_TOOL_OPTIONS", "NODE_OPTIONS"}) {
+      assertThatThrownBy(() -> check("{'program':'echo','env':{'" + loader + "':'/tmp/x.so'}}"))
+          .hasMessageStartingWith("payload.env." + loader + ": is a variable that makes a program load other code");
+    }
   }
 
   @Test
