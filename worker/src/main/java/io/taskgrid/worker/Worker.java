@@ -97,6 +97,7 @@ public final class Worker implements AutoCloseable {
   private ScheduledExecutorService leases;
   private Gate gate;
   private io.taskgrid.worker.internal.OutputForwarder output;
+  private io.taskgrid.worker.internal.side.SideTasks sideTasks;
 
   private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
     this.openTelemetry = openTelemetry;
@@ -179,6 +180,9 @@ public final class Worker implements AutoCloseable {
     reporter.start();
     dispatcher.start();
     consumer.start();
+    sideTasks = io.taskgrid.worker.internal.side.SideTasks.start(config.kafkaBootstrap(), config.registryTopic(),
+        "taskgrid-" + config.workerId() + "-side", redisson, config.keyspace(), config.workerId(), handlers, config.claimLease(),
+        config.drainTimeout(), clock);
     log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.taskTopics().all(),
         config.group(), handlers.names(), config.concurrency());
     return this;
@@ -244,6 +248,7 @@ public final class Worker implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+    sideTasks.close(); // first: other workers take the side tasks over at once
     consumer.drain();
     gate.close();
     dispatcher.close();
@@ -264,6 +269,7 @@ public final class Worker implements AutoCloseable {
    */
   public void halt() {
     if (!state.compareAndSet(State.RUNNING, State.STOPPING)) return;
+    sideTasks.halt();
     reporter.close();
     gate.close();
     dispatcher.close();
@@ -274,6 +280,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void release() {
+    if (sideTasks != null) sideTasks.close();
     if (cancels != null) cancels.close();
     if (ops != null) ops.close();
     if (admin != null) admin.close(Duration.ofSeconds(2));

@@ -38,6 +38,8 @@ import java.util.UUID;
  * @param httpPort port of the operations endpoint (metrics, health); {@link OpsServer#OFF} for
  *     none, 0 for a free one
  * @param process the built-in {@code process} handler: off, or which programs it may run and how
+ * @param registryTopic the coordinators' compacted topic of registered tasks, which the worker reads
+ *     to learn of side tasks; the same as the coordinators'
  */
 public record WorkerConfig(
     String workerId,
@@ -53,7 +55,8 @@ public record WorkerConfig(
     Duration drainTimeout,
     int maxResultBytes,
     int httpPort,
-    ProcessConfig process) {
+    ProcessConfig process,
+    String registryTopic) {
 
   public static final Setting<String> WORKER_ID =
       new Setting<>("TASKGRID_WORKER_ID", "", "Id of this worker; generated (host, pid, random) when empty.", s -> s);
@@ -79,6 +82,8 @@ public record WorkerConfig(
   public static final Setting<Duration> DRAIN_TIMEOUT =
       new Setting<>("TASKGRID_DRAIN_TIMEOUT", "30s", "How long a stopping worker waits for running handlers.", Setting::duration);
 
+  public static final Setting<String> REGISTRY_TOPIC =
+      new Setting<>("TASKGRID_REGISTRY_TOPIC", "taskgrid.registry", "Compacted Kafka topic of registered tasks, as on the coordinators: workers read it to run side tasks.", s -> s);
   public static final Setting<Integer> MAX_RESULT_BYTES =
       new Setting<>("TASKGRID_MAX_RESULT_BYTES", "1048576", "Largest result a handler may return, in bytes; a larger one fails the execution.", Setting::positiveInt);
 
@@ -86,7 +91,8 @@ public record WorkerConfig(
   public static final List<Setting<?>> SETTINGS = List.of(WORKER_ID, COORDINATORS, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE,
       TASKS_TOPIC, GROUP, CONCURRENCY, CLAIM_LEASE, SESSION_TIMEOUT, DRAIN_TIMEOUT,
       MAX_RESULT_BYTES, OpsServer.HTTP_PORT, LogFormat.SETTING, ProcessConfig.ENABLED, ProcessConfig.PROGRAMS,
-      ProcessConfig.SEARCH_PATH, ProcessConfig.ROOTS, ProcessConfig.INHERITED_ENV, ProcessConfig.MAX_OUTPUT_BYTES, ProcessConfig.KILL_GRACE);
+      ProcessConfig.SEARCH_PATH, ProcessConfig.ROOTS, ProcessConfig.INHERITED_ENV, ProcessConfig.MAX_OUTPUT_BYTES, ProcessConfig.KILL_GRACE,
+      REGISTRY_TOPIC);
 
   public WorkerConfig {
     workerId = workerId == null || workerId.isEmpty() ? generatedId() : workerId;
@@ -114,6 +120,9 @@ public record WorkerConfig(
     if (drainTimeout == null || drainTimeout.isNegative()) throw DRAIN_TIMEOUT.invalid("must not be negative", drainTimeout);
     if (maxResultBytes < 1) throw MAX_RESULT_BYTES.invalid("must be positive", maxResultBytes);
     process = process == null ? ProcessConfig.OFF : process;
+    if (registryTopic == null || !registryTopic.matches("[A-Za-z0-9._-]{1,249}")) {
+      throw REGISTRY_TOPIC.invalid("must be a Kafka topic name: 1 to 249 letters, digits or . _ -", registryTopic);
+    }
     if (httpPort != OpsServer.OFF && (httpPort < 0 || httpPort > 65535)) throw OpsServer.HTTP_PORT.invalid("must be off or a port from 0 to 65535", httpPort);
   }
 
@@ -126,7 +135,7 @@ public record WorkerConfig(
     return new WorkerConfig(WORKER_ID.read(env), COORDINATORS.read(env), KAFKA_BOOTSTRAP.read(env), REDIS_URL.read(env),
         NAMESPACE.read(env), TASKS_TOPIC.read(env), GROUP.read(env), CONCURRENCY.read(env), CLAIM_LEASE.read(env),
         SESSION_TIMEOUT.read(env), DRAIN_TIMEOUT.read(env), MAX_RESULT_BYTES.read(env), OpsServer.HTTP_PORT.read(env),
-        ProcessConfig.fromEnvironment(env));
+        ProcessConfig.fromEnvironment(env), REGISTRY_TOPIC.read(env));
   }
 
   /** Defaults for the given infrastructure and coordinators. */
@@ -150,44 +159,49 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, registryTopic);
   }
 
   public WorkerConfig withNamespace(String ns) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, registryTopic);
   }
 
   public WorkerConfig withTopicAndGroup(String topic, String g) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, registryTopic);
   }
 
   public WorkerConfig withConcurrency(int n) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, registryTopic);
   }
 
   public WorkerConfig withClaimLease(Duration lease) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, registryTopic);
   }
 
   public WorkerConfig withSessionTimeout(Duration timeout) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes, httpPort, process, registryTopic);
   }
 
   public WorkerConfig withCoordinators(List<String> addresses) {
-    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process);
+    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, registryTopic);
   }
 
   /** With the operations endpoint on {@code port} (0: a free one; {@link OpsServer#OFF}: none). */
   public WorkerConfig withHttpPort(int port) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, port, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, port, process, registryTopic);
   }
 
   public WorkerConfig withMaxResultBytes(int bytes) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes, httpPort, process);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes, httpPort, process, registryTopic);
+  }
+
+  /** Reading registered tasks (for side tasks) from {@code topic}, the coordinators' registry topic. */
+  public WorkerConfig withRegistryTopic(String topic) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, topic);
   }
 
   /** With the built-in {@code process} handler configured by {@code settings} (on or off). */
   public WorkerConfig withProcess(ProcessConfig settings) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, settings);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, settings, registryTopic);
   }
 }
