@@ -37,7 +37,7 @@ class SideTaskIT {
   private static final Duration LEASE = Duration.ofSeconds(3);
   private final TestCluster cluster = new TestCluster();
   private final RedissonClient redis = cluster.own(new Closer(
-      new RedisConnection(cluster.workerConfig(List.of("127.0.0.1:1")).redisEndpoint(), "side-it", 1, 4).open())).client;
+      new RedisConnection(cluster.workerConfig(List.of("127.0.0.1:1")).redisEndpoint(), "side-it", 1, 4).open())).client();
   private final String keys = "side-it:" + cluster.namespace();
 
   @TempDir Path dir;

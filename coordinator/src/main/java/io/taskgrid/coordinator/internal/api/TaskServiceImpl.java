@@ -151,7 +151,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   public void runTask(RunTaskRequest request, StreamObserver<SubmitTaskResponse> out) {
     RegisteredTask task = tasks.task(request.getTaskId());
     if (task.definition().isSide()) {
-      throw new io.taskgrid.core.InvalidArgumentException("task_id", "\"" + task.id() + "\" is a side task: it runs all the time "
+      throw new io.taskgrid.core.InvalidArgumentException("task_id", "\"" + task.id().value() + "\" is a side task: it runs all the time "
           + "while it is enabled and not paused, and cannot be run with RunTask");
     }
     Payload payload = request.hasPayload()
