@@ -68,6 +68,11 @@ import org.slf4j.LoggerFactory;
  * <p>Delivery: a Kafka offset is committed only after the outcomes of its record and every earlier
  * record of its partition are recorded by a coordinator. A redelivered message of an execution
  * that is running elsewhere waits for that worker; one of a finished execution is not run again.
+ *
+ * <p>Side tasks: the worker also reads the registry topic ({@link WorkerConfig#registryTopic()})
+ * and runs, one instance in the whole cluster, each side task whose handler it has and whose
+ * lease it wins in Redis (see {@link TaskHandler#onStop}); {@link #close()} hands them to other
+ * workers first.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
