@@ -60,8 +60,10 @@ public final class TaskDefinition {
   private final ConcurrencyPolicy concurrency;
   private final RateLimitPolicy rateLimit;
   private final String circuitBreakerKey;
+  private final SideTask side;
 
   private TaskDefinition(Builder b) {
+    this.side = b.side;
     this.retry = b.retry;
     this.concurrency = b.concurrency;
     this.rateLimit = b.rateLimit;
@@ -124,6 +126,7 @@ public final class TaskDefinition {
     b.concurrency = concurrency;
     b.rateLimit = rateLimit;
     b.circuitBreakerKey = circuitBreakerKey;
+    b.side = side;
     return b;
   }
 
@@ -314,6 +317,15 @@ public final class TaskDefinition {
     return Optional.ofNullable(circuitBreakerKey);
   }
 
+  /**
+   * Whether this is a side task (one long-running instance in the cluster) and how it restarts.
+   *
+   * @return the restart policy of a side task, or empty for an ordinary task
+   */
+  public Optional<SideTask> side() {
+    return Optional.ofNullable(side);
+  }
+
   /** Equal when every value is equal, payload bytes by content. */
   @Override
   public boolean equals(Object o) {
@@ -337,14 +349,15 @@ public final class TaskDefinition {
         && Objects.equals(retry, d.retry)
         && Objects.equals(concurrency, d.concurrency)
         && Objects.equals(rateLimit, d.rateLimit)
-        && Objects.equals(circuitBreakerKey, d.circuitBreakerKey);
+        && Objects.equals(circuitBreakerKey, d.circuitBreakerKey)
+        && Objects.equals(side, d.side);
   }
 
   /** Hashes every value, payload bytes by content. */
   @Override
   public int hashCode() {
     return Objects.hash(id, handler, name, description, payload, trigger, timeZone, enabled, tags, category, metadata,
-        misfirePolicy, catchUpWindow, jitter, timeout, priority, retry, concurrency, rateLimit, circuitBreakerKey);
+        misfirePolicy, catchUpWindow, jitter, timeout, priority, retry, concurrency, rateLimit, circuitBreakerKey, side);
   }
 
   /** The id, handler, trigger and the values that differ from the defaults; not the payload bytes. */
@@ -368,6 +381,7 @@ public final class TaskDefinition {
     if (concurrency != null) s.add("concurrency=" + concurrency);
     if (rateLimit != null) s.add("rateLimit=" + rateLimit);
     if (circuitBreakerKey != null) s.add("circuitBreakerKey=" + circuitBreakerKey);
+    if (side != null) s.add("side=" + side);
     return s.toString();
   }
 
@@ -402,6 +416,7 @@ public final class TaskDefinition {
     private ConcurrencyPolicy concurrency;
     private RateLimitPolicy rateLimit;
     private String circuitBreakerKey;
+    private SideTask side;
 
     private Builder(String id, String handler) {
       this.id = Objects.requireNonNull(id, "id");
@@ -762,6 +777,27 @@ public final class TaskDefinition {
      */
     public Builder circuitBreakerKey(String key) {
       this.circuitBreakerKey = emptyToNull(key);
+      return this;
+    }
+
+    /**
+     * Makes this a side task: a long-running service of which the cluster runs exactly one
+     * instance, on one worker that has the handler, while the task is enabled and not paused. Its
+     * handler runs until {@code TaskContext.isCancelled()} (it is also interrupted), and is
+     * restarted by {@code policy} when it throws or returns early. A side task has no trigger:
+     * leave it on demand.
+     *
+     * <pre>{@code
+     * client.tasks().create(TaskDefinition.builder("inbox-watcher", "inbox.watch")
+     *     .side(SideTask.defaults())
+     *     .build());
+     * }</pre>
+     *
+     * @param policy the restart policy ({@link SideTask#defaults()}), or null for an ordinary task
+     * @return this builder
+     */
+    public Builder side(SideTask policy) {
+      this.side = policy;
       return this;
     }
 

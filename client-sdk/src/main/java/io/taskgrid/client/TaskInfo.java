@@ -20,6 +20,8 @@ import java.util.Optional;
  *     TaskgridClient#get(String)}
  * @param revision increases with every change; pass it to {@link Tasks#update(TaskDefinition,
  *     long)} to update only the version you read
+ * @param sideState for a side task, where its single instance stands; empty for other tasks and
+ *     for a side task that has not run yet
  */
 public record TaskInfo(
     TaskDefinition definition,
@@ -29,7 +31,8 @@ public record TaskInfo(
     Optional<Instant> nextFireTime,
     Optional<Instant> lastFireTime,
     Optional<String> lastExecutionId,
-    long revision) {
+    long revision,
+    Optional<SideTaskState> sideState) {
 
   /** Rejects nulls: absent values are empty {@code Optional}s. */
   public TaskInfo {
@@ -40,6 +43,7 @@ public record TaskInfo(
     Objects.requireNonNull(nextFireTime, "nextFireTime");
     Objects.requireNonNull(lastFireTime, "lastFireTime");
     Objects.requireNonNull(lastExecutionId, "lastExecutionId");
+    Objects.requireNonNull(sideState, "sideState");
   }
 
   /**

@@ -206,4 +206,18 @@ class TaskDefinitionTest {
     assertThat(paused.withPageToken(null).pageToken()).isEmpty();
     assertThat(paused).isEqualTo(TaskQuery.all().withPageToken("t3").withPageSize(50).withTag("reports").withState(TaskState.PAUSED));
   }
+
+  @Test
+  void aSideTaskSendsItsRestartPolicyAndReadsItBackWithUnsetValuesAsTheDefaults() {
+    TaskDefinition d = TaskDefinition.builder("inbox-watcher", "inbox.watch").side(new SideTask(Duration.ofSeconds(2), Duration.ofMinutes(5), 3)).build();
+    var proto = io.taskgrid.client.internal.Convert.toProto(d);
+    assertThat(proto.getSide().getRestartInitialDelay().getSeconds()).isEqualTo(2);
+    assertThat(proto.getSide().getRestartMaxDelay().getSeconds()).isEqualTo(300);
+    assertThat(proto.getSide().getRestartMultiplier()).isEqualTo(3.0);
+    assertThat(proto.hasTrigger()).isFalse();
+    assertThat(io.taskgrid.client.internal.Convert.fromProto(proto)).isEqualTo(d);
+    var unset = proto.toBuilder().setSide(io.taskgrid.proto.v1.SideTask.getDefaultInstance()).build();
+    assertThat(io.taskgrid.client.internal.Convert.fromProto(unset).side()).contains(SideTask.defaults());
+    assertThat(io.taskgrid.client.internal.Convert.toProto(aTask().build()).hasSide()).isFalse();
+  }
 }

@@ -77,6 +77,7 @@ public final class DevMode {
     env.putIfAbsent(io.taskgrid.worker.ProcessConfig.PROGRAMS.name(), "echo,date,uname,sleep");
     coordinator.httpPort().ifPresent(p -> env.put(OpsServer.HTTP_PORT.name(), Integer.toString(p == 0 ? 0 : p + 1)));
     Worker worker = ExampleHandlers.register(Worker.builder(WorkerConfig.fromEnvironment(env)))
+        .handler(ClockWatcher.NAME, new ClockWatcher())
         .openTelemetry(traced ? workerSdk : OpenTelemetry.noop()).build().start();
     TaskgridClient client = TaskgridClient.builder().coordinators(address).openTelemetry(callerTelemetry).build();
 
@@ -102,7 +103,7 @@ public final class DevMode {
            gRPC API (TaskService):  %s
            metrics and health:      %s
            infrastructure:          %s
-           worker:                  %s with handlers echo, sleep, fail, log, process
+           worker:                  %s with handlers echo, sleep, fail, log, process, clock.watch (side task)
            tasks file:              %s
            traces:                  %s
         ==========================================================================
@@ -199,8 +200,15 @@ public final class DevMode {
       case Trigger.After a -> "after " + a.delay();
       case Trigger.At a -> "at " + a.time();
       case Trigger.OnEvent e -> "event " + e.pattern();
-      case Trigger.OnDemand d -> "on demand";
+      case Trigger.OnDemand d -> t.definition().side().isPresent() ? "side task" : "on demand";
     };
+    if (t.definition().side().isPresent()) {
+      String where = t.sideState().map(s -> (s.running() ? "running on " : "last ran on ") + s.worker()
+          + s.since().map(x -> " since " + x).orElse("") + ", restarts " + s.restarts()
+          + s.lastError().map(e -> ", last error " + e).orElse("")).orElse("not started yet");
+      System.out.printf("  %-16s %-9s %-34s %s%n", t.id(), t.state(), trigger, where);
+      return;
+    }
     System.out.printf("  %-16s %-9s %-34s next %s%n", t.id(), t.state(), trigger, t.nextFireTime().map(Object::toString).orElse("-"));
   }
 

@@ -68,6 +68,11 @@ import org.slf4j.LoggerFactory;
  * <p>Delivery: a Kafka offset is committed only after the outcomes of its record and every earlier
  * record of its partition are recorded by a coordinator. A redelivered message of an execution
  * that is running elsewhere waits for that worker; one of a finished execution is not run again.
+ *
+ * <p>Side tasks: the worker also reads the registry topic ({@link WorkerConfig#registryTopic()})
+ * and runs, one instance in the whole cluster, each side task whose handler it has and whose
+ * lease it wins in Redis (see {@link TaskHandler#onStop}); {@link #close()} hands them to other
+ * workers first.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -97,6 +102,7 @@ public final class Worker implements AutoCloseable {
   private ScheduledExecutorService leases;
   private Gate gate;
   private io.taskgrid.worker.internal.OutputForwarder output;
+  private io.taskgrid.worker.internal.side.SideTasks sideTasks;
 
   private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
     this.openTelemetry = openTelemetry;
@@ -180,6 +186,9 @@ public final class Worker implements AutoCloseable {
     reporter.start();
     dispatcher.start();
     consumer.start();
+    sideTasks = io.taskgrid.worker.internal.side.SideTasks.start(config.kafkaBootstrap(), config.registryTopic(),
+        "taskgrid-" + config.workerId() + "-side", redisson, config.keyspace(), config.workerId(), handlers, config.claimLease(),
+        config.drainTimeout(), clock);
     log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.taskTopics().all(),
         config.group(), handlers.names(), config.concurrency());
     return this;
@@ -245,6 +254,7 @@ public final class Worker implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+    sideTasks.close(); // first: other workers take the side tasks over at once
     consumer.drain();
     gate.close();
     dispatcher.close();
@@ -265,6 +275,7 @@ public final class Worker implements AutoCloseable {
    */
   public void halt() {
     if (!state.compareAndSet(State.RUNNING, State.STOPPING)) return;
+    sideTasks.halt();
     reporter.close();
     gate.close();
     dispatcher.close();
@@ -275,6 +286,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void release() {
+    if (sideTasks != null) sideTasks.close();
     if (cancels != null) cancels.close();
     if (ops != null) ops.close();
     if (admin != null) admin.close(Duration.ofSeconds(2));

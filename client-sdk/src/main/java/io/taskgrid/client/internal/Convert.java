@@ -252,6 +252,10 @@ public final class Convert {
       case Trigger.OnEvent e -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setEvent(e.pattern()));
       case Trigger.OnDemand o -> b.clearTrigger();
     }
+    d.side().ifPresent(s -> b.setSide(io.taskgrid.proto.v1.SideTask.newBuilder()
+        .setRestartInitialDelay(toProto(s.restartInitialDelay()))
+        .setRestartMaxDelay(toProto(s.restartMaxDelay()))
+        .setRestartMultiplier(s.restartMultiplier())));
     return b.build();
   }
 
@@ -286,6 +290,14 @@ public final class Convert {
       case EVENT -> new Trigger.OnEvent(t.getEvent());
       case KIND_NOT_SET -> new Trigger.OnDemand();
     });
+    if (d.hasSide()) {
+      io.taskgrid.proto.v1.SideTask s = d.getSide();
+      io.taskgrid.client.SideTask defaults = io.taskgrid.client.SideTask.defaults();
+      b.side(new io.taskgrid.client.SideTask(
+          s.hasRestartInitialDelay() ? duration(s.getRestartInitialDelay()) : defaults.restartInitialDelay(),
+          s.hasRestartMaxDelay() ? duration(s.getRestartMaxDelay()) : defaults.restartMaxDelay(),
+          s.getRestartMultiplier() == 0 ? defaults.restartMultiplier() : s.getRestartMultiplier()));
+    }
     return b.build();
   }
 
@@ -338,7 +350,19 @@ public final class Convert {
         t.hasNextFireTime() ? Optional.of(instant(t.getNextFireTime())) : Optional.empty(),
         t.hasLastFireTime() ? Optional.of(instant(t.getLastFireTime())) : Optional.empty(),
         t.getLastExecutionId().isEmpty() ? Optional.empty() : Optional.of(t.getLastExecutionId()),
-        t.getRevision());
+        t.getRevision(),
+        t.hasSideState() ? Optional.of(fromProto(t.getSideState())) : Optional.empty());
+  }
+
+  /** The SDK's view of a side task's state. */
+  static io.taskgrid.client.SideTaskState fromProto(io.taskgrid.proto.v1.SideTaskState s) {
+    return new io.taskgrid.client.SideTaskState(
+        s.getRunning(),
+        s.getWorker(),
+        s.hasSince() ? Optional.of(instant(s.getSince())) : Optional.empty(),
+        s.getRestarts(),
+        s.getLastError().isEmpty() ? Optional.empty() : Optional.of(s.getLastError()),
+        s.hasLastErrorAt() ? Optional.of(instant(s.getLastErrorAt())) : Optional.empty());
   }
 
   /** The wire form of a query. */

@@ -67,6 +67,39 @@ public record Keyspace(String namespace) {
     return "tg:" + namespace + ":cxl:" + executionId;
   }
 
+  /**
+   * The lease of a side task's single instance: a string key holding the id of the worker that
+   * runs it, with an expiry that worker renews while the instance runs. Whoever sets it (NX) runs
+   * the instance; when it expires (the worker died) another worker takes it.
+   */
+  public String sideLease(String taskId) {
+    return "tg:" + namespace + ":side:" + taskId;
+  }
+
+  /**
+   * Where a side task's instance stands, beside its lease: a hash with the fields of {@link
+   * SideFields}, written by the worker that runs it and read by the coordinators' GetTask.
+   */
+  public String sideState(String taskId) {
+    return "tg:" + namespace + ":side:" + taskId + ":state";
+  }
+
+  /** Field names of the {@link #sideState} hash. */
+  public static final class SideFields {
+    /** The worker that runs (or last ran) the instance. */
+    public static final String WORKER = "w";
+    /** When the current instance started, epoch ms. */
+    public static final String SINCE_MS = "since";
+    /** Restarts after an error. */
+    public static final String RESTARTS = "restarts";
+    /** The last error, {@code <type>: <message>}. */
+    public static final String LAST_ERROR = "err";
+    /** When it happened, epoch ms. */
+    public static final String LAST_ERROR_MS = "errAt";
+
+    private SideFields() {}
+  }
+
   /** History index of every execution: a sorted set of ids scored by submission time (ms). */
   public String historyAll() {
     return "tg:" + namespace + ":ix:all";

@@ -27,6 +27,8 @@ import java.util.SortedSet;
  * @param zone the time zone of the trigger; empty means the cluster's default zone
  * @param timeout the time limit of one attempt; empty means the cluster's default
  * @param policy retries, concurrency, rate limit and breaker key of each execution
+ * @param side present for a side task (one long-running instance in the cluster), with its restart
+ *     policy
  */
 public record TaskDefinition(
     TaskId id,
@@ -44,7 +46,8 @@ public record TaskDefinition(
     Duration jitter,
     Optional<Duration> timeout,
     Priority priority,
-    ExecutionPolicy policy) {
+    ExecutionPolicy policy,
+    Optional<SideTask> side) {
 
   public TaskDefinition {
     Objects.requireNonNull(id, "id");
@@ -65,6 +68,7 @@ public record TaskDefinition(
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(priority, "priority");
     Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(side, "side");
   }
 
   /** The zone the trigger is read in. */
@@ -102,14 +106,32 @@ public record TaskDefinition(
   public TaskDefinition withEnabled(boolean value) {
     return new TaskDefinition(
         id, name, description, handler, payload, trigger, zone, value, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
-        policy);
+        policy, side);
   }
 
   /** The same definition with {@code value} as its execution policy. */
   public TaskDefinition withPolicy(ExecutionPolicy value) {
     return new TaskDefinition(
         id, name, description, handler, payload, trigger, zone, enabled, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
-        value);
+        value, side);
+  }
+
+  /**
+   * The same definition as a side task with {@code value} as its restart policy. A side task runs
+   * all the time, so it has no trigger.
+   */
+  public TaskDefinition withSide(SideTask value) {
+    if (!(trigger instanceof Trigger.OnDemand)) {
+      throw new InvalidArgumentException("side", "a side task runs all the time and takes no trigger (cron, after, at or event), got a " + trigger.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " trigger");
+    }
+    return new TaskDefinition(
+        id, name, description, handler, payload, trigger, zone, enabled, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
+        policy, Optional.of(value));
+  }
+
+  /** Whether this is a side task. */
+  public boolean isSide() {
+    return side.isPresent();
   }
 
   /** Metadata limits are those of execution labels. */

@@ -114,6 +114,7 @@ public final class TestCluster implements AutoCloseable {
     return WorkerConfig.defaults(infra.kafkaBootstrap(), redisUrl, coordinators.toArray(String[]::new))
         .withNamespace(name)
         .withTopicAndGroup(topic(), group())
+        .withRegistryTopic(coordinatorConfig(0).scheduling().registryTopic())
         .withClaimLease(Duration.ofSeconds(3))
         .withSessionTimeout(Duration.ofSeconds(3));
   }

@@ -10,6 +10,7 @@ import io.taskgrid.core.schedule.Schedules;
 import io.taskgrid.core.task.EventName;
 import io.taskgrid.core.task.FireProgress;
 import io.taskgrid.core.task.RegisteredTask;
+import io.taskgrid.core.task.SideTaskStatus;
 import io.taskgrid.core.task.TaskDefinition;
 import io.taskgrid.core.task.TaskId;
 import io.taskgrid.core.task.TaskState;
@@ -42,8 +43,11 @@ final class RegistryApi {
   private final SubmissionLimits limits;
   private final ZoneId defaultZone;
   private final Clock clock;
+  private final java.util.function.Function<String, Optional<SideTaskStatus>> sideStatus;
 
-  RegistryApi(TaskRegistry registry, SubmissionLimits limits, ZoneId defaultZone, Clock clock) {
+  RegistryApi(TaskRegistry registry, SubmissionLimits limits, ZoneId defaultZone, Clock clock,
+      java.util.function.Function<String, Optional<SideTaskStatus>> sideStatus) {
+    this.sideStatus = sideStatus;
     this.registry = registry;
     this.limits = limits;
     this.defaultZone = defaultZone;
@@ -198,6 +202,18 @@ final class RegistryApi {
       } catch (RuntimeException e) {
         // a schedule that cannot be computed has no next fire
       }
+    }
+    if (t.definition().isSide()) {
+      sideStatus.apply(t.id().value()).ifPresent(s -> {
+        var sb = io.taskgrid.proto.v1.SideTaskState.newBuilder()
+            .setRunning(s.running())
+            .setWorker(s.worker())
+            .setRestarts(s.restarts())
+            .setLastError(s.lastError());
+        s.since().ifPresent(x -> sb.setSince(ProtoMapping.toProto(x)));
+        s.lastErrorAt().ifPresent(x -> sb.setLastErrorAt(ProtoMapping.toProto(x)));
+        b.setSideState(sb);
+      });
     }
     return b.build();
   }

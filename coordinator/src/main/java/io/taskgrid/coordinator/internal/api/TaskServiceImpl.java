@@ -107,7 +107,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     this.limits = limits;
     this.clock = clock;
     this.meters = meters;
-    this.tasks = new RegistryApi(registry, limits, defaultZone, clock);
+    this.tasks = new RegistryApi(registry, limits, defaultZone, clock, store::sideTaskStatus);
     this.eventsTopic = eventsTopic;
   }
 
@@ -150,6 +150,10 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   @Override
   public void runTask(RunTaskRequest request, StreamObserver<SubmitTaskResponse> out) {
     RegisteredTask task = tasks.task(request.getTaskId());
+    if (task.definition().isSide()) {
+      throw new io.taskgrid.core.InvalidArgumentException("task_id", "\"" + task.id().value() + "\" is a side task: it runs all the time "
+          + "while it is enabled and not paused, and cannot be run with RunTask");
+    }
     Payload payload = request.hasPayload()
         ? ProtoMapping.toPayload(request.getPayload()).requireAtMost("payload", limits.maxPayloadBytes())
         : task.definition().payload();

@@ -11,6 +11,7 @@ import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.Payload;
 import io.taskgrid.core.Priority;
 import io.taskgrid.core.SubmissionLimits;
+import io.taskgrid.core.task.SideTask;
 import io.taskgrid.core.task.TaskDefinition;
 import io.taskgrid.core.task.TaskDraft;
 import io.taskgrid.proto.v1.Backoff;
@@ -58,6 +59,9 @@ import org.slf4j.LoggerFactory;
  *       concurrency: {key: reports, limit: 1, overlap: skip}   # overlap: allow | skip | queue | replace; max_queued: 1000
  *       rate_limit: {key: crm-api, limit: 100, period: 1m, window: sliding, on_excess: delay}   # window: fixed; on_excess: drop
  *       circuit_breaker_key: tenant-42
+ *   - id: inbox-watcher             # a side task: one long-running instance in the cluster, no trigger
+ *     handler: inbox.watch
+ *     side: {restart_initial_delay: 1s, restart_max_delay: 1m, restart_multiplier: 2}   # or side: true for these defaults
  * </pre>
  *
  * {@code ${NAME}} and {@code ${NAME:-default}} in any value are replaced from the environment; an
@@ -68,7 +72,8 @@ public final class TasksFileLoader {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Set<String> KEYS = Set.of("id", "name", "description", "handler", "payload", "payload_text", "content_type",
       "cron", "after", "at", "event", "time_zone", "enabled", "tags", "category", "metadata", "misfire_policy", "catch_up_window",
-      "jitter", "timeout", "priority", "policy");
+      "jitter", "timeout", "priority", "policy", "side");
+  private static final Set<String> SIDE_KEYS = Set.of("restart_initial_delay", "restart_max_delay", "restart_multiplier");
   private static final Set<String> POLICY_KEYS = Set.of("retry", "concurrency", "rate_limit", "circuit_breaker_key");
   private static final Set<String> RETRY_KEYS = Set.of("max_attempts", "initial_delay", "backoff", "multiplier", "max_delay", "jitter",
       "max_duration", "non_retryable_errors");
@@ -124,6 +129,10 @@ public final class TasksFileLoader {
       try {
         if (!node.isObject()) throw new InvalidArgumentException("task", "must be a mapping of fields");
         TaskDefinition d = draft((ObjectNode) node, env).validate(limits, defaultZone);
+        if (node.has("side")) {
+          SideTask side = side(node.get("side"), env);
+          if (side != null) d = d.withSide(side);
+        }
         if (node.has("policy")) {
           d = d.withPolicy(PolicyMapping.fromProto(policy(node.get("policy"), env), d.handler().value(), d.id().value()));
         }
@@ -189,6 +198,33 @@ public final class TasksFileLoader {
         duration(node, "jitter", env),
         duration(node, "timeout", env),
         priority(node, env));
+  }
+
+  /** The {@code side:} value: true (the default restart policy), false (not a side task) or a mapping. */
+  private static SideTask side(JsonNode node, Map<String, String> env) {
+    if (node.isBoolean() || node.isTextual()) {
+      String v = substitute(node.asText(), env, "side").trim().toLowerCase(Locale.ROOT);
+      return switch (v) {
+        case "true", "yes", "on" -> SideTask.DEFAULTS;
+        case "false", "no", "off" -> null;
+        default -> throw new InvalidArgumentException("side", "must be true, false or a mapping (known: "
+            + String.join(", ", SIDE_KEYS.stream().sorted().toList()) + "), got " + InvalidArgumentException.quote(v));
+      };
+    }
+    if (!node.isObject()) {
+      throw new InvalidArgumentException("side", "must be true, false or a mapping (known: " + String.join(", ", SIDE_KEYS.stream().sorted().toList()) + ")");
+    }
+    ObjectNode s = (ObjectNode) node;
+    checkKeys(s, "side.", SIDE_KEYS);
+    String initial = text(s, "restart_initial_delay", env, "side.");
+    String max = text(s, "restart_max_delay", env, "side.");
+    String multiplier = text(s, "restart_multiplier", env, "side.");
+    double m = multiplier == null ? 0 : number("side.restart_multiplier", multiplier);
+    if (multiplier != null && m == 0) throw new InvalidArgumentException("side.restart_multiplier", "must be between 1 and 100, got 0");
+    return SideTask.of(
+        initial == null ? null : Durations.parse("side.restart_initial_delay", initial),
+        max == null ? null : Durations.parse("side.restart_max_delay", max),
+        m);
   }
 
   /** The {@code policy:} mapping in its wire form, checked by {@link PolicyMapping#fromProto} as a CreateTask request's is. */

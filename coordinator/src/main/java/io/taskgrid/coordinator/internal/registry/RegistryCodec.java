@@ -7,6 +7,7 @@ import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.schedule.MisfirePolicy;
 import io.taskgrid.core.task.FireProgress;
 import io.taskgrid.core.task.RegisteredTask;
+import io.taskgrid.core.task.SideTask;
 import io.taskgrid.core.task.TaskDefinition;
 import io.taskgrid.core.task.TaskDraft;
 import io.taskgrid.core.task.Trigger;
@@ -30,8 +31,17 @@ public final class RegistryCodec {
    */
   public static TaskDefinition toDefinition(io.taskgrid.proto.v1.TaskDefinition d, SubmissionLimits limits, ZoneId defaultZone) {
     TaskDefinition definition = toDraft(d).validate(limits, defaultZone);
+    if (d.hasSide()) definition = definition.withSide(toSide(d.getSide()));
     if (!d.hasPolicy()) return definition;
     return definition.withPolicy(PolicyMapping.fromProto(d.getPolicy(), definition.handler().value(), definition.id().value()));
+  }
+
+  /** A side task's restart policy; unset values are the defaults. */
+  public static SideTask toSide(io.taskgrid.proto.v1.SideTask s) {
+    return SideTask.of(
+        s.hasRestartInitialDelay() ? ProtoMapping.toDuration("side.restart_initial_delay", s.getRestartInitialDelay()) : null,
+        s.hasRestartMaxDelay() ? ProtoMapping.toDuration("side.restart_max_delay", s.getRestartMaxDelay()) : null,
+        s.getRestartMultiplier());
   }
 
   /** The draft a client sent; validation turns it into a definition. */
@@ -95,6 +105,10 @@ public final class RegistryCodec {
     if (!d.jitter().isZero()) b.setJitter(ProtoMapping.toProto(d.jitter()));
     d.timeout().ifPresent(x -> b.setTimeout(ProtoMapping.toProto(x)));
     if (!d.policy().isEmpty()) b.setPolicy(PolicyMapping.toProto(d.policy()));
+    d.side().ifPresent(s -> b.setSide(io.taskgrid.proto.v1.SideTask.newBuilder()
+        .setRestartInitialDelay(ProtoMapping.toProto(s.initialDelay()))
+        .setRestartMaxDelay(ProtoMapping.toProto(s.maxDelay()))
+        .setRestartMultiplier(s.multiplier())));
     return b.build();
   }
 

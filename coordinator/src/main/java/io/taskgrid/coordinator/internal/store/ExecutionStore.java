@@ -12,6 +12,14 @@ import java.util.concurrent.CompletionStage;
 
 /** Where executions are recorded. The coordinator's only view of Redis. */
 public interface ExecutionStore extends AutoCloseable {
+  /**
+   * Where the single instance of side task {@code taskId} stands, beside its lease; empty when it
+   * has never run. Stores without side tasks (test fakes) have none.
+   */
+  default Optional<io.taskgrid.core.task.SideTaskStatus> sideTaskStatus(String taskId) {
+    return Optional.empty();
+  }
+
 
   /** A new execution to record as PENDING. */
   record NewExecution(String executionId, TaskSpec spec, Instant submittedAt) {}

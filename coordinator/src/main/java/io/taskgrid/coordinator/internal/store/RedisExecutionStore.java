@@ -383,6 +383,25 @@ public final class RedisExecutionStore implements ExecutionStore {
   }
 
   @Override
+  public Optional<io.taskgrid.core.task.SideTaskStatus> sideTaskStatus(String taskId) {
+    java.util.Map<String, String> state = redisson.<String, String>getMap(keys.sideState(taskId), StringCodec.INSTANCE).readAllMap();
+    if (state.isEmpty()) return Optional.empty();
+    Object holder = redisson.getBucket(keys.sideLease(taskId), StringCodec.INSTANCE).get();
+    String worker = state.getOrDefault(Keyspace.SideFields.WORKER, "");
+    return Optional.of(new io.taskgrid.core.task.SideTaskStatus(
+        holder != null && holder.equals(worker),
+        worker,
+        millis(state.get(Keyspace.SideFields.SINCE_MS)),
+        Long.parseLong(state.getOrDefault(Keyspace.SideFields.RESTARTS, "0")),
+        state.getOrDefault(Keyspace.SideFields.LAST_ERROR, ""),
+        millis(state.get(Keyspace.SideFields.LAST_ERROR_MS))));
+  }
+
+  private static Optional<Instant> millis(String value) {
+    return value == null || value.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(value)));
+  }
+
+  @Override
   public CompletionStage<List<Insert>> insert(List<NewExecution> executions) {
     return chunked(executions, chunk -> {
       Packed packed = new Packed(chunk.size() * 96);

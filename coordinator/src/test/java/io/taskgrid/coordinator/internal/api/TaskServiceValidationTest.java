@@ -199,4 +199,19 @@ class TaskServiceValidationTest {
       assertThat(s.getDescription()).startsWith("request: is not a valid protobuf message: ");
     }
   }
+
+  @Test
+  void aSideTaskWithATriggerOrABadRestartPolicyIsInvalidArgumentNamingTheField() {
+    Status trigger = rejected(() -> service.tasks().createTask(CreateTaskRequest.newBuilder()
+        .setTask(aTask().setSide(io.taskgrid.proto.v1.SideTask.getDefaultInstance())).build()));
+    assertThat(trigger.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(trigger.getDescription()).isEqualTo("task.side: a side task runs all the time and takes no trigger (cron, after, at or event), got a cron trigger");
+    Status delay = rejected(() -> service.tasks().createTask(CreateTaskRequest.newBuilder()
+        .setTask(aTask().clearTrigger().setSide(io.taskgrid.proto.v1.SideTask.newBuilder()
+            .setRestartInitialDelay(Duration.newBuilder().setSeconds(5)).setRestartMaxDelay(Duration.newBuilder().setSeconds(1)))).build()));
+    assertThat(delay.getDescription()).isEqualTo("task.side.restart_max_delay: must not be shorter than restart_initial_delay (5s), got 1s");
+    Status multiplier = rejected(() -> service.tasks().createTask(CreateTaskRequest.newBuilder()
+        .setTask(aTask().clearTrigger().setSide(io.taskgrid.proto.v1.SideTask.newBuilder().setRestartMultiplier(0.5))).build()));
+    assertThat(multiplier.getDescription()).isEqualTo("task.side.restart_multiplier: must be between 1 and 100, got 0.5");
+  }
 }

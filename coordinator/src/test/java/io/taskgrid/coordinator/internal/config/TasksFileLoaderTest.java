@@ -278,4 +278,45 @@ class TasksFileLoaderTest {
         .contains(new RateLimitPolicy("crm-api", 100, Duration.ofMinutes(1), RateLimitPolicy.Window.SLIDING, RateLimitPolicy.Excess.DELAY));
     assertThat(d.policy().breakerKey()).contains("crm-eu");
   }
+
+  @Test
+  void readsASideTaskWithItsRestartPolicyOrTheDefaults() {
+    List<TaskDefinition> tasks = parse("""
+        tasks:
+          - id: inbox-watcher
+            handler: inbox.watch
+            side: {restart_initial_delay: 2s, restart_max_delay: 5m, restart_multiplier: 3}
+          - id: cache-warmer
+            handler: cache.warm
+            side: true
+          - id: plain
+            handler: echo
+            side: false
+        """, Map.of());
+    assertThat(tasks.get(0).side()).contains(new io.taskgrid.core.task.SideTask(Duration.ofSeconds(2), Duration.ofMinutes(5), 3));
+    assertThat(tasks.get(0).trigger()).isInstanceOf(Trigger.OnDemand.class);
+    assertThat(tasks.get(1).side()).contains(io.taskgrid.core.task.SideTask.DEFAULTS);
+    assertThat(tasks.get(2).side()).isEmpty();
+  }
+
+  @Test
+  void aSideTaskWithATriggerOrAnUnknownFieldIsRejectedNamingTheField() {
+    assertThatThrownBy(() -> parse("""
+        tasks:
+          - id: watcher
+            handler: inbox.watch
+            cron: "* * * * *"
+            side: true
+        """, Map.of()))
+        .isInstanceOf(TasksFileException.class)
+        .hasMessageContaining("tasks[0] (id \"watcher\").side: a side task runs all the time and takes no trigger");
+    assertThatThrownBy(() -> parse("""
+        tasks:
+          - id: watcher
+            handler: inbox.watch
+            side: {restart_delay: 1s}
+        """, Map.of()))
+        .isInstanceOf(TasksFileException.class)
+        .hasMessageContaining("tasks[0] (id \"watcher\").side.restart_delay: is not a field here");
+  }
 }
