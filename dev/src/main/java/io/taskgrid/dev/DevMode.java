@@ -199,6 +199,7 @@ public final class DevMode {
       case Trigger.After a -> "after " + a.delay();
       case Trigger.At a -> "at " + a.time();
       case Trigger.OnEvent e -> "event " + e.pattern();
+      case Trigger.OnSuccess s -> "on success of " + s.taskId();
       case Trigger.OnDemand d -> "on demand";
     };
     System.out.printf("  %-16s %-9s %-34s next %s%n", t.id(), t.state(), trigger, t.nextFireTime().map(Object::toString).orElse("-"));

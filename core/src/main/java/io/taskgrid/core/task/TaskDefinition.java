@@ -27,6 +27,7 @@ import java.util.SortedSet;
  * @param zone the time zone of the trigger; empty means the cluster's default zone
  * @param timeout the time limit of one attempt; empty means the cluster's default
  * @param policy retries, concurrency, rate limit and breaker key of each execution
+ * @param preconditions run condition and dependencies, checked before each execution's handler
  */
 public record TaskDefinition(
     TaskId id,
@@ -44,7 +45,8 @@ public record TaskDefinition(
     Duration jitter,
     Optional<Duration> timeout,
     Priority priority,
-    ExecutionPolicy policy) {
+    ExecutionPolicy policy,
+    Preconditions preconditions) {
 
   public TaskDefinition {
     Objects.requireNonNull(id, "id");
@@ -65,6 +67,7 @@ public record TaskDefinition(
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(priority, "priority");
     Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(preconditions, "preconditions");
   }
 
   /** The zone the trigger is read in. */
@@ -82,6 +85,7 @@ public record TaskDefinition(
       case Trigger.After a -> Optional.of(new OnceSchedule(createdAt.plus(a.delay())));
       case Trigger.At at -> Optional.of(new OnceSchedule(at.instant()));
       case Trigger.OnEvent e -> Optional.empty();
+      case Trigger.OnSuccess s -> Optional.empty();
       case Trigger.OnDemand d -> Optional.empty();
     };
   }
@@ -102,14 +106,28 @@ public record TaskDefinition(
   public TaskDefinition withEnabled(boolean value) {
     return new TaskDefinition(
         id, name, description, handler, payload, trigger, zone, value, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
-        policy);
+        policy, preconditions);
   }
 
   /** The same definition with {@code value} as its execution policy. */
   public TaskDefinition withPolicy(ExecutionPolicy value) {
     return new TaskDefinition(
         id, name, description, handler, payload, trigger, zone, enabled, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
-        value);
+        value, preconditions);
+  }
+
+  /** The same definition with {@code value} as its trigger. */
+  public TaskDefinition withTrigger(Trigger value) {
+    return new TaskDefinition(
+        id, name, description, handler, payload, value, zone, enabled, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
+        policy, preconditions);
+  }
+
+  /** The same definition with {@code value} as its preconditions. */
+  public TaskDefinition withPreconditions(Preconditions value) {
+    return new TaskDefinition(
+        id, name, description, handler, payload, trigger, zone, enabled, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
+        policy, value);
   }
 
   /** Metadata limits are those of execution labels. */

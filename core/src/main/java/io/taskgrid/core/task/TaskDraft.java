@@ -129,7 +129,8 @@ public record TaskDraft(
         jitterValue,
         limit,
         priority == null ? Priority.MEDIUM : priority,
-        io.taskgrid.core.policy.ExecutionPolicy.NONE);
+        io.taskgrid.core.policy.ExecutionPolicy.NONE,
+        Preconditions.NONE);
   }
 
   private Trigger trigger(ZoneId zone) {
