@@ -31,7 +31,8 @@ import java.util.Optional;
  * @param taskId the id of the registered task that produced it, or empty for a submitted task
  * @param reason for {@link ExecutionStatus#SKIPPED} and {@link ExecutionStatus#CANCELLED}, why:
  *     {@code cancelled}, {@code replaced}, {@code previous_instance_running}, {@code queue_full},
- *     {@code rate_limited} or {@code misfire}; empty otherwise
+ *     {@code rate_limited}, {@code misfire}, {@code dependency_not_met:<task id>} or the reason
+ *     its task's run condition gave; empty otherwise
  * @param attempts every attempt so far, oldest first (the last 100; unmodifiable)
  * @param nextAttemptAt for {@link ExecutionStatus#RETRY_SCHEDULED}: when the next attempt is
  *     released to the workers; null otherwise

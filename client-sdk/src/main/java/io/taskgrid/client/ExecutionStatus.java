@@ -21,7 +21,8 @@ public enum ExecutionStatus {
   TIMEOUT,
   /**
    * It was decided not to run it; {@link ExecutionInfo#reason()} says why ({@code
-   * previous_instance_running}, {@code queue_full}, {@code rate_limited}, {@code misfire}).
+   * previous_instance_running}, {@code queue_full}, {@code rate_limited}, {@code misfire}, {@code
+   * dependency_not_met:<task id>}, or the reason a run condition gave).
    * Terminal.
    */
   SKIPPED,

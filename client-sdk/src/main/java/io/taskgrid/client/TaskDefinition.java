@@ -61,9 +61,11 @@ public final class TaskDefinition {
   private final RateLimitPolicy rateLimit;
   private final String circuitBreakerKey;
   private final SideTask side;
+  private final Gates gates;
 
   private TaskDefinition(Builder b) {
     this.side = b.side;
+    this.gates = b.gates;
     this.retry = b.retry;
     this.concurrency = b.concurrency;
     this.rateLimit = b.rateLimit;
@@ -127,6 +129,7 @@ public final class TaskDefinition {
     b.rateLimit = rateLimit;
     b.circuitBreakerKey = circuitBreakerKey;
     b.side = side;
+    b.gates = gates;
     return b;
   }
 
@@ -326,6 +329,43 @@ public final class TaskDefinition {
     return Optional.ofNullable(side);
   }
 
+  /**
+   * The run condition checked on the worker before each execution's handler.
+   *
+   * @return the name of a condition registered on the workers, or empty for none
+   */
+  public Optional<String> condition() {
+    return Optional.ofNullable(gates.condition());
+  }
+
+  /**
+   * The tasks whose latest execution must have succeeded, within {@link #dependencyWindow()}, for
+   * an execution of this task to run its handler.
+   *
+   * @return their ids, in the order given; empty for none
+   */
+  public List<String> dependsOn() {
+    return gates.dependsOn();
+  }
+
+  /**
+   * How recently a dependency's latest execution must have finished.
+   *
+   * @return the window, or empty for the cluster's default (1 day)
+   */
+  public Optional<Duration> dependencyWindow() {
+    return Optional.ofNullable(gates.window());
+  }
+
+  /**
+   * How long an execution waits for a dependency whose latest execution is still running.
+   *
+   * @return the wait, or empty for none
+   */
+  public Optional<Duration> dependencyWait() {
+    return Optional.ofNullable(gates.waitFor());
+  }
+
   /** Equal when every value is equal, payload bytes by content. */
   @Override
   public boolean equals(Object o) {
@@ -350,14 +390,15 @@ public final class TaskDefinition {
         && Objects.equals(concurrency, d.concurrency)
         && Objects.equals(rateLimit, d.rateLimit)
         && Objects.equals(circuitBreakerKey, d.circuitBreakerKey)
-        && Objects.equals(side, d.side);
+        && Objects.equals(side, d.side)
+        && gates.equals(d.gates);
   }
 
   /** Hashes every value, payload bytes by content. */
   @Override
   public int hashCode() {
     return Objects.hash(id, handler, name, description, payload, trigger, timeZone, enabled, tags, category, metadata,
-        misfirePolicy, catchUpWindow, jitter, timeout, priority, retry, concurrency, rateLimit, circuitBreakerKey, side);
+        misfirePolicy, catchUpWindow, jitter, timeout, priority, retry, concurrency, rateLimit, circuitBreakerKey, side, gates);
   }
 
   /** The id, handler, trigger and the values that differ from the defaults; not the payload bytes. */
@@ -382,7 +423,17 @@ public final class TaskDefinition {
     if (rateLimit != null) s.add("rateLimit=" + rateLimit);
     if (circuitBreakerKey != null) s.add("circuitBreakerKey=" + circuitBreakerKey);
     if (side != null) s.add("side=" + side);
+    if (!gates.equals(Gates.NONE)) s.add("preconditions=" + gates);
     return s.toString();
+  }
+
+  /** The run condition and dependencies, kept together (null: not set). */
+  private record Gates(String condition, List<String> dependsOn, Duration window, Duration waitFor) {
+    static final Gates NONE = new Gates(null, List.of(), null, null);
+
+    Gates {
+      dependsOn = List.copyOf(dependsOn);
+    }
   }
 
   /**
@@ -417,6 +468,7 @@ public final class TaskDefinition {
     private RateLimitPolicy rateLimit;
     private String circuitBreakerKey;
     private SideTask side;
+    private Gates gates = Gates.NONE;
 
     private Builder(String id, String handler) {
       this.id = Objects.requireNonNull(id, "id");
@@ -605,6 +657,23 @@ public final class TaskDefinition {
      */
     public Builder onEvent(String pattern) {
       return trigger(new Trigger.OnEvent(pattern));
+    }
+
+    /**
+     * Runs the task each time an execution of another registered task succeeds (a workflow step):
+     * once per upstream success, with the label {@code taskgrid/upstream} naming the upstream
+     * execution. The cluster refuses a chain that loops back (through on-success triggers or
+     * {@link #dependsOn}).
+     *
+     * <pre>{@code
+     * TaskDefinition.builder("publish", "site.publish").onSuccess("build").build();
+     * }</pre>
+     *
+     * @param taskId the id of the upstream task
+     * @return this builder
+     */
+    public Builder onSuccess(String taskId) {
+      return trigger(new Trigger.OnSuccess(taskId));
     }
 
     /**
@@ -798,6 +867,70 @@ public final class TaskDefinition {
      */
     public Builder side(SideTask policy) {
       this.side = policy;
+      return this;
+    }
+
+    /**
+     * Names a run condition, registered on the workers with {@code Worker.Builder#condition},
+     * checked on the worker just before the handler of each execution's first attempt: when it
+     * says skip, the execution ends SKIPPED with the reason it gave; when it throws, FAILED
+     * ({@code taskgrid.ConditionFailed}) without retry.
+     *
+     * <pre>{@code
+     * TaskDefinition.builder("reports.hourly", "report.build").cron("0 * * * *").condition("business-hours").build();
+     * }</pre>
+     *
+     * @param name the condition's name, or null for none
+     * @return this builder
+     */
+    public Builder condition(String name) {
+      gates = new Gates(emptyToNull(name), gates.dependsOn(), gates.window(), gates.waitFor());
+      return this;
+    }
+
+    /**
+     * Makes each execution run its handler only when the latest execution of each of these tasks
+     * SUCCEEDED within the {@link #dependencyWindow dependency window}; otherwise it ends SKIPPED
+     * with reason {@code dependency_not_met:<task id>}. Replaces earlier dependencies. The cluster
+     * refuses a task that depends on itself or closes a cycle with other tasks' dependencies.
+     *
+     * <pre>{@code
+     * TaskDefinition.builder("load", "etl.load").cron("30 2 * * *")
+     *     .dependsOn(List.of("extract")).dependencyWindow(Duration.ofHours(6)).dependencyWait(Duration.ofMinutes(10)).build();
+     * }</pre>
+     *
+     * @param taskIds ids of registered tasks (at most 32, no duplicates); empty for none
+     * @return this builder
+     */
+    public Builder dependsOn(List<String> taskIds) {
+      List<String> ids = new ArrayList<>();
+      Objects.requireNonNull(taskIds, "taskIds").forEach(t -> ids.add(Objects.requireNonNull(t, "task id")));
+      gates = new Gates(gates.condition(), ids, gates.window(), gates.waitFor());
+      return this;
+    }
+
+    /**
+     * How recently a dependency's latest execution must have finished (only with {@link
+     * #dependsOn}).
+     *
+     * @param window at most 31 days, or null for the cluster's default (1 day)
+     * @return this builder
+     */
+    public Builder dependencyWindow(Duration window) {
+      gates = new Gates(gates.condition(), gates.dependsOn(), window, gates.waitFor());
+      return this;
+    }
+
+    /**
+     * How long an execution waits for a dependency whose latest execution is still pending or
+     * running before deciding (only with {@link #dependsOn}). The wait counts toward the attempt's
+     * timeout.
+     *
+     * @param wait at most 1 hour, or null for no wait
+     * @return this builder
+     */
+    public Builder dependencyWait(Duration wait) {
+      gates = new Gates(gates.condition(), gates.dependsOn(), gates.window(), wait);
       return this;
     }
 

@@ -62,6 +62,19 @@ public sealed interface Trigger {
     }
   }
 
+  /**
+   * Each time an execution of another registered task succeeds: a workflow step. Each upstream
+   * success fires this task once.
+   *
+   * @param taskId the id of the task whose successes trigger this one
+   */
+  record OnSuccess(String taskId) implements Trigger {
+    /** Rejects null. */
+    public OnSuccess {
+      Objects.requireNonNull(taskId, "taskId");
+    }
+  }
+
   /** Never by itself: only when asked with {@link Tasks#runNow(String)}. */
   record OnDemand() implements Trigger {}
 }

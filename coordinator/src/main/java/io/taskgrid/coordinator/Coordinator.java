@@ -190,7 +190,8 @@ public final class Coordinator implements AutoCloseable {
       server = serverBuilder
           .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
               sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock)), tracing))
-          .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed), tracing))
+          .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed,
+              new io.taskgrid.coordinator.internal.workflow.SuccessTriggers(view, store, queue, config.limits(), clock)), tracing))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()

@@ -32,10 +32,17 @@ public sealed interface Outcome {
     public static final String CIRCUIT_OPEN = "taskgrid.CircuitOpen";
     /** The task message carried a policy the worker cannot apply (written by hand to Kafka). */
     public static final String INVALID_POLICY = "taskgrid.InvalidPolicy";
+    /** The task's run condition threw: the handler was not called. Never retried. */
+    public static final String CONDITION_FAILED = "taskgrid.ConditionFailed";
+    /** The task names a run condition the worker does not have. Never retried. */
+    public static final String UNKNOWN_CONDITION = "taskgrid.UnknownCondition";
+    /** The task's dependencies could not be read (Redis unreachable) or were malformed. Never retried. */
+    public static final String DEPENDENCY_CHECK_FAILED = "taskgrid.DependencyCheckFailed";
   }
 
   /**
-   * It was decided not to run the execution; {@code reason} is one of the constants here. {@code
+   * It was decided not to run the execution; {@code reason} is one of the constants here, {@code
+   * dependency_not_met:<task id>}, or the reason a task's run condition gave. {@code
    * startedAt} and {@code finishedAt} are both the moment of the decision.
    */
   record Skipped(Instant startedAt, Instant finishedAt, String reason) implements Outcome {

@@ -200,6 +200,7 @@ public final class DevMode {
       case Trigger.After a -> "after " + a.delay();
       case Trigger.At a -> "at " + a.time();
       case Trigger.OnEvent e -> "event " + e.pattern();
+      case Trigger.OnSuccess s -> "on success of " + s.taskId();
       case Trigger.OnDemand d -> t.definition().side().isPresent() ? "side task" : "on demand";
     };
     if (t.definition().side().isPresent()) {

@@ -169,6 +169,8 @@ public final class Worker implements AutoCloseable {
     gateRef.set(gate);
     dispatcher.gate(gate);
     runner.beforeHandler(gate::handlerStarting);
+    runner.preconditions(new io.taskgrid.worker.internal.PreconditionCheck(handlers,
+        new io.taskgrid.worker.internal.RedisDependencies(redisson, config.keyspace()), clock));
     if (config.process().enabled()) {
       output = new io.taskgrid.worker.internal.OutputForwarder(config.workerId(), channels).start();
       runner.output(output);
@@ -306,6 +308,7 @@ public final class Worker implements AutoCloseable {
   public static final class Builder {
     private final WorkerConfig config;
     private final Map<String, HandlerRegistry.Registered> handlers = new LinkedHashMap<>();
+    private final Map<String, RunCondition> conditions = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private Metrics metrics;
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
@@ -330,6 +333,24 @@ public final class Worker implements AutoCloseable {
       Objects.requireNonNull(options, "options");
       if (handlers.putIfAbsent(name, new HandlerRegistry.Registered(handler, options)) != null) {
         throw new IllegalArgumentException("handler " + name + " registered twice");
+      }
+      return this;
+    }
+
+    /**
+     * Registers a run condition under {@code name}, for tasks whose {@code condition} names it;
+     * names must be unique among conditions. An execution naming a condition this worker does not
+     * have ends FAILED ({@code taskgrid.UnknownCondition}).
+     *
+     * <pre>{@code
+     * .condition("business-hours", ctx -> ConditionResult.of(calendar.isOpen(Instant.now()), "outside business hours"))
+     * }</pre>
+     */
+    public Builder condition(String name, RunCondition condition) {
+      new HandlerName(name);
+      Objects.requireNonNull(condition, "condition");
+      if (conditions.putIfAbsent(name, condition) != null) {
+        throw new IllegalArgumentException("condition " + name + " registered twice");
       }
       return this;
     }
@@ -397,7 +418,7 @@ public final class Worker implements AutoCloseable {
         handler(io.taskgrid.worker.internal.process.ProcessHandler.NAME,
             new io.taskgrid.worker.internal.process.ProcessHandler(config.process(), processEnvironment));
       }
-      return new Worker(config, new HandlerRegistry(handlers), clock, metrics, openTelemetry);
+      return new Worker(config, new HandlerRegistry(handlers, conditions), clock, metrics, openTelemetry);
     }
   }
 }

@@ -245,11 +245,16 @@ public final class Convert {
       d.circuitBreakerKey().ifPresent(policy::setCircuitBreakerKey);
       b.setPolicy(policy);
     }
+    d.condition().ifPresent(b::setCondition);
+    b.addAllDependsOn(d.dependsOn());
+    d.dependencyWindow().ifPresent(w -> b.setDependencyWindow(toProto(w)));
+    d.dependencyWait().ifPresent(w -> b.setDependencyWait(toProto(w)));
     switch (d.trigger()) {
       case Trigger.Cron c -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setCron(c.expression()));
       case Trigger.After a -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setAfter(a.delay()));
       case Trigger.At a -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setAt(a.time()));
       case Trigger.OnEvent e -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setEvent(e.pattern()));
+      case Trigger.OnSuccess s -> b.setTrigger(io.taskgrid.proto.v1.Trigger.newBuilder().setOnSuccess(s.taskId()));
       case Trigger.OnDemand o -> b.clearTrigger();
     }
     d.side().ifPresent(s -> b.setSide(io.taskgrid.proto.v1.SideTask.newBuilder()
@@ -282,12 +287,17 @@ public final class Convert {
       if (p.hasRateLimit()) b.rateLimit(fromProto(p.getRateLimit()));
       b.circuitBreakerKey(p.getCircuitBreakerKey());
     }
+    b.condition(d.getCondition())
+        .dependsOn(d.getDependsOnList())
+        .dependencyWindow(d.hasDependencyWindow() ? duration(d.getDependencyWindow()) : null)
+        .dependencyWait(d.hasDependencyWait() ? duration(d.getDependencyWait()) : null);
     var t = d.getTrigger();
     b.trigger(switch (t.getKindCase()) {
       case CRON -> new Trigger.Cron(t.getCron());
       case AFTER -> new Trigger.After(t.getAfter());
       case AT -> new Trigger.At(t.getAt());
       case EVENT -> new Trigger.OnEvent(t.getEvent());
+      case ON_SUCCESS -> new Trigger.OnSuccess(t.getOnSuccess());
       case KIND_NOT_SET -> new Trigger.OnDemand();
     });
     if (d.hasSide()) {

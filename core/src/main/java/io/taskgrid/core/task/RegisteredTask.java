@@ -65,7 +65,12 @@ public record RegisteredTask(
   /** Whether its trigger may fire by itself now (enabled, not paused, and time-based). */
   public boolean isScheduled() {
     return definition.enabled() && !paused && !(definition.trigger() instanceof Trigger.OnEvent)
-        && !(definition.trigger() instanceof Trigger.OnDemand);
+        && !(definition.trigger() instanceof Trigger.OnDemand) && !(definition.trigger() instanceof Trigger.OnSuccess);
+  }
+
+  /** Whether a success of {@code upstream}'s execution triggers it now. */
+  public boolean followsSuccessOf(TaskId upstream) {
+    return definition.enabled() && !paused && definition.trigger() instanceof Trigger.OnSuccess on && on.task().equals(upstream);
   }
 
   /** Whether events may trigger it now. */

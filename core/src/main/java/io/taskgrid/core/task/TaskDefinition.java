@@ -29,6 +29,7 @@ import java.util.SortedSet;
  * @param policy retries, concurrency, rate limit and breaker key of each execution
  * @param side present for a side task (one long-running instance in the cluster), with its restart
  *     policy
+ * @param preconditions run condition and dependencies, checked before each execution's handler
  */
 public record TaskDefinition(
     TaskId id,
@@ -47,7 +48,8 @@ public record TaskDefinition(
     Optional<Duration> timeout,
     Priority priority,
     ExecutionPolicy policy,
-    Optional<SideTask> side) {
+    Optional<SideTask> side,
+    Preconditions preconditions) {
 
   public TaskDefinition {
     Objects.requireNonNull(id, "id");
@@ -69,6 +71,7 @@ public record TaskDefinition(
     Objects.requireNonNull(priority, "priority");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(side, "side");
+    Objects.requireNonNull(preconditions, "preconditions");
   }
 
   /** The zone the trigger is read in. */
@@ -86,6 +89,7 @@ public record TaskDefinition(
       case Trigger.After a -> Optional.of(new OnceSchedule(createdAt.plus(a.delay())));
       case Trigger.At at -> Optional.of(new OnceSchedule(at.instant()));
       case Trigger.OnEvent e -> Optional.empty();
+      case Trigger.OnSuccess s -> Optional.empty();
       case Trigger.OnDemand d -> Optional.empty();
     };
   }
@@ -106,14 +110,14 @@ public record TaskDefinition(
   public TaskDefinition withEnabled(boolean value) {
     return new TaskDefinition(
         id, name, description, handler, payload, trigger, zone, value, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
-        policy, side);
+        policy, side, preconditions);
   }
 
   /** The same definition with {@code value} as its execution policy. */
   public TaskDefinition withPolicy(ExecutionPolicy value) {
     return new TaskDefinition(
         id, name, description, handler, payload, trigger, zone, enabled, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
-        value, side);
+        value, side, preconditions);
   }
 
   /**
@@ -126,12 +130,26 @@ public record TaskDefinition(
     }
     return new TaskDefinition(
         id, name, description, handler, payload, trigger, zone, enabled, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
-        policy, Optional.of(value));
+        policy, Optional.of(value), preconditions);
   }
 
   /** Whether this is a side task. */
   public boolean isSide() {
     return side.isPresent();
+  }
+
+  /** The same definition with {@code value} as its trigger. */
+  public TaskDefinition withTrigger(Trigger value) {
+    return new TaskDefinition(
+        id, name, description, handler, payload, value, zone, enabled, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
+        policy, side, preconditions);
+  }
+
+  /** The same definition with {@code value} as its preconditions. */
+  public TaskDefinition withPreconditions(Preconditions value) {
+    return new TaskDefinition(
+        id, name, description, handler, payload, trigger, zone, enabled, tags, category, metadata, misfirePolicy, jitter, timeout, priority,
+        policy, side, value);
   }
 
   /** Metadata limits are those of execution labels. */

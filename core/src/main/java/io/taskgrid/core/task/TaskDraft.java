@@ -130,7 +130,8 @@ public record TaskDraft(
         limit,
         priority == null ? Priority.MEDIUM : priority,
         io.taskgrid.core.policy.ExecutionPolicy.NONE,
-        Optional.empty());
+        Optional.empty(),
+        Preconditions.NONE);
   }
 
   private Trigger trigger(ZoneId zone) {

@@ -24,6 +24,9 @@ public sealed interface Trigger {
   /** On every event whose name matches. */
   record OnEvent(EventPattern pattern) implements Trigger {}
 
+  /** Each time an execution of {@code task} succeeds. */
+  record OnSuccess(TaskId task) implements Trigger {}
+
   /** Never by itself: only when asked to run now. */
   record OnDemand() implements Trigger {}
 }

@@ -46,6 +46,7 @@ public final class HandlerRunner implements AutoCloseable {
   private final Semaphore permits;
   private volatile Consumer<Run> beforeHandler = run -> {};
   private volatile OutputForwarder output;
+  private volatile PreconditionCheck preconditions;
   private final int concurrency;
   private final Consumer<Run> onFinished;
   private final ExecutorService executor =
@@ -84,6 +85,14 @@ public final class HandlerRunner implements AutoCloseable {
   /** Where output lines of running programs go (process tasks); none by default. */
   public void output(OutputForwarder forwarder) {
     this.output = forwarder;
+  }
+
+  /**
+   * What checks a registered task's run condition and dependencies before its handler; without
+   * one, an execution that has preconditions ends FAILED.
+   */
+  public void preconditions(PreconditionCheck check) {
+    this.preconditions = check;
   }
 
   /** Slots for handlers; the dispatcher takes one before claiming an execution. */
@@ -177,7 +186,16 @@ public final class HandlerRunner implements AutoCloseable {
     Outcome outcome;
     // the attempt's span is current while the handler runs, so the handler's own spans are its children
     try (Scope scope = span.getSpanContext().isValid() ? io.opentelemetry.context.Context.root().with(span).makeCurrent() : Scope.noop()) {
-      Object result = breakers.guard(run.message().getHandler(), run.policy(handlers), handler).handle(new Context(run, json, tracing, output));
+      Context context = new Context(run, json, tracing, output);
+      if (run.message().hasPreconditions()) {
+        Optional<PreconditionCheck.Stop> stop = checkPreconditions(run, context);
+        if (stop.isPresent()) {
+          // about this fire only: a later attempt would ask about another moment
+          finish(run, stop.get().outcome(), true);
+          return;
+        }
+      }
+      Object result = breakers.guard(run.message().getHandler(), run.policy(handlers), handler).handle(context);
       Payload encoded = encode(result);
       if (encoded.size() > maxResultBytes) {
         outcome = new Outcome.Failed(run.startedAt(), clock.instant(), Outcome.Failed.RESULT_TOO_LARGE, "result: is " + encoded.size()
@@ -196,6 +214,16 @@ public final class HandlerRunner implements AutoCloseable {
       return;
     }
     finish(run, outcome);
+  }
+
+  private Optional<PreconditionCheck.Stop> checkPreconditions(Run run, Context context) throws InterruptedException {
+    PreconditionCheck check = preconditions;
+    if (check == null) {
+      Instant now = clock.instant();
+      return Optional.of(new PreconditionCheck.Stop(new Outcome.Failed(run.startedAt(), now, Outcome.Failed.DEPENDENCY_CHECK_FAILED,
+          "this worker cannot check run conditions and dependencies")));
+    }
+    return check.check(run, context);
   }
 
   private boolean finish(Run run, Outcome decided) {

@@ -167,6 +167,7 @@ public final class OutcomeReporter implements AutoCloseable {
         .setExecutionId(run.executionId())
         .setAttempt(run.attempt())
         .setHandler(run.message().getHandler())
+        .setTaskId(run.message().getTaskId())
         .setStartedAt(ts(o.startedAt()))
         .setFinishedAt(ts(o.finishedAt()));
     run.retry().ifPresent(b::setRetry);

@@ -11,6 +11,8 @@ import io.taskgrid.coordinator.internal.store.ExecutionStore;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.ReportedOutcome;
 import io.taskgrid.core.ExecutionId;
 import io.taskgrid.core.InvalidArgumentException;
+import io.taskgrid.core.task.TaskId;
+import io.taskgrid.coordinator.internal.workflow.SuccessTriggers;
 import io.taskgrid.coordinator.internal.retry.RetryLog;
 import io.taskgrid.proto.v1.Outcome;
 import io.taskgrid.proto.v1.TaskMessage;
@@ -34,6 +36,7 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
   private static final int MAX_BATCH = 10_000;
   private final ExecutionStore store;
   private final RetryLog retries;
+  private final SuccessTriggers successes;
   private static final AttributeKey<Long> OUTCOME_COUNT = AttributeKey.longKey("taskgrid.outcome.count");
   private final boolean tracing;
   private final io.taskgrid.coordinator.internal.watch.OutputFeed output;
@@ -46,6 +49,13 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
 
   public ResultServiceImpl(ExecutionStore store, RetryLog retries, OpenTelemetry openTelemetry,
       io.taskgrid.coordinator.internal.watch.OutputFeed output) {
+    this(store, retries, openTelemetry, output, SuccessTriggers.NONE);
+  }
+
+  /** @param successes fires the on_success tasks of the executions that succeed */
+  public ResultServiceImpl(ExecutionStore store, RetryLog retries, OpenTelemetry openTelemetry,
+      io.taskgrid.coordinator.internal.watch.OutputFeed output, SuccessTriggers successes) {
+    this.successes = successes;
     this.output = output;
     this.store = store;
     this.retries = retries;
@@ -80,12 +90,16 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     }
     List<ReportedOutcome> outcomes = new ArrayList<>(request.getOutcomesCount());
     List<TaskMessage> next = new ArrayList<>();
+    List<SuccessTriggers.Success> succeeded = new ArrayList<>();
     for (int i = 0; i < request.getOutcomesCount(); i++) {
       Outcome o = request.getOutcomes(i);
       String field = "outcomes[" + i + "]";
       String id = ExecutionId.parse(field + ".execution_id", o.getExecutionId()).value();
       int attempt = Math.max(1, o.getAttempt());
       io.taskgrid.core.Outcome outcome = ProtoMapping.toOutcome(o, field);
+      if (outcome instanceof io.taskgrid.core.Outcome.Succeeded && !o.getTaskId().isEmpty()) {
+        succeeded.add(new SuccessTriggers.Success(id, TaskId.parse(field + ".task_id", o.getTaskId()), outcome.finishedAt()));
+      }
       if (o.hasRetry()) {
         TaskMessage retry = checkedRetry(o, id, attempt, outcome, field);
         next.add(retry);
@@ -101,6 +115,10 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     // record replaces the first (same key)
     var recorded = next.isEmpty() ? store.recordOutcomes(outcomes)
         : retries.schedule(next).thenCompose(ignored -> store.recordOutcomes(outcomes));
+    if (!succeeded.isEmpty()) {
+      // before the answer: a worker that gets no answer reports again, and the fires repeat, idempotently
+      recorded = recorded.thenCompose(n -> successes.fire(succeeded).thenApply(ignored -> n));
+    }
     if (call.isRecording()) {
       // before the answer, which ends the server span (an error is its status)
       recorded = recorded.thenApply(n -> {

@@ -13,7 +13,9 @@ import io.taskgrid.core.Priority;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.task.SideTask;
 import io.taskgrid.core.task.TaskDefinition;
+import io.taskgrid.core.task.Preconditions;
 import io.taskgrid.core.task.TaskDraft;
+import io.taskgrid.core.task.TaskId;
 import io.taskgrid.proto.v1.Backoff;
 import io.taskgrid.proto.v1.ExecutionPolicy;
 import io.taskgrid.proto.v1.OverlapPolicy;
@@ -74,6 +76,8 @@ public final class TasksFileLoader {
       "cron", "after", "at", "event", "time_zone", "enabled", "tags", "category", "metadata", "misfire_policy", "catch_up_window",
       "jitter", "timeout", "priority", "policy", "side");
   private static final Set<String> SIDE_KEYS = Set.of("restart_initial_delay", "restart_max_delay", "restart_multiplier");
+  /** Keys of a task's run condition and dependencies ({@link Preconditions}), and the on_success trigger. */
+  private static final Set<String> PRECONDITION_KEYS = Set.of("condition", "depends_on", "dependency_window", "dependency_wait", "on_success");
   private static final Set<String> POLICY_KEYS = Set.of("retry", "concurrency", "rate_limit", "circuit_breaker_key");
   private static final Set<String> RETRY_KEYS = Set.of("max_attempts", "initial_delay", "backoff", "multiplier", "max_delay", "jitter",
       "max_duration", "non_retryable_errors");
@@ -133,6 +137,8 @@ public final class TasksFileLoader {
           SideTask side = side(node.get("side"), env);
           if (side != null) d = d.withSide(side);
         }
+        d = d.withPreconditions(preconditions(d.id(), (ObjectNode) node, env));
+        if (node.has("on_success")) d = d.withTrigger(onSuccess(d.id(), (ObjectNode) node, env));
         if (node.has("policy")) {
           d = d.withPolicy(PolicyMapping.fromProto(policy(node.get("policy"), env), d.handler().value(), d.id().value()));
         }
@@ -149,8 +155,10 @@ public final class TasksFileLoader {
   private static TaskDraft draft(ObjectNode node, Map<String, String> env) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!KEYS.contains(key)) {
-        throw new InvalidArgumentException(key, "is not a task field (known: " + String.join(", ", KEYS.stream().sorted().toList()) + ")");
+      if (!KEYS.contains(key) && !PRECONDITION_KEYS.contains(key)) {
+        List<String> known = new ArrayList<>(KEYS);
+        known.addAll(PRECONDITION_KEYS);
+        throw new InvalidArgumentException(key, "is not a task field (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
       }
     }
     Payload payload = null;
@@ -225,6 +233,27 @@ public final class TasksFileLoader {
         initial == null ? null : Durations.parse("side.restart_initial_delay", initial),
         max == null ? null : Durations.parse("side.restart_max_delay", max),
         m);
+  }
+
+  /** {@code condition:}, {@code depends_on:} (a list of task ids), {@code dependency_window:} and {@code dependency_wait:}. */
+  private static Preconditions preconditions(TaskId self, ObjectNode node, Map<String, String> env) {
+    List<String> deps = null;
+    if (node.has("depends_on")) {
+      JsonNode t = node.get("depends_on");
+      if (!t.isArray()) throw new InvalidArgumentException("depends_on", "must be a list of task ids");
+      deps = new ArrayList<>();
+      for (int i = 0; i < t.size(); i++) deps.add(substitute(t.get(i).asText(), env, "depends_on[" + i + "]"));
+    }
+    return Preconditions.parse(self, text(node, "condition", env), deps, duration(node, "dependency_window", env),
+        duration(node, "dependency_wait", env));
+  }
+
+  /** {@code on_success: <task id>}, a trigger: with none of cron, after, at and event. */
+  private static io.taskgrid.core.task.Trigger onSuccess(TaskId self, ObjectNode node, Map<String, String> env) {
+    for (String other : List.of("cron", "after", "at", "event")) {
+      if (node.has(other)) throw new InvalidArgumentException("trigger", "set only one of cron, after, at, event and on_success, got " + other + " and on_success");
+    }
+    return io.taskgrid.coordinator.internal.registry.RegistryCodec.onSuccess(self, text(node, "on_success", env));
   }
 
   /** The {@code policy:} mapping in its wire form, checked by {@link PolicyMapping#fromProto} as a CreateTask request's is. */

@@ -93,6 +93,18 @@ public final class ExecutionMessages {
     TaskMessage.Builder b = toMessage(e).toBuilder().setTaskId(task.id().value());
     scheduledAt.ifPresent(t -> b.setScheduledAt(ProtoMapping.toProto(t)));
     event.ifPresent(b::setEvent);
+    var pre = task.definition().preconditions();
+    if (!pre.isEmpty()) b.setPreconditions(preconditions(pre));
     return b.build();
+  }
+
+  /** What the worker checks before the handler: the task's condition and dependencies. */
+  static io.taskgrid.proto.v1.Preconditions preconditions(io.taskgrid.core.task.Preconditions pre) {
+    var p = io.taskgrid.proto.v1.Preconditions.newBuilder();
+    pre.condition().ifPresent(c -> p.setCondition(c.value()));
+    pre.dependsOn().forEach(t -> p.addDependsOn(t.value()));
+    if (!pre.dependsOn().isEmpty()) p.setDependencyWindow(ProtoMapping.toProto(pre.window()));
+    if (!pre.waitFor().isZero()) p.setDependencyWait(ProtoMapping.toProto(pre.waitFor()));
+    return p.build();
   }
 }

@@ -6,10 +6,12 @@ import io.taskgrid.core.Durations;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.schedule.MisfirePolicy;
 import io.taskgrid.core.task.FireProgress;
+import io.taskgrid.core.task.Preconditions;
 import io.taskgrid.core.task.RegisteredTask;
 import io.taskgrid.core.task.SideTask;
 import io.taskgrid.core.task.TaskDefinition;
 import io.taskgrid.core.task.TaskDraft;
+import io.taskgrid.core.task.TaskId;
 import io.taskgrid.core.task.Trigger;
 import io.taskgrid.proto.v1.FireRecord;
 import io.taskgrid.proto.v1.TaskRecord;
@@ -32,6 +34,12 @@ public final class RegistryCodec {
   public static TaskDefinition toDefinition(io.taskgrid.proto.v1.TaskDefinition d, SubmissionLimits limits, ZoneId defaultZone) {
     TaskDefinition definition = toDraft(d).validate(limits, defaultZone);
     if (d.hasSide()) definition = definition.withSide(toSide(d.getSide()));
+    if (d.getTrigger().getKindCase() == io.taskgrid.proto.v1.Trigger.KindCase.ON_SUCCESS) {
+      definition = definition.withTrigger(onSuccess(definition.id(), d.getTrigger().getOnSuccess()));
+    }
+    definition = definition.withPreconditions(Preconditions.parse(definition.id(), d.getCondition(), d.getDependsOnList(),
+        d.hasDependencyWindow() ? ProtoMapping.toDuration("dependency_window", d.getDependencyWindow()) : null,
+        d.hasDependencyWait() ? ProtoMapping.toDuration("dependency_wait", d.getDependencyWait()) : null));
     if (!d.hasPolicy()) return definition;
     return definition.withPolicy(PolicyMapping.fromProto(d.getPolicy(), definition.handler().value(), definition.id().value()));
   }
@@ -42,6 +50,13 @@ public final class RegistryCodec {
         s.hasRestartInitialDelay() ? ProtoMapping.toDuration("side.restart_initial_delay", s.getRestartInitialDelay()) : null,
         s.hasRestartMaxDelay() ? ProtoMapping.toDuration("side.restart_max_delay", s.getRestartMaxDelay()) : null,
         s.getRestartMultiplier());
+  }
+
+  /** An {@code on_success} trigger; a task following its own success is the shortest cycle. */
+  public static Trigger.OnSuccess onSuccess(TaskId self, String upstream) {
+    TaskId task = TaskId.parse("trigger.on_success", upstream);
+    if (task.equals(self)) throw new io.taskgrid.core.InvalidArgumentException("trigger.on_success", "cycle " + self + " -> " + self);
+    return new Trigger.OnSuccess(task);
   }
 
   /** The draft a client sent; validation turns it into a definition. */
@@ -94,6 +109,7 @@ public final class RegistryCodec {
       case Trigger.After a -> b.setTrigger(t.setAfter(Durations.format(a.delay())));
       case Trigger.At at -> b.setTrigger(t.setAt(at.instant().toString()));
       case Trigger.OnEvent e -> b.setTrigger(t.setEvent(e.pattern().value()));
+      case Trigger.OnSuccess s -> b.setTrigger(t.setOnSuccess(s.task().value()));
       case Trigger.OnDemand o -> { }
     }
     switch (d.misfirePolicy()) {
@@ -109,6 +125,13 @@ public final class RegistryCodec {
         .setRestartInitialDelay(ProtoMapping.toProto(s.initialDelay()))
         .setRestartMaxDelay(ProtoMapping.toProto(s.maxDelay()))
         .setRestartMultiplier(s.multiplier())));
+    Preconditions pre = d.preconditions();
+    pre.condition().ifPresent(c -> b.setCondition(c.value()));
+    if (!pre.dependsOn().isEmpty()) {
+      pre.dependsOn().forEach(dep -> b.addDependsOn(dep.value()));
+      b.setDependencyWindow(ProtoMapping.toProto(pre.window()));
+      if (!pre.waitFor().isZero()) b.setDependencyWait(ProtoMapping.toProto(pre.waitFor()));
+    }
     return b.build();
   }
 

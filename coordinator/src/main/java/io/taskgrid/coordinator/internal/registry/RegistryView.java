@@ -27,6 +27,7 @@ public final class RegistryView {
   private final ConcurrentHashMap<TaskId, FireProgress> progress = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TaskId, FireProgress> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TaskId, RegisteredTask> eventTasks = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TaskId, RegisteredTask> successTasks = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   public void addListener(Listener l) {
@@ -70,8 +71,23 @@ public final class RegistryView {
     return out;
   }
 
+  /** Tasks a success of {@code upstream}'s execution triggers now, ordered by id. */
+  public List<RegisteredTask> successorsOf(TaskId upstream) {
+    List<RegisteredTask> out = new ArrayList<>();
+    for (RegisteredTask t : successTasks.values()) {
+      if (t.followsSuccessOf(upstream)) out.add(t);
+    }
+    out.sort(java.util.Comparator.comparing(RegisteredTask::id));
+    return out;
+  }
+
   void put(RegisteredTask task) {
     tasks.put(task.id(), task);
+    if (task.definition().trigger() instanceof Trigger.OnSuccess) {
+      successTasks.put(task.id(), task);
+    } else {
+      successTasks.remove(task.id());
+    }
     if (task.definition().trigger() instanceof Trigger.OnEvent) {
       eventTasks.put(task.id(), task);
     } else {
@@ -83,6 +99,7 @@ public final class RegistryView {
   void remove(TaskId id) {
     tasks.remove(id);
     eventTasks.remove(id);
+    successTasks.remove(id);
     changed(id);
   }
 

@@ -2,7 +2,9 @@ package io.taskgrid.coordinator.internal.registry;
 
 import io.taskgrid.core.AlreadyExistsException;
 import io.taskgrid.core.ConflictException;
+import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.NotFoundException;
+import io.taskgrid.core.task.DependencyGraph;
 import io.taskgrid.core.task.FireProgress;
 import io.taskgrid.core.task.RegisteredTask;
 import io.taskgrid.core.task.TaskDefinition;
@@ -61,6 +63,7 @@ public final class TaskRegistry {
         throw new AlreadyExistsException("task.id: a task \"" + definition.id() + "\" exists with a different definition (use UpdateTask)");
       }
       definition.requireFuture(clock.instant());
+      requireNoCycle(definition);
       RegisteredTask next = existing.map(t -> t.update(definition, clock.instant())).orElseGet(() -> RegisteredTask.create(definition, clock.instant()));
       log.write(next);
       return new Change(next, true);
@@ -77,10 +80,26 @@ public final class TaskRegistry {
       }
       if (current.definition().equals(definition)) return current;
       if (!current.definition().trigger().equals(definition.trigger())) definition.requireFuture(clock.instant());
+      requireNoCycle(definition);
       RegisteredTask next = current.update(definition, clock.instant());
       log.write(next);
       return next;
     });
+  }
+
+  /**
+   * Refuses a definition that closes a cycle through depends_on (and on_success triggers) with the
+   * tasks registered now. Two concurrent changes of different tasks could still close one together;
+   * such a cycle only makes its tasks skip, and the next change of either is refused.
+   */
+  private void requireNoCycle(TaskDefinition definition) {
+    if (DependencyGraph.edges(definition).isEmpty()) return;
+    DependencyGraph.cycleThrough(definition.id(), id -> id.equals(definition.id())
+            ? DependencyGraph.edges(definition)
+            : view.task(id).map(t -> DependencyGraph.edges(t.definition())).orElse(java.util.List.of()))
+        .ifPresent(cycle -> {
+          throw new InvalidArgumentException(DependencyGraph.field(definition, cycle), "cycle " + DependencyGraph.describe(cycle));
+        });
   }
 
   public RegisteredTask pause(TaskId id) {

@@ -359,6 +359,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       case Trigger.After a -> "after";
       case Trigger.At a -> "at";
       case Trigger.OnEvent e -> "event";
+      case Trigger.OnSuccess s -> "on_success";
       case Trigger.OnDemand o -> "run_now";
     };
   }

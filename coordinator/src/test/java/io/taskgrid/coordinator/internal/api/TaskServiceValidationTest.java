@@ -120,6 +120,25 @@ class TaskServiceValidationTest {
   }
 
   @Test
+  void badPreconditionsAndCyclesAreInvalidArgumentNamingTheField() {
+    Status window = rejected(() -> service.tasks().createTask(CreateTaskRequest.newBuilder()
+        .setTask(aTask().addDependsOn("extract").setDependencyWindow(seconds(Long.MAX_VALUE))).build()));
+    assertThat(window.getDescription()).isEqualTo("task.dependency_window: " + SECONDS_RANGE + "9223372036854775807");
+    Status condition = rejected(() -> service.tasks().createTask(CreateTaskRequest.newBuilder()
+        .setTask(aTask().setCondition("not a name")).build()));
+    assertThat(condition.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(condition.getDescription()).startsWith("task.condition: ");
+    Status self = rejected(() -> service.tasks().createTask(CreateTaskRequest.newBuilder()
+        .setTask(aTask().setTrigger(Trigger.newBuilder().setOnSuccess("report"))).build()));
+    assertThat(self.getDescription()).isEqualTo("task.trigger.on_success: cycle report -> report");
+
+    service.tasks().createTask(CreateTaskRequest.newBuilder().setTask(aTask().setId("extract").addDependsOn("report")).build());
+    Status cycle = rejected(() -> service.tasks().createTask(CreateTaskRequest.newBuilder().setTask(aTask().addDependsOn("extract")).build()));
+    assertThat(cycle.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(cycle.getDescription()).isEqualTo("task.depends_on: cycle report -> extract -> report");
+  }
+
+  @Test
   void anAfterOrAtBeyondWhatATimestampHoldsIsInvalidArgumentNamingTheTrigger() {
     Status after = rejected(() -> service.tasks().createTask(CreateTaskRequest.newBuilder()
         .setTask(aTask().setTrigger(Trigger.newBuilder().setAfter("PT9223372036854775807S"))).build()));

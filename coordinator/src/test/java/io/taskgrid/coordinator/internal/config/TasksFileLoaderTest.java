@@ -263,6 +263,46 @@ class TasksFileLoaderTest {
   }
 
   @Test
+  void readsARunConditionDependenciesAndAnOnSuccessTrigger() {
+    List<TaskDefinition> tasks = parse("""
+        tasks:
+          - id: extract
+            handler: etl.extract
+            cron: "0 2 * * *"
+            condition: business-days
+          - id: load
+            handler: etl.load
+            cron: "30 2 * * *"
+            depends_on: [extract]
+            dependency_window: 6h
+            dependency_wait: 10m
+          - id: report
+            handler: etl.report
+            on_success: load
+        """, Map.of());
+    assertThat(tasks.get(0).preconditions().condition().orElseThrow().value()).isEqualTo("business-days");
+    var load = tasks.get(1).preconditions();
+    assertThat(load.dependsOn()).extracting(t -> t.value()).containsExactly("extract");
+    assertThat(load.window()).isEqualTo(Duration.ofHours(6));
+    assertThat(load.waitFor()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(tasks.get(2).trigger()).isEqualTo(new Trigger.OnSuccess(new io.taskgrid.core.task.TaskId("load")));
+  }
+
+  @Test
+  void badPreconditionsNameTheirField() {
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, depends_on: b}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").depends_on: must be a list of task ids");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, depends_on: [a]}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").depends_on: cycle a -> a");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, condition: \"no way\"}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").condition: ");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, cron: \"* * * * *\", on_success: b}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").trigger: set only one of");
+    assertThatThrownBy(() -> parse("tasks:\n  - {id: a, handler: h, on_success: a}\n", Map.of()))
+        .isInstanceOf(TasksFileException.class).hasMessageContaining("(id \"a\").trigger.on_success: cycle a -> a");
+  }
+
+  @Test
   void everyTasksFileInTheReadmeLoadsAndItsPoliciesReadAsDocumented() throws Exception {
     String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("```yaml\n(tasks:\n.*?)```", java.util.regex.Pattern.DOTALL).matcher(readme);
