@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.registry;
 
+import io.taskgrid.core.Threads;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.core.UnavailableException;
 import io.taskgrid.core.task.FireProgress;
@@ -201,7 +202,7 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
       } catch (RuntimeException e) {
         if (!running) break;
         log.warn("Reading the task registry failed; retrying in {} ms: {}", backoff, e.toString());
-        sleep(backoff);
+        Threads.pause(backoff);
         backoff = Math.min(5_000, backoff * 2);
       }
     }
@@ -257,14 +258,6 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
     } catch (Exception e) {
       // one unreadable record (written by a newer version, say) must not stop the registry
       log.error("Ignoring an unreadable registry record for task {} at {}-{}@{}: {}", id, r.topic(), r.partition(), r.offset(), e.toString());
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

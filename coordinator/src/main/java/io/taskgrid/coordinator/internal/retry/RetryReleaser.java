@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.retry;
 
+import io.taskgrid.core.Threads;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.coordinator.internal.schedule.LeaderElection;
@@ -94,7 +95,7 @@ public final class RetryReleaser implements AutoCloseable {
   private void run() {
     while (running) {
       if (!election.isLeader()) {
-        pause(100);
+        Threads.pause(100);
         continue;
       }
       try {
@@ -107,7 +108,7 @@ public final class RetryReleaser implements AutoCloseable {
       } catch (RuntimeException e) {
         if (running) {
           log.warn("Retry release term ended by an error; starting again: {}", e.toString(), e);
-          pause(500);
+          Threads.pause(500);
         }
       } finally {
         timers.clear();
@@ -205,14 +206,6 @@ public final class RetryReleaser implements AutoCloseable {
   private KafkaConsumer<String, byte[]> newConsumer() {
     Properties c = io.taskgrid.coordinator.internal.queue.KafkaSetup.committedReader(settings.bootstrap(), settings.clientId() + "-retries", 2000, 100);
     return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-  }
-
-  private static void pause(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override

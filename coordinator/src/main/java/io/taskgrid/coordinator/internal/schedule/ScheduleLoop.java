@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.schedule;
 
+import io.taskgrid.core.Threads;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -179,7 +180,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   private void run() {
     while (running) {
       if (!election.isLeader()) {
-        pause(100);
+        Threads.pause(100);
         continue;
       }
       try {
@@ -190,7 +191,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       } catch (RuntimeException e) {
         if (running) {
           log.warn("Scheduling term ended by an error; starting again: {}", e.toString(), e);
-          pause(500);
+          Threads.pause(500);
         }
       } finally {
         leading = false;
@@ -461,14 +462,6 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     Properties c = io.taskgrid.coordinator.internal.queue.KafkaSetup.committedReader(settings.bootstrap(), settings.clientId() + "-events", 200, 500);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.eventsGroup());
     return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-  }
-
-  private static void pause(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override

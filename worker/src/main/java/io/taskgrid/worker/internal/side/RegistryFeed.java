@@ -1,5 +1,6 @@
 package io.taskgrid.worker.internal.side;
 
+import io.taskgrid.core.Threads;
 import io.taskgrid.core.task.SideTask;
 import io.taskgrid.proto.v1.TaskDefinition;
 import io.taskgrid.proto.v1.TaskRecord;
@@ -78,7 +79,7 @@ final class RegistryFeed implements AutoCloseable {
               .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
           if (partitions.isEmpty()) {
             // the coordinators create the topic; until then there are no side tasks
-            pause(1000);
+            Threads.pause(1000);
             continue;
           }
           consumer.assign(partitions);
@@ -100,7 +101,7 @@ final class RegistryFeed implements AutoCloseable {
       } catch (RuntimeException e) {
         if (!running) break;
         log.warn("Reading the task registry for side tasks failed; retrying in {} ms: {}", backoff, e.toString());
-        pause(backoff);
+        Threads.pause(backoff);
         backoff = Math.min(5_000, backoff * 2);
       }
     }
@@ -137,14 +138,6 @@ final class RegistryFeed implements AutoCloseable {
 
   private static Duration duration(com.google.protobuf.Duration d) {
     return Duration.ofSeconds(d.getSeconds(), d.getNanos());
-  }
-
-  private static void pause(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override
