@@ -1,6 +1,11 @@
 package io.taskgrid.coordinator;
 
+import io.grpc.Channel;
 import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -77,6 +82,8 @@ public final class Coordinator implements AutoCloseable {
   private KafkaTaskQueue queue;
   private WatchHub hub;
   private Server server;
+  private Server localServer;
+  private ManagedChannel localChannel;
   private HealthStatusManager health;
   private KafkaRegistryLog registryLog;
   private ScheduleLoop scheduler;
@@ -187,15 +194,20 @@ public final class Coordinator implements AutoCloseable {
       ServerInterceptor[] tracing = Telemetry.isTracing(openTelemetry)
           ? new ServerInterceptor[] {GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createServerInterceptor()}
           : new ServerInterceptor[0];
+      ServerServiceDefinition taskService = errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
+          sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock)), tracing);
       server = serverBuilder
-          .addService(errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
-              sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock)), tracing))
+          .addService(taskService)
           .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed,
               new io.taskgrid.coordinator.internal.workflow.SuccessTriggers(view, store, queue, config.limits(), clock)), tracing))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()
           .start();
+      // the HTTP API and the dashboard call the same TaskService, with the same checks and errors, in process
+      String localName = "taskgrid-coordinator-" + config.coordinatorId() + "-" + java.util.UUID.randomUUID();
+      localServer = InProcessServerBuilder.forName(localName).addService(taskService).maxInboundMessageSize(maxMessage).build().start();
+      localChannel = InProcessChannelBuilder.forName(localName).maxInboundMessageSize(maxMessage).build();
       health.setStatus("", ServingStatus.SERVING);
       if (config.httpPort() != OpsServer.OFF) startOps();
       log.info("Coordinator {} serving on port {} (Kafka {}, topic {}, Redis {}, namespace {})", config.coordinatorId(),
@@ -226,7 +238,12 @@ public final class Coordinator implements AutoCloseable {
         .add("scheduling", () -> scheduler.election().leaseRemaining()
             .map(left -> HealthCheck.Result.up("leader, lease held " + left.toMillis() + " ms more without renewal"))
             .orElseGet(() -> HealthCheck.Result.up("standby")));
-    ops = OpsServer.start(config.httpPort(), "tg-coordinator", metrics, liveness, readiness);
+    ops = OpsServer.start(config.httpPort(), "tg-coordinator", metrics, liveness, readiness, httpRoutes(localChannel));
+  }
+
+  /** What the HTTP port serves besides metrics and health: the JSON API and the dashboard, over {@code api}. */
+  private List<OpsServer.Route> httpRoutes(Channel api) {
+    return List.of();
   }
 
   /** The port of the operations endpoint (metrics, health), when it is on. */
@@ -268,6 +285,8 @@ public final class Coordinator implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    if (localChannel != null) localChannel.shutdownNow();
+    if (localServer != null) localServer.shutdownNow();
     if (retryReleaser != null) retryReleaser.close();
     if (scheduler != null) scheduler.close();
     if (retryLog != null) retryLog.close();

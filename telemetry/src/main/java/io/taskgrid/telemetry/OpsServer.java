@@ -1,6 +1,7 @@
 package io.taskgrid.telemetry;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.taskgrid.core.config.Setting;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -51,13 +53,35 @@ public final class OpsServer implements AutoCloseable {
 
   /** Serves {@code metrics}, {@code liveness} and {@code readiness} on {@code port} (0: a free one) of every interface. */
   public static OpsServer start(int port, String threadPrefix, Metrics metrics, Health liveness, Health readiness) {
+    return start(port, threadPrefix, metrics, liveness, readiness, List.of());
+  }
+
+  /**
+   * One more context on the same port: requests whose path starts with {@code path} (as the JDK's
+   * {@code HttpServer} matches contexts: the longest matching prefix wins) go to {@code handler},
+   * which answers any method it likes. The handler runs on a virtual thread of its own, so it
+   * may block (a server-sent event stream, a call to the API).
+   */
+  public record Route(String path, HttpHandler handler) {
+    public Route {
+      if (path == null || !path.startsWith("/")) throw new IllegalArgumentException("a route's path starts with /: " + path);
+      if (handler == null) throw new IllegalArgumentException("a route needs a handler");
+    }
+  }
+
+  /**
+   * As {@link #start(int, String, Metrics, Health, Health)}, plus {@code routes} (the coordinator's
+   * HTTP API and dashboard); a route at {@code /} replaces the default not-found answer.
+   */
+  public static OpsServer start(int port, String threadPrefix, Metrics metrics, Health liveness, Health readiness, List<Route> routes) {
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 16);
+      server = HttpServer.create(new InetSocketAddress(port), 64);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open HTTP port " + port + " (" + HTTP_PORT.name() + ")", e);
     }
-    ExecutorService executor = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().name(threadPrefix + "-http").daemon().unstarted(r));
+    // one virtual thread per exchange: a long-lived stream or a slow call never holds up /metrics or /health
+    ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(threadPrefix + "-http-", 0).factory());
     server.setExecutor(executor);
     server.createContext("/metrics", exchange -> respond(exchange, () -> {
       ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
@@ -66,10 +90,18 @@ public final class OpsServer implements AutoCloseable {
     }));
     server.createContext("/health/live", exchange -> respond(exchange, () -> health(liveness)));
     server.createContext("/health/ready", exchange -> respond(exchange, () -> health(readiness)));
-    server.createContext("/", exchange -> respond(exchange,
-        () -> new Response(404, "text/plain; charset=utf-8", "try /metrics, /health/live or /health/ready\n".getBytes(StandardCharsets.UTF_8))));
+    boolean hasRoot = false;
+    for (Route route : routes) {
+      server.createContext(route.path(), route.handler());
+      hasRoot |= route.path().equals("/");
+    }
+    if (!hasRoot) {
+      server.createContext("/", exchange -> respond(exchange,
+          () -> new Response(404, "text/plain; charset=utf-8", "try /metrics, /health/live or /health/ready\n".getBytes(StandardCharsets.UTF_8))));
+    }
     server.start();
-    log.info("Operations endpoint on http://0.0.0.0:{} (/metrics, /health/live, /health/ready)", server.getAddress().getPort());
+    log.info("HTTP endpoint on http://0.0.0.0:{} (/metrics, /health/live, /health/ready{})", server.getAddress().getPort(),
+        routes.stream().map(r -> ", " + r.path()).collect(java.util.stream.Collectors.joining()));
     return new OpsServer(server, executor);
   }
 
