@@ -6,7 +6,8 @@
 #
 #   bash benchmark/compare-builds.sh [revision] [pairs]
 #
-# BENCH_TASKS (default 30000) sizes each throughput run. Needs Maven's local repository filled
+# BENCH_TASKS (default 50000) sizes each throughput run; BENCH_JVM_ARGS adds JVM options, {run} in
+# them standing for the run's name (e.g. -XX:StartFlightRecording=filename=/tmp/{run}.jfr). Needs Maven's local repository filled
 # by one build of the working tree (it builds offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,20 +42,57 @@ if [ -z "$java" ]; then
 fi
 [ -n "$java" ] || { echo "no JDK 21+ found; set JAVA21=/path/to/bin/java" >&2; exit 1; }
 
-run() { # $1: label, $2: class path; prints the measured throughput (tasks/s)
-  BENCH_SECONDS=2 BENCH_WARMUP_SECONDS=1 "$java" -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dtaskgrid.benchmark=true \
-      --enable-native-access=ALL-UNNAMED -cp "$2" io.taskgrid.benchmark.Benchmark "$work/report-$1.md" >"$work/run-$1.log" 2>&1
-  grep -E '^  [0-9]+ tasks in .* tasks/s' "$work/run-$1.log" | sed -n 2p | sed -E 's/.* = ([0-9]+) tasks\/s.*/\1/' || true
+tasks="${BENCH_TASKS:-50000}"
+redis_calls() { # $1: the benchmark JVM, $2: a file; keeps its redis-server's INFO commandstats of the last second
+  local port="" child
+  while kill -0 "$1" 2>/dev/null; do
+    if [ -z "$port" ]; then
+      for child in $(pgrep -P "$1" redis-server); do
+        port=$(tr '\0' ' ' <"/proc/$child/cmdline" | sed -nE 's/.*:([0-9]+).*/\1/p')
+      done
+    fi
+    if [ -n "$port" ] && exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
+      printf 'INFO commandstats\r\n' >&3
+      timeout 1 cat <&3 >"$2.tmp" 2>/dev/null || true
+      exec 3<&- 3>&-
+      grep -q '^cmdstat_' "$2.tmp" && mv "$2.tmp" "$2"
+    fi
+    sleep 1
+  done
+}
+calls_per_task() { # $1: a commandstats file; Redis commands per task (a script's inner calls not counted)
+  [ -s "$1" ] || { echo "?"; return; }
+  awk -F'[=,:]' -v n="$((10600 + tasks))" '/^cmdstat_/ && !/cmdstat_(info|ping|hello|client|select|script)/ { c += $3 }
+    END { printf "%.2f", c / n }' "$1"
+}
+run() { # $1: label, $2: class path; prints the measured throughput (tasks/s) and the CPU time of the whole run
+  local t0 t1 me=$BASHPID
+  # CPU of the run: the JVM and its reaped children (the Kafka broker and redis-server processes)
+  t0=$(awk '{print $14+$15+$16+$17}' /proc/$me/stat)
+  ( BENCH_SECONDS=2 BENCH_WARMUP_SECONDS=1 exec "$java" -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dtaskgrid.benchmark=true ${BENCH_JVM_ARGS//\{run\}/$1} \
+      --enable-native-access=ALL-UNNAMED -cp "$2" io.taskgrid.benchmark.Benchmark "$work/report-$1.md" >"$work/run-$1.log" 2>&1 ) &
+  local jvm=$!
+  redis_calls "$jvm" "$work/redis-$1.txt" &
+  local sampler=$!
+  wait "$jvm"
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  t1=$(awk '{print $14+$15+$16+$17}' /proc/$me/stat)
+  local tps
+  tps=$(grep -E '^  [0-9]+ tasks in .* tasks/s' "$work/run-$1.log" | sed -n 2p | sed -E 's/.* = ([0-9]+) tasks\/s.*/\1/' || true)
+  # every task of the run: the 10,000 of the warm-up, the throughput run's and the 600 of the latency runs
+  [ -n "$tps" ] && echo "$tps $(( (t1 - t0) * 10000000 / $(getconf CLK_TCK) / (10600 + tasks) )) $(calls_per_task "$work/redis-$1.txt")"
 }
 
-declare -a olds news
+declare -a olds news oldc newc
 for ((p = 0; p < pairs; p++)); do
   if ((p % 2 == 0)); then order="old new"; else order="new old"; fi
   for which in $order; do
-    if [ "$which" = old ]; then t=$(run "old-$p" "$cp_old"); else t=$(run "new-$p" "$cp_new"); fi
-    if [ -z "$t" ]; then echo "pair $((p + 1)) $which: the run failed, see $work/run-$which-$p.log"; continue; fi
-    if [ "$which" = old ]; then olds+=("$t"); else news+=("$t"); fi
-    echo "pair $((p + 1)) $which ($([ "$which" = old ] && echo "$rev" || echo working tree)): $t tasks/s"
+    if [ "$which" = old ]; then r=$(run "old-$p" "$cp_old"); else r=$(run "new-$p" "$cp_new"); fi
+    if [ -z "$r" ]; then echo "pair $((p + 1)) $which: the run failed, see $work/run-$which-$p.log"; continue; fi
+    read -r t c rc <<<"$r"
+    if [ "$which" = old ]; then olds+=("$t"); oldc+=("$c"); else news+=("$t"); newc+=("$c"); fi
+    echo "pair $((p + 1)) $which ($([ "$which" = old ] && echo "$rev" || echo working tree)): $t tasks/s, CPU $((c / 10)) us per task (all processes), $rc Redis commands per task"
   done
 done
 mean() { local s=0; for x in "$@"; do s=$((s + x)); done; echo $((s / $#)); }
@@ -62,4 +100,6 @@ mo=$(mean "${olds[@]}"); mn=$(mean "${news[@]}")
 echo
 echo "$rev: ${olds[*]} tasks/s, mean $mo"
 echo "working tree: ${news[*]} tasks/s, mean $mn"
-awk -v o="$mo" -v n="$mn" 'BEGIN { printf "working tree vs %s: %+.1f%%\n", "'"$rev"'", 100 * (n / o - 1) }'
+co=$(mean "${oldc[@]}"); cn=$(mean "${newc[@]}")
+echo "CPU per task (us, JVM + broker + redis-server): $rev $((co / 10)), working tree $((cn / 10))"
+awk -v o="$mo" -v n="$mn" -v co="$co" -v cn="$cn" 'BEGIN { printf "working tree vs %s: throughput %+.1f%%, CPU per task %+.1f%%\n", "'"$rev"'", 100 * (n / o - 1), 100 * (cn / co - 1) }'
