@@ -54,7 +54,7 @@ public final class LifecycleFeed implements LifecycleFanout.Activity, AutoClosea
   public void firstOpened() {
     if (closed) return;
     long gen = generation.incrementAndGet();
-    Thread.ofPlatform().name("tg-lifecycle-feed-" + gen).daemon().start(() -> run(gen));
+    Thread.ofPlatform().name("tg-lifecycle-feed-" + clientId + "-" + gen).daemon().start(() -> run(gen));
   }
 
   @Override
