@@ -20,7 +20,12 @@ import io.taskgrid.coordinator.internal.api.ResultServiceImpl;
 import io.taskgrid.coordinator.internal.api.TaskServiceImpl;
 import io.taskgrid.coordinator.internal.config.TasksFileLoader;
 import io.taskgrid.coordinator.internal.health.InfraChecks;
+import io.taskgrid.coordinator.internal.lifecycle.ExecutionEvents;
+import io.taskgrid.coordinator.internal.lifecycle.LifecycleFeed;
+import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.coordinator.internal.queue.KafkaTaskQueue;
+import io.taskgrid.wire.lifecycle.KafkaLifecycleSink;
+import io.taskgrid.wire.lifecycle.LifecycleEvents;
 import io.taskgrid.coordinator.internal.registry.KafkaRegistryLog;
 import io.taskgrid.coordinator.internal.registry.RedisTaskLocks;
 import io.taskgrid.coordinator.internal.registry.RegistryView;
@@ -89,6 +94,8 @@ public final class Coordinator implements AutoCloseable {
   private ScheduleLoop scheduler;
   private KafkaRetryLog retryLog;
   private RetryReleaser retryReleaser;
+  private KafkaLifecycleSink lifecycleSink;
+  private LifecycleFeed lifecycleFeed;
 
   /** A coordinator listening on {@code config.grpcPort()}. */
   public Coordinator(CoordinatorConfig config) {
@@ -155,13 +162,14 @@ public final class Coordinator implements AutoCloseable {
           meters);
       CoordinatorConfig.Scheduling sch = config.scheduling();
       KafkaRegistryLog.ensureTopics(config.kafkaBootstrap(), config.tasksTopicReplication(), Duration.ofSeconds(30), sch.registryTopic(), sch.firesTopic());
+      ExecutionEvents lifecycle = startLifecycle(sch);
       KafkaTaskQueue.ensureTopics(config.kafkaBootstrap(), List.of(sch.eventsTopic()), sch.eventsTopicPartitions(), config.tasksTopicReplication(),
           config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
       RegistryView view = new RegistryView();
       registryLog = new KafkaRegistryLog(config.kafkaBootstrap(), sch.registryTopic(), sch.firesTopic(), "taskgrid-" + config.coordinatorId(),
           sch.defaultZone(), view).start();
       registryLog.awaitSync(Duration.ofMinutes(5));
-      TaskRegistry registry = new TaskRegistry(registryLog, view, new RedisTaskLocks(redisson, config.keyspace()), clock);
+      TaskRegistry registry = new TaskRegistry(registryLog, view, new RedisTaskLocks(redisson, config.keyspace()), clock, lifecycle.events());
       if (!sch.tasksFile().isEmpty()) {
         TasksFileLoader.load(Path.of(sch.tasksFile()), System.getenv(), registry, config.limits(), sch.defaultZone());
       }
@@ -171,7 +179,7 @@ public final class Coordinator implements AutoCloseable {
               sch.fireAhead(), config.limits()),
           view, registryLog, store,
           new RedisLeaderLease(redisson, config.keyspace().prefix() + "scheduler-leader", config.coordinatorId(), sch.leaderLease()),
-          clock, meters, openTelemetry).start();
+          clock, meters, openTelemetry, lifecycle).start();
       String retriesTopic = KafkaRetryLog.topicOf(config.tasksTopic());
       KafkaRetryLog.ensureTopic(config.kafkaBootstrap(), retriesTopic, config.tasksTopicPartitions(), config.tasksTopicReplication(),
           config.limits().maxPayloadBytes() + 64 * 1024, Duration.ofSeconds(30));
@@ -179,7 +187,7 @@ public final class Coordinator implements AutoCloseable {
           config.limits().maxPayloadBytes() + 64 * 1024);
       retryReleaser = new RetryReleaser(new RetryReleaser.Settings(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId(),
           retriesTopic, config.tasksTopic(), "taskgrid-retries-" + config.namespace(), sch.fireAhead(),
-          config.limits().maxPayloadBytes() + 64 * 1024), scheduler.election(), clock).start();
+          config.limits().maxPayloadBytes() + 64 * 1024), scheduler.election(), clock, lifecycle).start();
       hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
       var outputFeed = new io.taskgrid.coordinator.internal.watch.RedisOutputFeed(redisson, config.keyspace().output());
       hub.output(outputFeed);
@@ -195,11 +203,13 @@ public final class Coordinator implements AutoCloseable {
           ? new ServerInterceptor[] {GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createServerInterceptor()}
           : new ServerInterceptor[0];
       ServerServiceDefinition taskService = errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
-          sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock)), tracing);
+          sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock), lifecycle, lifecycleFeed),
+          tracing);
       server = serverBuilder
           .addService(taskService)
           .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed,
-              new io.taskgrid.coordinator.internal.workflow.SuccessTriggers(view, store, queue, config.limits(), clock)), tracing))
+              new io.taskgrid.coordinator.internal.workflow.SuccessTriggers(view, store, queue, config.limits(), clock, lifecycle), lifecycle),
+              tracing))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()
@@ -220,6 +230,20 @@ public final class Coordinator implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * The lifecycle topic (created like the others), the producer every event of this process goes
+   * through, and the reader that WatchLifecycle streams start; nothing when the topic is off.
+   */
+  private ExecutionEvents startLifecycle(CoordinatorConfig.Scheduling sch) {
+    if (!sch.lifecycleOn()) return ExecutionEvents.OFF;
+    KafkaTaskQueue.ensureTopics(config.kafkaBootstrap(), List.of(sch.lifecycleTopic()), config.tasksTopicPartitions(),
+        config.tasksTopicReplication(), 1024 * 1024, Duration.ofSeconds(30));
+    lifecycleSink = new KafkaLifecycleSink(sch.lifecycleTopic(),
+        KafkaSetup.reliableProducer(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId() + "-lifecycle", 1024 * 1024));
+    lifecycleFeed = new LifecycleFeed(config.kafkaBootstrap(), sch.lifecycleTopic(), "taskgrid-" + config.coordinatorId());
+    return new ExecutionEvents(new LifecycleEvents(lifecycleSink, config.coordinatorId(), clock));
   }
 
   private void startOps() {
@@ -278,6 +302,7 @@ public final class Coordinator implements AutoCloseable {
     if (ops != null) ops.close();
     if (server != null) {
       server.shutdown();
+      if (lifecycleFeed != null) lifecycleFeed.close(); // its streams end now, not at the drain deadline
       try {
         if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
       } catch (InterruptedException e) {
@@ -293,6 +318,7 @@ public final class Coordinator implements AutoCloseable {
     if (registryLog != null) registryLog.close();
     if (hub != null) hub.close();
     if (queue != null) queue.close();
+    if (lifecycleSink != null) lifecycleSink.close(); // after everything that emits
     if (admin != null) admin.close(Duration.ofSeconds(2));
     if (meters != null) meters.close();
     if (ownsMetrics) metrics.close();

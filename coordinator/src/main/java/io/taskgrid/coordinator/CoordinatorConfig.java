@@ -64,6 +64,7 @@ public record CoordinatorConfig(
    *     blocks scheduling
    * @param tasksFile YAML file of tasks to register at start; empty for none
    * @param fireAhead how early the leader writes a fire; workers start it at its time
+   * @param lifecycleTopic Kafka topic of lifecycle events, or {@value #OFF} for none
    */
   public record Scheduling(
       String registryTopic,
@@ -74,7 +75,8 @@ public record CoordinatorConfig(
       Duration misfireGrace,
       Duration leaderLease,
       String tasksFile,
-      Duration fireAhead) {
+      Duration fireAhead,
+      String lifecycleTopic) {
     public Scheduling {
       topic(REGISTRY_TOPIC, registryTopic);
       topic(FIRES_TOPIC, firesTopic);
@@ -87,23 +89,35 @@ public record CoordinatorConfig(
       if (fireAhead == null || fireAhead.isNegative() || fireAhead.compareTo(Duration.ofSeconds(10)) > 0) {
         throw FIRE_AHEAD.invalid("must be between 0 and 10s", fireAhead);
       }
+      if (!OFF.equals(lifecycleTopic)) topic(LIFECYCLE_TOPIC, lifecycleTopic);
+    }
+
+    /** Whether lifecycle events are written (and WatchLifecycle served). */
+    public boolean lifecycleOn() {
+      return !OFF.equals(lifecycleTopic);
+    }
+
+    /** With lifecycle events on {@code topic}, or {@value #OFF}. */
+    public Scheduling withLifecycleTopic(String topic) {
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, misfireGrace, leaderLease, tasksFile, fireAhead,
+          topic);
     }
 
     public Scheduling withTopics(String prefix) {
       return new Scheduling(prefix + ".registry", prefix + ".fires", prefix + ".events", eventsTopicPartitions, defaultZone, misfireGrace,
-          leaderLease, tasksFile, fireAhead);
+          leaderLease, tasksFile, fireAhead, OFF.equals(lifecycleTopic) ? OFF : prefix + ".lifecycle");
     }
 
     public Scheduling withTasksFile(String file) {
-      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, misfireGrace, leaderLease, file, fireAhead);
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, misfireGrace, leaderLease, file, fireAhead, lifecycleTopic);
     }
 
     public Scheduling withMisfireGrace(Duration grace) {
-      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, grace, leaderLease, tasksFile, fireAhead);
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, grace, leaderLease, tasksFile, fireAhead, lifecycleTopic);
     }
 
     public Scheduling withDefaultZone(java.time.ZoneId zone) {
-      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, zone, misfireGrace, leaderLease, tasksFile, fireAhead);
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, zone, misfireGrace, leaderLease, tasksFile, fireAhead, lifecycleTopic);
     }
   }
 
@@ -153,6 +167,10 @@ public record CoordinatorConfig(
       new Setting<>("TASKGRID_LEADER_LEASE", "3s", "Lease of the scheduling leader: a standby takes over at most this long after the leader dies.", Setting::duration);
   public static final Setting<Duration> FIRE_AHEAD =
       new Setting<>("TASKGRID_FIRE_AHEAD", "200ms", "How early the leader writes a scheduled fire to Kafka; workers hold it and start it at its time, so Kafka's latency does not delay it. A pause, change or delete reaches fires further ahead than this.", Setting::duration);
+  /** The value of {@link #LIFECYCLE_TOPIC} that turns lifecycle events off. */
+  public static final String OFF = "off";
+  public static final Setting<String> LIFECYCLE_TOPIC =
+      new Setting<>("TASKGRID_LIFECYCLE_TOPIC", "taskgrid.lifecycle", "Kafka topic of lifecycle events (JSON, for other systems; also what WatchLifecycle streams), the same on coordinators and workers; `off` for none.", s -> s.trim());
   public static final Setting<String> TASKS_FILE =
       new Setting<>("TASKGRID_TASKS_FILE", "", "YAML file of tasks registered (created or updated) when the coordinator starts; empty for none.", s -> s);
 
@@ -161,7 +179,7 @@ public record CoordinatorConfig(
       List.of(COORDINATOR_ID, GRPC_PORT, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE, TASKS_TOPIC, TASKS_TOPIC_PARTITIONS,
           TASKS_TOPIC_REPLICATION, MAX_PAYLOAD_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, EXECUTION_RETENTION, IDEMPOTENCY_RETENTION,
           REGISTRY_TOPIC, FIRES_TOPIC, EVENTS_TOPIC, EVENTS_TOPIC_PARTITIONS, DEFAULT_TIME_ZONE, MISFIRE_GRACE, LEADER_LEASE, FIRE_AHEAD, TASKS_FILE,
-          OpsServer.HTTP_PORT, LogFormat.SETTING);
+          LIFECYCLE_TOPIC, OpsServer.HTTP_PORT, LogFormat.SETTING);
 
   public CoordinatorConfig {
     coordinatorId = coordinatorId == null || coordinatorId.isEmpty()
@@ -240,7 +258,8 @@ public record CoordinatorConfig(
         EXECUTION_RETENTION.read(env),
         IDEMPOTENCY_RETENTION.read(env),
         new Scheduling(REGISTRY_TOPIC.read(env), FIRES_TOPIC.read(env), EVENTS_TOPIC.read(env), EVENTS_TOPIC_PARTITIONS.read(env),
-            DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env), FIRE_AHEAD.read(env)),
+            DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env), FIRE_AHEAD.read(env),
+            LIFECYCLE_TOPIC.read(env)),
         OpsServer.HTTP_PORT.read(env));
   }
 

@@ -11,6 +11,11 @@ import io.taskgrid.core.HandlerName;
 import io.taskgrid.redis.RedisBreakers;
 import io.taskgrid.redis.RedisConnection;
 import io.taskgrid.telemetry.Telemetry;
+import io.taskgrid.wire.lifecycle.KafkaLifecycleSink;
+import io.taskgrid.wire.lifecycle.LifecycleEvents;
+import io.taskgrid.worker.internal.WorkerEvents;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import io.taskgrid.worker.internal.ExecutionTracing;
 import io.taskgrid.worker.internal.ConsumerLoop;
 import io.taskgrid.worker.internal.CancelListener;
@@ -101,6 +106,7 @@ public final class Worker implements AutoCloseable {
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
   private Gate gate;
+  private KafkaLifecycleSink lifecycleSink;
   private io.taskgrid.worker.internal.OutputForwarder output;
   private io.taskgrid.worker.internal.side.SideTasks sideTasks;
 
@@ -142,6 +148,7 @@ public final class Worker implements AutoCloseable {
         })
         .toList();
     ExecutionTracing tracing = new ExecutionTracing(openTelemetry);
+    WorkerEvents lifecycle = startLifecycle();
     ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).findAndRegisterModules();
     inFlight = new InFlight();
     meters = new WorkerMeters(metrics.meter());
@@ -159,13 +166,20 @@ public final class Worker implements AutoCloseable {
         }, tracing, breakers);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
     cancels = new CancelListener(id -> dispatcherRef.get().running().get(id), runner, clock);
-    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing, cancels::checkStarted);
+    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing, run -> {
+      lifecycle.started(run);
+      cancels.checkStarted(run);
+    });
     dispatcherRef.set(dispatcher);
     cancels.start(redisson, config.keyspace().cancels());
     RedisPermits permits = new RedisPermits(redisson, config.keyspace(), clock);
     Admission admission = new Admission(permits, new RedisWaitQueue(redisson, config.keyspace()),
         new RedisRateBudget(redisson, config.keyspace(), clock, config.claimLease()), cancels::request, clock, config.claimLease());
-    gate = new Gate(admission, permits, handlers, dispatcher::offer, new RedisQueuedStatus(redisson, config.keyspace()), config.claimLease());
+    RedisQueuedStatus queuedStatus = new RedisQueuedStatus(redisson, config.keyspace());
+    gate = new Gate(admission, permits, handlers, dispatcher::offer, d -> {
+      queuedStatus.accept(d.executionId());
+      lifecycle.waiting(d);
+    }, config.claimLease());
     gateRef.set(gate);
     dispatcher.gate(gate);
     runner.beforeHandler(gate::handlerStarting);
@@ -194,6 +208,16 @@ public final class Worker implements AutoCloseable {
     log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.taskTopics().all(),
         config.group(), handlers.names(), config.concurrency());
     return this;
+  }
+
+  /** The producer of this worker's lifecycle events (started, waiting); none when they are off. */
+  private WorkerEvents startLifecycle() {
+    if (!config.lifecycleOn()) return new WorkerEvents(LifecycleEvents.OFF, config.workerId());
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "taskgrid-" + config.workerId() + "-lifecycle");
+    lifecycleSink = new KafkaLifecycleSink(config.lifecycleTopic(), p);
+    return new WorkerEvents(new LifecycleEvents(lifecycleSink, config.workerId(), clock), config.workerId());
   }
 
   private void startOps() {
@@ -299,6 +323,7 @@ public final class Worker implements AutoCloseable {
     runner.close();
     if (output != null) output.close();
     breakers.close();
+    if (lifecycleSink != null) lifecycleSink.close();
     channels.forEach(ManagedChannel::shutdownNow);
     redisson.shutdown(0, 2, TimeUnit.SECONDS);
     state.set(State.STOPPED);

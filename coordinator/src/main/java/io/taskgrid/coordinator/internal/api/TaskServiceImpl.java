@@ -15,6 +15,12 @@ import io.taskgrid.coordinator.internal.store.ExecutionStore;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.Insert;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.NewExecution;
 import io.taskgrid.coordinator.internal.watch.WatchHub;
+import io.taskgrid.coordinator.internal.lifecycle.ExecutionEvents;
+import io.taskgrid.coordinator.internal.lifecycle.LifecycleFanout;
+import io.taskgrid.coordinator.internal.lifecycle.LifecycleFeed;
+import io.taskgrid.coordinator.internal.lifecycle.LifecycleFilter;
+import io.taskgrid.proto.v1.LifecycleEvent;
+import io.taskgrid.proto.v1.WatchLifecycleRequest;
 import io.taskgrid.core.ExecutionId;
 import io.taskgrid.core.ExecutionStatus;
 import io.taskgrid.core.InvalidArgumentException;
@@ -93,10 +99,25 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
 
   private final CoordinatorMeters meters;
   private final CircuitBreakersApi breakers;
+  private final ExecutionEvents lifecycle;
+  private final LifecycleFeed lifecycleFeed;
 
   public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
       CoordinatorMeters meters,
       TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers) {
+    this(store, queue, events, hub, limits, clock, meters, registry, defaultZone, eventsTopic, openTelemetry, breakers, ExecutionEvents.OFF, null);
+  }
+
+  /**
+   * @param lifecycle where queued and cancelled executions are emitted, once recorded
+   * @param lifecycleFeed what WatchLifecycle streams read; null when lifecycle events are off
+   */
+  public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
+      CoordinatorMeters meters,
+      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers,
+      ExecutionEvents lifecycle, LifecycleFeed lifecycleFeed) {
+    this.lifecycle = lifecycle;
+    this.lifecycleFeed = lifecycleFeed;
     this.openTelemetry = openTelemetry;
     this.breakers = new CircuitBreakersApi(breakers);
     this.tracing = Telemetry.isTracing(openTelemetry);
@@ -252,6 +273,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
       }
       return queue.enqueue(messages).handle((ok, error) -> error).thenCompose(error -> {
         if (error == null) {
+          lifecycle.queued(messages);
           for (NewExecution c : created) meters.created(c.spec().handler().value(), trigger, 1);
           return CompletableFuture.completedFuture(responses);
         }
@@ -272,7 +294,10 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   public void cancelExecution(CancelExecutionRequest request, StreamObserver<Execution> out) {
     String id = ExecutionId.parse("execution_id", request.getExecutionId()).value();
     respond(store.cancel(id, Outcome.Cancelled.CANCELLED).thenApply(c -> switch (c) {
-      case ExecutionStore.Cancel.Cancelled done -> ProtoMapping.toProto(done.record());
+      case ExecutionStore.Cancel.Cancelled done -> {
+        lifecycle.cancelled(done.record());
+        yield ProtoMapping.toProto(done.record());
+      }
       case ExecutionStore.Cancel.Requested asked -> ProtoMapping.toProto(asked.record());
       case ExecutionStore.Cancel.AlreadyEnded ended -> throw new ConflictException("execution_id: execution \"" + id + "\" already ended "
           + ended.record().status() + "; only a pending, waiting or running execution can be cancelled");
@@ -419,6 +444,48 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
         finished = true;
         out.onCompleted();
       }
+    }
+  }
+
+  @Override
+  public void watchLifecycle(WatchLifecycleRequest request, StreamObserver<LifecycleEvent> responseObserver) {
+    LifecycleFilter filter = LifecycleFilter.of(request);
+    if (lifecycleFeed == null) {
+      throw new ConflictException("lifecycle events are off on this coordinator (TASKGRID_LIFECYCLE_TOPIC=off)");
+    }
+    ServerCallStreamObserver<LifecycleEvent> out = (ServerCallStreamObserver<LifecycleEvent>) responseObserver;
+    LifecycleFanout.Subscription subscription = lifecycleFeed.fanout().open(filter, new LifecycleStream(out));
+    out.setOnReadyHandler(subscription::drain);
+    out.setOnCancelHandler(subscription::cancel);
+  }
+
+  /** One WatchLifecycle response stream, as the fan-out sees it. */
+  private record LifecycleStream(ServerCallStreamObserver<LifecycleEvent> out) implements LifecycleFanout.Sink {
+    @Override
+    public boolean isReady() {
+      return out.isReady() && !out.isCancelled();
+    }
+
+    @Override
+    public void send(LifecycleEvent event) {
+      out.onNext(event);
+    }
+
+    @Override
+    public void overflowed() {
+      out.onError(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("the client read lifecycle events too slowly: more than "
+          + LifecycleFeed.STREAM_BUFFER + " waited for it; watch again (with narrower filters)").asRuntimeException());
+    }
+
+    @Override
+    public void completed() {
+      out.onCompleted();
+    }
+
+    @Override
+    public void unavailable() {
+      out.onError(io.grpc.Status.UNAVAILABLE.withDescription("the coordinator cannot read the lifecycle topic now; watch again")
+          .asRuntimeException());
     }
   }
 

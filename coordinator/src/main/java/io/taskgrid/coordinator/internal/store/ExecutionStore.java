@@ -61,7 +61,15 @@ public interface ExecutionStore extends AutoCloseable {
    * Records outcomes; the first terminal outcome of an execution wins. Completes with how many
    * changed an execution once all are durable, and publishes each change.
    */
-  CompletionStage<Integer> recordOutcomes(List<ReportedOutcome> outcomes);
+  default CompletionStage<Integer> recordOutcomes(List<ReportedOutcome> outcomes) {
+    return recordEach(outcomes).thenApply(changed -> (int) changed.stream().filter(c -> c).count());
+  }
+
+  /**
+   * As {@link #recordOutcomes}, completing with, per outcome in order, whether it changed its
+   * execution (the lifecycle events of the changes are emitted from it).
+   */
+  CompletionStage<List<Boolean>> recordEach(List<ReportedOutcome> outcomes);
 
   CompletionStage<Optional<ExecutionRecord>> get(String executionId);
 

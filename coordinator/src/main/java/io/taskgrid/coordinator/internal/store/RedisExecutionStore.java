@@ -443,7 +443,7 @@ public final class RedisExecutionStore implements ExecutionStore {
   }
 
   @Override
-  public CompletionStage<Integer> recordOutcomes(List<ReportedOutcome> outcomes) {
+  public CompletionStage<List<Boolean>> recordEach(List<ReportedOutcome> outcomes) {
     return chunked(outcomes, chunk -> {
       Packed packed = new Packed(chunk.size() * 160);
       for (ReportedOutcome r : chunk) {
@@ -481,11 +481,11 @@ public final class RedisExecutionStore implements ExecutionStore {
       return eval(recordTimer, RECORD_OUTCOMES, keys.prefix(), Long.toString(executionRetention.toMillis()), keys.changes(),
           Integer.toString(MAX_INLINE_RESULT), packed.toString())
           .thenApply(reply -> {
-            List<Integer> changed = new ArrayList<>(reply.length);
-            for (byte b : reply) changed.add(b == '1' ? 1 : 0);
+            List<Boolean> changed = new ArrayList<>(reply.length);
+            for (byte b : reply) changed.add(b == '1');
             return changed;
           });
-    }).thenApply(changed -> changed.stream().mapToInt(Integer::intValue).sum());
+    });
   }
 
   @Override

@@ -39,7 +39,7 @@ public final class Gate implements AutoCloseable {
   private final Permits permits;
   private final HandlerRegistry handlers;
   private final Consumer<Delivery> back;
-  private final Consumer<String> queuedStatus;
+  private final Consumer<Delivery> queuedStatus;
   private final Duration lease;
   private final Map<Delivery, Decision> decided = Collections.synchronizedMap(new IdentityHashMap<>());
   private final Map<String, Permits.Permit> held = new ConcurrentHashMap<>();
@@ -57,9 +57,10 @@ public final class Gate implements AutoCloseable {
 
   /**
    * @param back where admitted or decided deliveries go (the dispatcher's inbox)
-   * @param queuedStatus marks an execution QUEUED (never over RUNNING or a terminal status)
+   * @param queuedStatus marks the execution of a delivery QUEUED (never over RUNNING or a terminal
+   *     status), and emits that it waits
    */
-  public Gate(Admission admission, Permits permits, HandlerRegistry handlers, Consumer<Delivery> back, Consumer<String> queuedStatus,
+  public Gate(Admission admission, Permits permits, HandlerRegistry handlers, Consumer<Delivery> back, Consumer<Delivery> queuedStatus,
       Duration lease) {
     this.admission = admission;
     this.permits = permits;
@@ -158,7 +159,7 @@ public final class Gate implements AutoCloseable {
     if (a.queuedMarked) return;
     a.queuedMarked = true;
     try {
-      queuedStatus.accept(d.executionId());
+      queuedStatus.accept(d);
     } catch (RuntimeException e) {
       log.debug("Cannot mark {} QUEUED: {}", d.executionId(), e.toString());
     }
