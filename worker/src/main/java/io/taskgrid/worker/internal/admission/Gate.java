@@ -39,7 +39,7 @@ public final class Gate implements AutoCloseable {
   private final Permits permits;
   private final HandlerRegistry handlers;
   private final Consumer<Delivery> back;
-  private final Consumer<String> queuedStatus;
+  private final java.util.function.BiConsumer<String, Boolean> queuedStatus;
   private final Duration lease;
   private final Map<Delivery, Decision> decided = Collections.synchronizedMap(new IdentityHashMap<>());
   private final Map<String, Permits.Permit> held = new ConcurrentHashMap<>();
@@ -57,9 +57,10 @@ public final class Gate implements AutoCloseable {
 
   /**
    * @param back where admitted or decided deliveries go (the dispatcher's inbox)
-   * @param queuedStatus marks an execution QUEUED (never over RUNNING or a terminal status)
+   * @param queuedStatus marks an execution QUEUED (never over RUNNING or a terminal status); true when it waits for rate
+   *     budget, false for a concurrency permit
    */
-  public Gate(Admission admission, Permits permits, HandlerRegistry handlers, Consumer<Delivery> back, Consumer<String> queuedStatus,
+  public Gate(Admission admission, Permits permits, HandlerRegistry handlers, Consumer<Delivery> back, java.util.function.BiConsumer<String, Boolean> queuedStatus,
       Duration lease) {
     this.admission = admission;
     this.permits = permits;
@@ -121,7 +122,7 @@ public final class Gate implements AutoCloseable {
       var waiting = rateLines.computeIfAbsent(line, k -> new java.util.ArrayDeque<>());
       if (waiting.stream().noneMatch(e -> e.getValue() == a)) waiting.add(Map.entry(d, a));
       if (waiting.peek().getValue() != a) {
-        markQueued(a, d); // asked again when it is first in line
+        markQueued(a, d, true); // asked again when it is first in line
         return;
       }
     }
@@ -144,7 +145,8 @@ public final class Gate implements AutoCloseable {
     }
     switch (decision) {
       case Decision.Wait w -> {
-        markQueued(a, d);
+        // a wait before the rate budget was taken is for the budget, after it for a permit
+        markQueued(a, d, line != null && !a.rateTaken);
         submit(d, a, w.recheck());
       }
       case Decision.Admit ad -> handBack(d, decision);
@@ -154,11 +156,11 @@ public final class Gate implements AutoCloseable {
     }
   }
 
-  private void markQueued(Admission.Attempt a, Delivery d) {
+  private void markQueued(Admission.Attempt a, Delivery d, boolean forRate) {
     if (a.queuedMarked) return;
     a.queuedMarked = true;
     try {
-      queuedStatus.accept(d.executionId());
+      queuedStatus.accept(d.executionId(), forRate);
     } catch (RuntimeException e) {
       log.debug("Cannot mark {} QUEUED: {}", d.executionId(), e.toString());
     }
