@@ -415,6 +415,46 @@ public final class TaskgridClient implements AutoCloseable {
         rate(b.getSlowCallRate()), b.getTimesOpened(), b.getNotPermittedCalls());
   }
 
+  /**
+   * The statistics of the whole cluster: totals, one group per handler and one per task. See
+   * {@link Stats} for what each figure means.
+   *
+   * @return the figures as a coordinator read them now
+   * @throws TaskgridUnavailableException when no coordinator (or its Redis) answered in time
+   */
+  public Stats stats() {
+    return stats(StatsFilter.all());
+  }
+
+  /**
+   * The statistics of one task, one handler or both; see {@link StatsFilter} for how filters apply.
+   *
+   * @param filter which figures to read
+   * @return the figures as a coordinator read them now
+   * @throws TaskgridInvalidArgumentException when the task id or handler is malformed
+   * @throws TaskgridUnavailableException when no coordinator (or its Redis) answered in time
+   */
+  public Stats stats(StatsFilter filter) {
+    Objects.requireNonNull(filter, "filter");
+    if (closed.get()) throw new TaskgridException("client closed");
+    var request = io.taskgrid.proto.v1.GetStatsRequest.newBuilder().setTaskId(filter.taskId()).setHandler(filter.handler()).build();
+    var reply = join(calls.unary(TaskServiceGrpc.getGetStatsMethod(), request, options.defaultDeadline(), true));
+    return new Stats(Convert.instant(reply.getAsOf()), group(reply.getTotal()), reply.getHandlersList().stream().map(TaskgridClient::group).toList(),
+        reply.getTasksList().stream().map(TaskgridClient::group).toList());
+  }
+
+  private static Stats.Group group(io.taskgrid.proto.v1.StatsGroup g) {
+    return new Stats.Group(g.getTaskId(), g.getHandler(), window(g.getLastHour()), window(g.getLastDay()), g.getRunning(), g.getPending(),
+        g.getWaitingRetry(), g.getWaitingQueue(), g.getWaitingRateLimit(), g.getScheduledNextHour());
+  }
+
+  private static Stats.Window window(io.taskgrid.proto.v1.WindowStats w) {
+    return new Stats.Window(w.getSucceeded(), w.getFailed(), w.getTimedOut(), w.getSkipped(), w.getCancelled(), w.getSuccessRate(),
+        w.hasDurationP50() ? java.util.Optional.of(Convert.duration(w.getDurationP50())) : java.util.Optional.empty(),
+        w.hasDurationP95() ? java.util.Optional.of(Convert.duration(w.getDurationP95())) : java.util.Optional.empty(),
+        w.hasDurationP99() ? java.util.Optional.of(Convert.duration(w.getDurationP99())) : java.util.Optional.empty());
+  }
+
   private static OptionalDouble rate(float percent) {
     return percent < 0 ? OptionalDouble.empty() : OptionalDouble.of(percent);
   }

@@ -176,8 +176,8 @@ public final class Worker implements AutoCloseable {
     Admission admission = new Admission(permits, new RedisWaitQueue(redisson, config.keyspace()),
         new RedisRateBudget(redisson, config.keyspace(), clock, config.claimLease()), cancels::request, clock, config.claimLease());
     RedisQueuedStatus queuedStatus = new RedisQueuedStatus(redisson, config.keyspace());
-    gate = new Gate(admission, permits, handlers, dispatcher::offer, d -> {
-      queuedStatus.accept(d.executionId());
+    gate = new Gate(admission, permits, handlers, dispatcher::offer, (d, forRate) -> {
+      queuedStatus.accept(d.executionId(), forRate);
       lifecycle.waiting(d);
     }, config.claimLease());
     gateRef.set(gate);

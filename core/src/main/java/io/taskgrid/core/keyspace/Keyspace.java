@@ -134,6 +134,14 @@ public record Keyspace(String namespace) {
    *       #historyOfTask}); the key prefix is read from {@code e}, which is always {@code prefix ..
    *       'exec:' .. id}.
    *   <li>{@code tg_record_end(items, p)}: the index after such a record, without writing it.
+   *   <li>{@code tg_stat_move(e, from, to)}: moves execution {@code e}'s live gauge ({@link
+   *       Stats#live}) from status {@code from} to status {@code to} (either may be {@code false}:
+   *       no record before, or a terminal status after). Every script that changes an execution's
+   *       status calls it ({@code tg_new_record} does, for the new PENDING record).
+   *   <li>{@code tg_stat_end(e, status, atMs, duration)}: counts execution {@code e}'s end in the
+   *       minute and hour buckets of {@code atMs} ({@link Stats#minute}, {@link Stats#hour}), with
+   *       its run time's histogram bucket ({@code ''}: it did not run). Called exactly where a
+   *       terminal status is first written, so a resent outcome never counts twice.
    * </ul>
    */
   public static final String LUA = luaFunctions();
@@ -143,7 +151,7 @@ public record Keyspace(String namespace) {
         .filter(ExecutionStatus::isTerminal)
         .map(st -> "s == '" + st.name() + "'")
         .collect(Collectors.joining(" or "));
-    return """
+    return statsLua() + """
         local function tg_terminal(s) return %s end
         local function tg_record_end(items, p) return p + 7 + 2 * tonumber(items[p + 6]) end
         local function tg_new_record(e, items, p)
@@ -162,10 +170,103 @@ public record Keyspace(String namespace) {
             redis.call('HSET', e, '%s', task)
             redis.call('ZADD', prefix .. 'ix:t:' .. task, items[p + 4], items[p])
           end
+          tg_stat_move(e, false, 'PENDING')
           return stop
         end
         """.formatted(terminal, Fields.ID, Fields.HANDLER, Fields.STATUS, Fields.ATTEMPT, Fields.PRIORITY, Fields.TIMEOUT_MS,
         Fields.SUBMITTED_AT_MS, Fields.IDEMPOTENCY_KEY, Fields.LABEL_PREFIX, TASK_LABEL, Fields.TASK_ID);
+  }
+
+  /**
+   * Statistics counters, kept by the scripts that change statuses ({@link #LUA}) and read by the
+   * coordinator's GetStats without scanning any execution.
+   *
+   * <p>Three kinds of hashes, each field named {@code <group>|<rest>} where the group is {@code
+   * h:<handler>} or {@code t:<task id>} (the total is the sum of the handler groups, since every
+   * execution has a handler):
+   *
+   * <ul>
+   *   <li>{@link #live}: {@code <group>|<gauge>} = how many executions are in that state now, gauge
+   *       one of {@code P} (PENDING), {@code R} (RUNNING), {@code W} (RETRY_SCHEDULED), {@code Q}
+   *       (QUEUED for a concurrency permit), {@code L} (QUEUED for rate budget). A field that
+   *       drops to 0 is deleted.
+   *   <li>{@link #minute} and {@link #hour}: {@code <group>|<end>|<bucket>} = how many executions
+   *       ended that way in that minute or hour, {@code end} one of {@code S F T K C} (SUCCEEDED,
+   *       FAILED, TIMEOUT, SKIPPED, CANCELLED), {@code bucket} the run time's histogram bucket
+   *       (empty when it did not run). A minute hash expires 61 minutes after its minute began, an
+   *       hour hash 25 hours after its hour began.
+   * </ul>
+   *
+   * <p>Each hash holds at most {@value #MAX_FIELDS} fields: past it, a group not yet in it counts
+   * under the group name {@value #OTHER} instead, so the totals stay right and memory stays
+   * bounded (about 50 bytes a field: at most ~500 KB per hash, 85 hashes).
+   */
+  public static final class Stats {
+    /** Most fields of one statistics hash. */
+    public static final int MAX_FIELDS = 10_000;
+    /** The group name that counts what no longer fits in a full hash. */
+    public static final String OTHER = "~other";
+
+    private Stats() {}
+
+    /** The gauges of executions now pending, running or waiting. */
+    public static String live(Keyspace keys) {
+      return keys.prefix() + "st:live";
+    }
+
+    /** The ends counted in minute {@code epochMinute} (epoch ms / 60,000). */
+    public static String minute(Keyspace keys, long epochMinute) {
+      return keys.prefix() + "st:m:" + epochMinute;
+    }
+
+    /** The ends counted in hour {@code epochHour} (epoch ms / 3,600,000). */
+    public static String hour(Keyspace keys, long epochHour) {
+      return keys.prefix() + "st:h:" + epochHour;
+    }
+  }
+
+  private static String statsLua() {
+    return """
+      local tg_stat_codes = {PENDING = 'P', RUNNING = 'R', RETRY_SCHEDULED = 'W',
+        SUCCEEDED = 'S', FAILED = 'F', TIMEOUT = 'T', SKIPPED = 'K', CANCELLED = 'C'}
+      local function tg_stat_add(key, kind, name, rest, delta)
+        local f = kind .. name .. '|' .. rest
+        if redis.call('HEXISTS', key, f) == 0 and (delta < 0 or redis.call('HLEN', key) >= %d) then
+          f = kind .. '%s|' .. rest
+        end
+        if redis.call('HINCRBY', key, f, delta) <= 0 then redis.call('HDEL', key, f) end
+      end
+      local function tg_stat_group(key, g, rest, delta)
+        tg_stat_add(key, 'h:', g[1] or '', rest, delta)
+        if g[2] and g[2] ~= '' then tg_stat_add(key, 't:', g[2], rest, delta) end
+      end
+      local function tg_stat_gauge(e, s)
+        if s == 'QUEUED' then return redis.call('HGET', e, 'qw') or 'Q' end
+        if s == 'PENDING' or s == 'RUNNING' or s == 'RETRY_SCHEDULED' then return tg_stat_codes[s] end
+        return false
+      end
+      local function tg_stat_move(e, from, to)
+        local a = from and tg_stat_gauge(e, from)
+        local b = to and tg_stat_gauge(e, to)
+        if a == b then return end
+        local g = redis.call('HMGET', e, 'h', 'tk')
+        local key = string.match(e, '^tg:[^:]+:') .. 'st:live'
+        if a then tg_stat_group(key, g, a, -1) end
+        if b then tg_stat_group(key, g, b, 1) end
+      end
+      local function tg_stat_end(e, status, atMs, duration)
+        local g = redis.call('HMGET', e, 'h', 'tk')
+        local p = string.match(e, '^tg:[^:]+:') .. 'st:'
+        local rest = tg_stat_codes[status] .. '|' .. duration
+        local m = math.floor(tonumber(atMs) / 60000)
+        local h = math.floor(m / 60)
+        local km, kh = p .. 'm:' .. m, p .. 'h:' .. h
+        tg_stat_group(km, g, rest, 1)
+        tg_stat_group(kh, g, rest, 1)
+        redis.call('PEXPIREAT', km, (m + 61) * 60000)
+        redis.call('PEXPIREAT', kh, (h + 25) * 3600000)
+      end
+      """.formatted(Stats.MAX_FIELDS, Stats.OTHER);
   }
 
   /** Field names of the execution hash. Short, because there are millions of these hashes. */
@@ -197,6 +298,8 @@ public record Keyspace(String namespace) {
     public static final String CANCEL_REQUESTED = "cx";
     /** Prefix of label fields: {@code l:<key>} holds the label's value. */
     public static final String LABEL_PREFIX = "l:";
+    /** For QUEUED: what it waits for, {@code Q} a concurrency permit or {@code L} rate budget. */
+    public static final String QUEUED_FOR = "qw";
 
     private Fields() {}
   }

@@ -77,7 +77,9 @@ public final class RedisClaims {
                 redis.call('PEXPIRE', e, math.max(1, redis.call('PTTL', tomb)))
                 redis.call('DEL', tomb)
               end
+              tg_stat_move(e, s or 'PENDING', false)
               redis.call('HSET', e, 's', 'CANCELLED', 'rs', reason, 'fin', ARGV[4], 'et', 'taskgrid.Cancelled', 'em', reason)
+              tg_stat_end(e, 'CANCELLED', ARGV[4], '')
               changes[#changes + 1] = tg_entry(id, 'CANCELLED', redis.call('HGETALL', e))
               out[#out + 1] = tg_item('DONE:CANCELLED')
             else
@@ -90,6 +92,7 @@ public final class RedisClaims {
                 redis.call('HDEL', e, 'na', 'nat', 'fin', 'et', 'em')
               end
               local attempt = redis.call('HINCRBY', e, 'a', 1)
+              tg_stat_move(e, s or 'PENDING', 'RUNNING')
               redis.call('HSET', e, 's', 'RUNNING', 'st', ARGV[4], 'w', ARGV[2])
               changes[#changes + 1] = tg_entry(id, 'RUNNING', nil)
               out[#out + 1] = tg_item('OK:' .. attempt)

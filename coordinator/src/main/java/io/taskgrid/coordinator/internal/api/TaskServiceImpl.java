@@ -101,6 +101,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   private final CircuitBreakersApi breakers;
   private final ExecutionEvents lifecycle;
   private final LifecycleFeed lifecycleFeed;
+  private final StatsApi stats;
 
   public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
       CoordinatorMeters meters,
@@ -130,6 +131,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     this.meters = meters;
     this.tasks = new RegistryApi(registry, limits, defaultZone, clock, store::sideTaskStatus);
     this.eventsTopic = eventsTopic;
+    this.stats = new StatsApi(store, registry.view(), defaultZone, clock);
   }
 
   @Override
@@ -202,6 +204,11 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     Payload data = tasks.eventData(request.getData());
     respond(events.publish(eventsTopic, name, data.unsafeData(), data.contentType())
         .thenApply(id -> PublishEventResponse.newBuilder().setEventId(id).build()), out);
+  }
+
+  @Override
+  public void getStats(io.taskgrid.proto.v1.GetStatsRequest request, StreamObserver<io.taskgrid.proto.v1.GetStatsResponse> out) {
+    respond(stats.get(request), out);
   }
 
   private static <T> void reply(T value, StreamObserver<T> out) {

@@ -10,6 +10,7 @@ import io.taskgrid.core.keyspace.Entries;
 import io.taskgrid.core.keyspace.Keyspace;
 import io.taskgrid.core.keyspace.Packed;
 import io.taskgrid.core.keyspace.Keyspace.Fields;
+import io.taskgrid.core.stats.DurationHistogram;
 import io.taskgrid.telemetry.CallTimer;
 import io.taskgrid.telemetry.CoordinatorMeters;
 import java.time.Duration;
@@ -142,12 +143,14 @@ public final class RedisExecutionStore implements ExecutionStore {
       """;
 
   /** ARGV: prefix packed, packed holding per execution: id idemKey. */
-  private static final String REMOVE = Packed.LUA
+  private static final String REMOVE = Packed.LUA + Keyspace.LUA
       + """
       local items = tg_unpack(ARGV[2])
       for p = 1, #items, 2 do
         local id, idem = items[p], items[p + 1]
-        redis.call('DEL', ARGV[1] .. 'exec:' .. id)
+        local e = ARGV[1] .. 'exec:' .. id
+        tg_stat_move(e, redis.call('HGET', e, 's'), false)
+        redis.call('DEL', e)
         if idem ~= '' then
           local k = ARGV[1] .. 'idem:' .. idem
           if redis.call('GET', k) == id then redis.call('DEL', k) end
@@ -159,7 +162,8 @@ public final class RedisExecutionStore implements ExecutionStore {
   /**
    * First terminal outcome wins. ARGV: prefix retentionMs channel maxInlineResult packed, packed
    * holding per outcome: id status attempt startedAt finishedAt worker result resultType errorType
-   * errorMessage handler reason nextAttempt nextAttemptAtMs (nextAttempt 0: no retry). Returns one
+   * errorMessage handler reason nextAttempt nextAttemptAtMs durationBucket (nextAttempt 0: no retry;
+   * durationBucket the run time's {@link DurationHistogram} bucket, empty when it did not run). Returns one
    * character per outcome, '1' when it changed the execution, else '0'; publishes the changes, with
    * the records of terminal ones when small enough.
    *
@@ -177,7 +181,7 @@ public final class RedisExecutionStore implements ExecutionStore {
       local items = tg_unpack(ARGV[5])
       local out, changes = {}, {}
       local limit = tonumber(ARGV[4])
-      for p = 1, #items, 14 do
+      for p = 1, #items, 15 do
         local id = items[p]
         local e = ARGV[1] .. 'exec:' .. id
         local cur = redis.call('HGET', e, 's')
@@ -208,6 +212,8 @@ public final class RedisExecutionStore implements ExecutionStore {
             redis.call('ZADD', ARGV[1] .. 'ix:all', items[p + 3], id)
             redis.call('ZADD', ARGV[1] .. 'ix:h:' .. items[p + 10], items[p + 3], id)
           end
+          tg_stat_move(e, cur, status)
+          if nextAttempt == 0 then tg_stat_end(e, status, items[p + 4], items[p + 14]) end
           redis.call('PEXPIRE', e, ARGV[2])
           redis.call('DEL', ARGV[1] .. 'claim:' .. id)
           out[#out + 1] = '1'
@@ -271,7 +277,9 @@ public final class RedisExecutionStore implements ExecutionStore {
         redis.call('PUBLISH', ARGV[6], id .. '\\n' .. reason)
         verdict = 'REQUESTED'
       else
+        tg_stat_move(e, s, false)
         redis.call('HSET', e, 's', 'CANCELLED', 'rs', reason, 'fin', ARGV[3], 'et', 'taskgrid.Cancelled', 'em', reason)
+        tg_stat_end(e, 'CANCELLED', ARGV[3], '')
         s = 'CANCELLED'
         verdict = 'CANCELLED'
         redis.call('PUBLISH', ARGV[5], tg_entry(id, s, redis.call('HGETALL', e)))
@@ -360,6 +368,7 @@ public final class RedisExecutionStore implements ExecutionStore {
   private final CallTimer readTimer;
   private final CallTimer cancelTimer;
   private final CallTimer listTimer;
+  private final CallTimer statsTimer;
   private final java.time.InstantSource clock;
 
   public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention,
@@ -372,6 +381,7 @@ public final class RedisExecutionStore implements ExecutionStore {
     this.clock = clock;
     this.cancelTimer = meters.redis("cancel");
     this.listTimer = meters.redis("list");
+    this.statsTimer = meters.redis("stats");
     this.insertTimer = meters.redis("insert");
     this.removeTimer = meters.redis("remove");
     this.recordTimer = meters.redis("record_outcomes");
@@ -395,6 +405,41 @@ public final class RedisExecutionStore implements ExecutionStore {
         Long.parseLong(state.getOrDefault(Keyspace.SideFields.RESTARTS, "0")),
         state.getOrDefault(Keyspace.SideFields.LAST_ERROR, ""),
         millis(state.get(Keyspace.SideFields.LAST_ERROR_MS))));
+  }
+
+  @Override
+  public CompletionStage<StatsCounters> statsCounters(List<Long> epochMinutes, List<Long> epochHours) {
+    long start = System.nanoTime();
+    org.redisson.api.RBatch batch = redisson.createBatch();
+    CompletableFuture<Map<String, String>> live = readAll(batch, Keyspace.Stats.live(keys));
+    List<CompletableFuture<Map<String, String>>> minutes = new ArrayList<>(epochMinutes.size());
+    for (long m : epochMinutes) minutes.add(readAll(batch, Keyspace.Stats.minute(keys, m)));
+    List<CompletableFuture<Map<String, String>>> hours = new ArrayList<>(epochHours.size());
+    for (long h : epochHours) hours.add(readAll(batch, Keyspace.Stats.hour(keys, h)));
+    return batch.executeAsync().handle((ignored, error) -> {
+      statsTimer.ended(start, error);
+      if (error != null) throw unavailable(error);
+      return new StatsCounters(sum(List.of(live)), sum(minutes), sum(hours));
+    });
+  }
+
+  private static CompletableFuture<Map<String, String>> readAll(org.redisson.api.RBatch batch, String key) {
+    return batch.<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync().toCompletableFuture();
+  }
+
+  /** The fields of several hashes, the counts of a field in several summed; a malformed count is skipped. */
+  private static Map<String, Long> sum(List<CompletableFuture<Map<String, String>>> hashes) {
+    Map<String, Long> out = new HashMap<>();
+    for (CompletableFuture<Map<String, String>> h : hashes) {
+      h.join().forEach((field, value) -> {
+        try {
+          out.merge(field, Long.parseLong(value), Long::sum);
+        } catch (NumberFormatException e) {
+          log.debug("Skipping a malformed statistics counter {}={}", field, value);
+        }
+      });
+    }
+    return out;
   }
 
   private static Optional<Instant> millis(String value) {
@@ -476,7 +521,8 @@ public final class RedisExecutionStore implements ExecutionStore {
         packed.add(r.executionId()).add(o.status().name()).add(r.attempt()).add(o.startedAt().toEpochMilli())
             .add(o.finishedAt().toEpochMilli()).add(r.workerId()).add(result).add(resultType).add(errorType)
             .add(errorMessage).add(r.handler()).add(reason).add(r.nextAttempt())
-            .add(r.nextAttemptAt().map(Instant::toEpochMilli).orElse(0L));
+            .add(r.nextAttemptAt().map(Instant::toEpochMilli).orElse(0L))
+            .add(r.nextAttempt() == 0 ? DurationHistogram.runBucket(o) : "");
       }
       return eval(recordTimer, RECORD_OUTCOMES, keys.prefix(), Long.toString(executionRetention.toMillis()), keys.changes(),
           Integer.toString(MAX_INLINE_RESULT), packed.toString())
