@@ -195,7 +195,8 @@ public final class Coordinator implements AutoCloseable {
           ? new ServerInterceptor[] {GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createServerInterceptor()}
           : new ServerInterceptor[0];
       ServerServiceDefinition taskService = errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
-          sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock)), tracing);
+          sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock),
+          new io.taskgrid.redis.RedisWorkers(redisson, config.keyspace())), tracing);
       server = serverBuilder
           .addService(taskService)
           .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed,

@@ -25,6 +25,10 @@ import io.taskgrid.worker.internal.HandlerRunner;
 import io.taskgrid.worker.internal.InFlight;
 import io.taskgrid.worker.internal.InfraChecks;
 import io.taskgrid.worker.internal.OutcomeReporter;
+import io.taskgrid.worker.internal.PresenceReporter;
+import io.taskgrid.core.TaskgridVersion;
+import io.taskgrid.core.worker.WorkerPresence;
+import io.taskgrid.redis.RedisWorkers;
 import io.taskgrid.worker.internal.RedisClaims;
 import io.taskgrid.worker.internal.breaker.Breakers;
 import io.taskgrid.worker.internal.CancelListener;
@@ -103,6 +107,7 @@ public final class Worker implements AutoCloseable {
   private Gate gate;
   private io.taskgrid.worker.internal.OutputForwarder output;
   private io.taskgrid.worker.internal.side.SideTasks sideTasks;
+  private PresenceReporter presence;
 
   private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
     this.openTelemetry = openTelemetry;
@@ -191,9 +196,23 @@ public final class Worker implements AutoCloseable {
     sideTasks = io.taskgrid.worker.internal.side.SideTasks.start(config.kafkaBootstrap(), config.registryTopic(),
         "taskgrid-" + config.workerId() + "-side", redisson, config.keyspace(), config.workerId(), handlers, config.claimLease(),
         config.drainTimeout(), clock);
+    presence = new PresenceReporter(new RedisWorkers(redisson, config.keyspace()),
+        new WorkerPresence(config.workerId(), hostName(), ProcessHandle.current().pid(), handlers.nameList(), config.concurrency(), 0,
+            clock.instant(), clock.instant(), WorkerPresence.State.RUNNING, TaskgridVersion.current()),
+        runner::running, clock).start();
     log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.taskTopics().all(),
         config.group(), handlers.names(), config.concurrency());
     return this;
+  }
+
+  private static String hostName() {
+    String env = System.getenv("HOSTNAME"); // set in containers and most shells; no DNS lookup needed
+    if (env != null && !env.isBlank()) return env;
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private void startOps() {
@@ -256,6 +275,7 @@ public final class Worker implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+    presence.draining();
     sideTasks.close(); // first: other workers take the side tasks over at once
     consumer.drain();
     gate.close();
@@ -267,6 +287,7 @@ public final class Worker implements AutoCloseable {
     }
     reporter.drain(Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime())));
     consumer.close();
+    presence.close(); // gone from ListWorkers at once
     release();
     log.info("Worker {} stopped", config.workerId());
   }
@@ -277,6 +298,7 @@ public final class Worker implements AutoCloseable {
    */
   public void halt() {
     if (!state.compareAndSet(State.RUNNING, State.STOPPING)) return;
+    presence.halt(); // its report expires, as a dead worker's does
     sideTasks.halt();
     reporter.close();
     gate.close();

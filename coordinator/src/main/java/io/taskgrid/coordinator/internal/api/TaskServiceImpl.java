@@ -93,10 +93,13 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
 
   private final CoordinatorMeters meters;
   private final CircuitBreakersApi breakers;
+  private final WorkersApi workers;
 
   public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
       CoordinatorMeters meters,
-      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers) {
+      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers,
+      io.taskgrid.core.worker.WorkerDirectory workers) {
+    this.workers = new WorkersApi(workers, clock);
     this.openTelemetry = openTelemetry;
     this.breakers = new CircuitBreakersApi(breakers);
     this.tracing = Telemetry.isTracing(openTelemetry);
@@ -173,6 +176,12 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   @Override
   public void listCircuitBreakers(ListCircuitBreakersRequest request, StreamObserver<ListCircuitBreakersResponse> out) {
     reply(breakers.list(request), out);
+  }
+
+  @Override
+  public void listWorkers(io.taskgrid.proto.v1.ListWorkersRequest request,
+      StreamObserver<io.taskgrid.proto.v1.ListWorkersResponse> out) {
+    reply(workers.list(request), out);
   }
 
   @Override
