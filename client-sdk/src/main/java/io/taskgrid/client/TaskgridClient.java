@@ -404,6 +404,47 @@ public final class TaskgridClient implements AutoCloseable {
         .getCircuitBreakersList().stream().map(TaskgridClient::breaker).toList();
   }
 
+  /**
+   * The workers that reported in within the last 30 seconds.
+   *
+   * @return every worker, ordered by id
+   * @throws TaskgridUnavailableException when no coordinator answered in time
+   */
+  public List<WorkerInfo> workers() {
+    return listWorkers("");
+  }
+
+  /**
+   * The workers that run one handler, as {@link #workers()}.
+   *
+   * @param handler a handler name
+   * @return its workers, ordered by id
+   * @throws TaskgridInvalidArgumentException when {@code handler} is empty or no valid handler name
+   * @throws TaskgridUnavailableException when no coordinator answered in time
+   */
+  public List<WorkerInfo> workers(String handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (handler.isEmpty()) throw new TaskgridInvalidArgumentException("handler: must not be empty", null);
+    return listWorkers(handler);
+  }
+
+  private List<WorkerInfo> listWorkers(String handler) {
+    if (closed.get()) throw new TaskgridException("client closed");
+    var request = io.taskgrid.proto.v1.ListWorkersRequest.newBuilder().setHandler(handler).build();
+    return join(calls.unary(TaskServiceGrpc.getListWorkersMethod(), request, options.defaultDeadline(), true))
+        .getWorkersList().stream().map(TaskgridClient::worker).toList();
+  }
+
+  private static WorkerInfo worker(io.taskgrid.proto.v1.WorkerInfo w) {
+    WorkerInfo.State state = switch (w.getState()) {
+      case WORKER_STATE_DRAINING -> WorkerInfo.State.DRAINING;
+      // a state a newer coordinator may add reads as running
+      case WORKER_STATE_RUNNING, WORKER_STATE_UNSPECIFIED, UNRECOGNIZED -> WorkerInfo.State.RUNNING;
+    };
+    return new WorkerInfo(w.getWorkerId(), w.getHost(), w.getPid(), w.getHandlersList(), w.getConcurrency(), w.getRunning(),
+        Convert.instant(w.getStarted()), Convert.instant(w.getLastSeen()), state, w.getVersion());
+  }
+
   private static CircuitBreakerInfo breaker(CircuitBreaker b) {
     CircuitBreakerInfo.State state = switch (b.getState()) {
       case CIRCUIT_BREAKER_STATE_OPEN -> CircuitBreakerInfo.State.OPEN;

@@ -203,8 +203,8 @@ public final class Coordinator implements AutoCloseable {
           ? new ServerInterceptor[] {GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createServerInterceptor()}
           : new ServerInterceptor[0];
       ServerServiceDefinition taskService = errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
-          sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock), lifecycle, lifecycleFeed),
-          tracing);
+          sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock),
+          new io.taskgrid.redis.RedisWorkers(redisson, config.keyspace()), lifecycle, lifecycleFeed), tracing);
       server = serverBuilder
           .addService(taskService)
           .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed,
@@ -293,18 +293,29 @@ public final class Coordinator implements AutoCloseable {
     return state.get();
   }
 
-  /** Stops intake, drains calls in flight for up to 10 s, then releases Kafka and Redis. */
+  /** How long {@link #close()} lets calls in flight finish. */
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Stops in order (also on SIGTERM, from the shutdown hook of its main): reports NOT_SERVING and
+   * takes no new calls (gRPC and HTTP); gives up scheduling leadership at once (the loop ends its
+   * term, its lease is deleted, so a standby leads within half a second rather than after the
+   * lease); lets calls in flight finish for up to 10 s; then closes its Kafka producers (flushing
+   * what they hold) and consumers, and Redis. Idempotent.
+   */
   @Override
   public void close() {
     State previous = state.getAndSet(State.STOPPED);
     if (previous == State.STOPPED) return;
     if (health != null) health.enterTerminalState();
     if (ops != null) ops.close();
+    if (server != null) server.shutdown(); // no new calls; those in flight go on while leadership is handed over
+    if (retryReleaser != null) retryReleaser.close();
+    if (scheduler != null) scheduler.close(); // releases the leader lease
     if (server != null) {
-      server.shutdown();
       if (lifecycleFeed != null) lifecycleFeed.close(); // its streams end now, not at the drain deadline
       try {
-        if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
+        if (!server.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) server.shutdownNow();
       } catch (InterruptedException e) {
         server.shutdownNow();
         Thread.currentThread().interrupt();
@@ -312,8 +323,6 @@ public final class Coordinator implements AutoCloseable {
     }
     if (localChannel != null) localChannel.shutdownNow();
     if (localServer != null) localServer.shutdownNow();
-    if (retryReleaser != null) retryReleaser.close();
-    if (scheduler != null) scheduler.close();
     if (retryLog != null) retryLog.close();
     if (registryLog != null) registryLog.close();
     if (hub != null) hub.close();

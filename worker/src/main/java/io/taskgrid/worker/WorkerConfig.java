@@ -32,7 +32,7 @@ import java.util.UUID;
  * @param claimLease how long a claim on an execution outlives a silent worker; renewed every
  *     third of it while the execution runs
  * @param sessionTimeout Kafka group session timeout: how soon a dead worker's partitions move
- * @param drainTimeout how long {@link Worker#close()} waits for running handlers
+ * @param drainTimeout how long {@link Worker#close()} waits for running handlers before it hands them back
  * @param maxResultBytes the largest result a handler may return; a larger one ends the execution
  *     FAILED ({@code taskgrid.ResultTooLarge}) instead of being reported
  * @param httpPort port of the operations endpoint (metrics, health); {@link OpsServer#OFF} for
@@ -90,7 +90,7 @@ public record WorkerConfig(
   public static final Setting<Duration> SESSION_TIMEOUT =
       new Setting<>("TASKGRID_SESSION_TIMEOUT", "10s", "Kafka session timeout: how soon the partitions of a dead worker move to others.", Setting::duration);
   public static final Setting<Duration> DRAIN_TIMEOUT =
-      new Setting<>("TASKGRID_DRAIN_TIMEOUT", "30s", "How long a stopping worker waits for running handlers.", Setting::duration);
+      new Setting<>("TASKGRID_DRAIN_TIMEOUT", "30s", "How long a stopping worker (SIGTERM) waits for running handlers; then it interrupts them and hands their executions back to other workers.", Setting::duration);
 
   public static final Setting<String> REGISTRY_TOPIC =
       new Setting<>("TASKGRID_REGISTRY_TOPIC", "taskgrid.registry", "Compacted Kafka topic of registered tasks, as on the coordinators: workers read it to run side tasks.", s -> s);
@@ -199,6 +199,10 @@ public record WorkerConfig(
 
   public WorkerConfig withConcurrency(int n) {
     return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+  }
+
+  public WorkerConfig withDrainTimeout(Duration timeout) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, timeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
   }
 
   public WorkerConfig withClaimLease(Duration lease) {

@@ -100,6 +100,19 @@ public record Keyspace(String namespace) {
     private SideFields() {}
   }
 
+  /**
+   * A worker's report of itself ({@code WorkerPresence}, packed), a string key with an expiry the
+   * worker refreshes every few seconds; listed by the set {@link #workers}.
+   */
+  public String worker(String workerId) {
+    return "tg:" + namespace + ":worker:" + workerId;
+  }
+
+  /** The ids of the workers that reported themselves: a set; ids whose {@link #worker} key expired are removed on reading. */
+  public String workers() {
+    return "tg:" + namespace + ":workers";
+  }
+
   /** History index of every execution: a sorted set of ids scored by submission time (ms). */
   public String historyAll() {
     return "tg:" + namespace + ":ix:all";

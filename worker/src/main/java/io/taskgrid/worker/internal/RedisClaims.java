@@ -134,6 +134,29 @@ public final class RedisClaims {
       return table.concat(out) .. table.concat(reasons)
       """;
 
+  /**
+   * ARGV: prefix worker packed, packed holding the ids. Hands executions back: deletes each claim
+   * this worker holds, so the next delivery of its message (to another worker, after this one
+   * leaves the group) claims it at once instead of after the lease; the attempt the claim counted
+   * is taken back, so that claim runs the same attempt again. Returns how many it released.
+   */
+  private static final String RELEASE = Packed.LUA
+      + """
+      local ids = tg_unpack(ARGV[3])
+      local n = 0
+      for i = 1, #ids do
+        local c, e = ARGV[1] .. 'claim:' .. ids[i], ARGV[1] .. 'exec:' .. ids[i]
+        if redis.call('GET', c) == ARGV[2] then
+          redis.call('DEL', c)
+          if redis.call('HGET', e, 's') == 'RUNNING' and redis.call('HGET', e, 'w') == ARGV[2] then
+            redis.call('HINCRBY', e, 'a', -1)
+          end
+          n = n + 1
+        end
+      end
+      return tostring(n)
+      """;
+
   private final RedissonClient redisson;
   private final Keyspace keys;
   private final String workerId;
@@ -211,6 +234,14 @@ public final class RedisClaims {
       }
     }
     return new Renewal(lost, cancels);
+  }
+
+  /** Releases this worker's claims on {@code executionIds} (see {@link #RELEASE}); returns how many it held. */
+  public int release(Collection<String> executionIds) {
+    if (executionIds.isEmpty()) return 0;
+    Packed packed = new Packed(executionIds.size() * 40);
+    executionIds.forEach(packed::add);
+    return Integer.parseInt(new String(eval(renewTimer, RELEASE, keys.prefix(), workerId, packed.toString()), StandardCharsets.UTF_8));
   }
 
   /** Runs a script with no declared keys; its reply as UTF-8 bytes. */

@@ -102,11 +102,14 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   private final ExecutionEvents lifecycle;
   private final LifecycleFeed lifecycleFeed;
   private final StatsApi stats;
+  private final WorkersApi workers;
 
   public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
       CoordinatorMeters meters,
-      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers) {
-    this(store, queue, events, hub, limits, clock, meters, registry, defaultZone, eventsTopic, openTelemetry, breakers, ExecutionEvents.OFF, null);
+      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers,
+      io.taskgrid.core.worker.WorkerDirectory workers) {
+    this(store, queue, events, hub, limits, clock, meters, registry, defaultZone, eventsTopic, openTelemetry, breakers, workers,
+        ExecutionEvents.OFF, null);
   }
 
   /**
@@ -116,7 +119,8 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
       CoordinatorMeters meters,
       TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers,
-      ExecutionEvents lifecycle, LifecycleFeed lifecycleFeed) {
+      io.taskgrid.core.worker.WorkerDirectory workers, ExecutionEvents lifecycle, LifecycleFeed lifecycleFeed) {
+    this.workers = new WorkersApi(workers, clock);
     this.lifecycle = lifecycle;
     this.lifecycleFeed = lifecycleFeed;
     this.openTelemetry = openTelemetry;
@@ -196,6 +200,12 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   @Override
   public void listCircuitBreakers(ListCircuitBreakersRequest request, StreamObserver<ListCircuitBreakersResponse> out) {
     reply(breakers.list(request), out);
+  }
+
+  @Override
+  public void listWorkers(io.taskgrid.proto.v1.ListWorkersRequest request,
+      StreamObserver<io.taskgrid.proto.v1.ListWorkersResponse> out) {
+    reply(workers.list(request), out);
   }
 
   @Override

@@ -236,8 +236,8 @@ public final class Gate implements AutoCloseable {
 
   /**
    * Stops deciding. Waiting deliveries stay uncommitted and are delivered again (a queued one
-   * keeps its place if that happens within the lease); held permits are released as their
-   * attempts end.
+   * keeps its place if that happens within the lease); permits of admitted deliveries that did
+   * not start are released now, held permits as their attempts end. Close the dispatcher first.
    */
   @Override
   public void close() {
@@ -249,5 +249,14 @@ public final class Gate implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     waiting.clear();
+    // admitted deliveries that never reached a handler (the dispatcher stopped first): their permits free now
+    List<Permits.Permit> unused = new java.util.ArrayList<>();
+    synchronized (decided) {
+      for (Decision d : decided.values()) {
+        if (d instanceof Decision.Admit(Permits.Permit p) && p != null) unused.add(p);
+      }
+      decided.clear();
+    }
+    unused.forEach(this::release);
   }
 }
