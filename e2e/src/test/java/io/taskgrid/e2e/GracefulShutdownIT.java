@@ -129,7 +129,7 @@ class GracefulShutdownIT {
   void aClosedLeaderIsSucceededByTheStandbyBeforeItsLeaseWouldExpireWithNoFireLostOrDoubled() {
     CoordinatorConfig.Scheduling s = cluster.coordinatorConfig(0).scheduling();
     CoordinatorConfig.Scheduling longLease = new CoordinatorConfig.Scheduling(s.registryTopic(), s.firesTopic(), s.eventsTopic(),
-        s.eventsTopicPartitions(), s.defaultZone(), s.misfireGrace(), LONG_LEASE, s.tasksFile(), s.fireAhead());
+        s.eventsTopicPartitions(), s.defaultZone(), s.misfireGrace(), LONG_LEASE, s.tasksFile(), s.fireAhead(), s.lifecycleTopic());
     Coordinator a = cluster.coordinator(cluster.coordinatorConfig(0).withCoordinatorId("ca-" + cluster.namespace()).withScheduling(longLease));
     Coordinator b = cluster.coordinator(cluster.coordinatorConfig(0).withCoordinatorId("cb-" + cluster.namespace()).withScheduling(longLease));
     List<String> addresses = List.of(TestCluster.address(a), TestCluster.address(b));

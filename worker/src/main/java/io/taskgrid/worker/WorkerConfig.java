@@ -202,7 +202,7 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withDrainTimeout(Duration timeout) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, timeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, timeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   public WorkerConfig withClaimLease(Duration lease) {
