@@ -293,14 +293,11 @@ public final class Coordinator implements AutoCloseable {
     return state.get();
   }
 
-  /** How long {@link #close()} lets calls in flight finish. */
-  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
-
   /**
    * Stops in order (also on SIGTERM, from the shutdown hook of its main): reports NOT_SERVING and
    * takes no new calls (gRPC and HTTP); gives up scheduling leadership at once (the loop ends its
    * term, its lease is deleted, so a standby leads within half a second rather than after the
-   * lease); lets calls in flight finish for up to 10 s; then closes its Kafka producers (flushing
+   * lease); lets calls in flight finish for up to {@link CoordinatorConfig#drainTimeout()}; then closes its Kafka producers (flushing
    * what they hold) and consumers, and Redis. Idempotent.
    */
   @Override
@@ -315,7 +312,7 @@ public final class Coordinator implements AutoCloseable {
     if (server != null) {
       if (lifecycleFeed != null) lifecycleFeed.close(); // its streams end now, not at the drain deadline
       try {
-        if (!server.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) server.shutdownNow();
+        if (!server.awaitTermination(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) server.shutdownNow();
       } catch (InterruptedException e) {
         server.shutdownNow();
         Thread.currentThread().interrupt();

@@ -35,6 +35,7 @@ import java.util.UUID;
  * @param scheduling registered tasks, triggers and leadership
  * @param httpPort port of the operations endpoint (metrics, health); {@link OpsServer#OFF} for
  *     none, 0 for a free one
+ * @param drainTimeout how long {@link Coordinator#close()} lets calls in flight finish
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -49,7 +50,8 @@ public record CoordinatorConfig(
     Duration executionRetention,
     Duration idempotencyRetention,
     Scheduling scheduling,
-    int httpPort) {
+    int httpPort,
+    Duration drainTimeout) {
 
   /**
    * Registered tasks, their triggers and scheduling leadership.
@@ -174,17 +176,21 @@ public record CoordinatorConfig(
   public static final Setting<String> TASKS_FILE =
       new Setting<>("TASKGRID_TASKS_FILE", "", "YAML file of tasks registered (created or updated) when the coordinator starts; empty for none.", s -> s);
 
+  public static final Setting<Duration> DRAIN_TIMEOUT =
+      new Setting<>("TASKGRID_COORDINATOR_DRAIN_TIMEOUT", "10s", "How long a stopping coordinator (SIGTERM) lets API calls in flight finish; it hands scheduling to a standby first, at once.", Setting::duration);
+
   /** Every setting, in README order. */
   public static final List<Setting<?>> SETTINGS =
       List.of(COORDINATOR_ID, GRPC_PORT, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE, TASKS_TOPIC, TASKS_TOPIC_PARTITIONS,
           TASKS_TOPIC_REPLICATION, MAX_PAYLOAD_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, EXECUTION_RETENTION, IDEMPOTENCY_RETENTION,
           REGISTRY_TOPIC, FIRES_TOPIC, EVENTS_TOPIC, EVENTS_TOPIC_PARTITIONS, DEFAULT_TIME_ZONE, MISFIRE_GRACE, LEADER_LEASE, FIRE_AHEAD, TASKS_FILE,
-          LIFECYCLE_TOPIC, OpsServer.HTTP_PORT, LogFormat.SETTING);
+          LIFECYCLE_TOPIC, OpsServer.HTTP_PORT, LogFormat.SETTING, DRAIN_TIMEOUT);
 
   public CoordinatorConfig {
     coordinatorId = coordinatorId == null || coordinatorId.isEmpty()
         ? "c-" + UUID.randomUUID().toString().substring(0, 8) : coordinatorId;
     if (grpcPort < 0 || grpcPort > 65535) throw GRPC_PORT.invalid("must be a port from 0 to 65535", grpcPort);
+    if (drainTimeout == null || drainTimeout.isNegative()) throw DRAIN_TIMEOUT.invalid("must not be negative", drainTimeout);
     if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) throw KAFKA_BOOTSTRAP.invalid("must not be empty", kafkaBootstrap);
     RedisEndpoint.parse(REDIS_URL.name(), redisUrl);
     try {
@@ -260,7 +266,8 @@ public record CoordinatorConfig(
         new Scheduling(REGISTRY_TOPIC.read(env), FIRES_TOPIC.read(env), EVENTS_TOPIC.read(env), EVENTS_TOPIC_PARTITIONS.read(env),
             DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env), FIRE_AHEAD.read(env),
             LIFECYCLE_TOPIC.read(env)),
-        OpsServer.HTTP_PORT.read(env));
+        OpsServer.HTTP_PORT.read(env),
+        DRAIN_TIMEOUT.read(env));
   }
 
   /** The tasks topics of every priority. */
@@ -273,31 +280,36 @@ public record CoordinatorConfig(
   }
 
   public CoordinatorConfig withGrpcPort(int port) {
-    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout);
   }
 
   public CoordinatorConfig withCoordinatorId(String id) {
-    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout);
   }
 
   public CoordinatorConfig withNamespace(String ns) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout);
   }
 
   public CoordinatorConfig withTasksTopic(String topic, int partitions) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout);
   }
 
   public CoordinatorConfig withLimits(SubmissionLimits l) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout);
   }
 
   /** With the operations endpoint on {@code port} (0: a free one; {@link OpsServer#OFF}: none). */
   public CoordinatorConfig withHttpPort(int port) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, port);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, port, drainTimeout);
+  }
+
+  /** With {@code timeout} for calls in flight when the coordinator stops. */
+  public CoordinatorConfig withDrainTimeout(Duration timeout) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, timeout);
   }
 
   public CoordinatorConfig withScheduling(Scheduling sch) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch, httpPort, drainTimeout);
   }
 }
