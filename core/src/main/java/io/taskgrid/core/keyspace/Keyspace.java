@@ -141,7 +141,7 @@ public record Keyspace(String namespace) {
    *   <li>{@code tg_new_record(e, items, p)}: writes a PENDING execution's hash at key {@code e}
    *       from the packed items starting at {@code p}, laid out as: id handler priority timeoutMs
    *       submittedAtMs idempotencyKey labelCount [labelKey labelValue]...; returns the index after
-   *       them.
+   *       them and the task id ({@code ''} for none).
    *       It also copies the task id (label {@value #TASK_LABEL}) to its own field and adds the
    *       execution to the history indexes ({@link #historyAll}, {@link #historyOfHandler}, {@link
    *       #historyOfTask}); the key prefix is read from {@code e}, which is always {@code prefix ..
@@ -183,8 +183,9 @@ public record Keyspace(String namespace) {
             redis.call('HSET', e, '%s', task)
             redis.call('ZADD', prefix .. 'ix:t:' .. task, items[p + 4], items[p])
           end
+          tg_stat_g[e] = {items[p + 1], task}
           tg_stat_move(e, false, 'PENDING')
-          return stop
+          return stop, task
         end
         """.formatted(terminal, Fields.ID, Fields.HANDLER, Fields.STATUS, Fields.ATTEMPT, Fields.PRIORITY, Fields.TIMEOUT_MS,
         Fields.SUBMITTED_AT_MS, Fields.IDEMPOTENCY_KEY, Fields.LABEL_PREFIX, TASK_LABEL, Fields.TASK_ID);
@@ -242,16 +243,40 @@ public record Keyspace(String namespace) {
     return """
       local tg_stat_codes = {PENDING = 'P', RUNNING = 'R', RETRY_SCHEDULED = 'W',
         SUCCEEDED = 'S', FAILED = 'F', TIMEOUT = 'T', SKIPPED = 'K', CANCELLED = 'C'}
+      -- one HINCRBY on the common path: the field's cap is checked only when a field is created, and
+      -- a count that a full hash kept under the other group is taken back from there
       local function tg_stat_add(key, kind, name, rest, delta)
         local f = kind .. name .. '|' .. rest
-        if redis.call('HEXISTS', key, f) == 0 and (delta < 0 or redis.call('HLEN', key) >= %d) then
+        local v = redis.call('HINCRBY', key, f, delta)
+        if v == delta then
+          if delta > 0 then
+            if redis.call('HLEN', key) <= %d then return true end
+            redis.call('HDEL', key, f)
+            redis.call('HINCRBY', key, kind .. '%s|' .. rest, delta)
+            return true
+          end
+          redis.call('HDEL', key, f)
           f = kind .. '%s|' .. rest
+          v = redis.call('HINCRBY', key, f, delta)
         end
-        if redis.call('HINCRBY', key, f, delta) <= 0 then redis.call('HDEL', key, f) end
+        if v <= 0 then redis.call('HDEL', key, f) end
+        return false
       end
       local function tg_stat_group(key, g, rest, delta)
-        tg_stat_add(key, 'h:', g[1] or '', rest, delta)
-        if g[2] and g[2] ~= '' then tg_stat_add(key, 't:', g[2], rest, delta) end
+        local created = tg_stat_add(key, 'h:', g[1] or '', rest, delta)
+        if g[2] and g[2] ~= '' then created = tg_stat_add(key, 't:', g[2], rest, delta) or created end
+        return created
+      end
+      -- the handler and task of an execution, read once per script call (a script that has them at
+      -- hand, from its packed items or a read it makes anyway, puts them here first)
+      local tg_stat_g = {}
+      local function tg_stat_groups(e)
+        local g = tg_stat_g[e]
+        if not g then
+          g = redis.call('HMGET', e, 'h', 'tk')
+          tg_stat_g[e] = g
+        end
+        return g
       end
       local function tg_stat_gauge(e, s)
         if s == 'QUEUED' then return redis.call('HGET', e, 'qw') or 'Q' end
@@ -262,24 +287,23 @@ public record Keyspace(String namespace) {
         local a = from and tg_stat_gauge(e, from)
         local b = to and tg_stat_gauge(e, to)
         if a == b then return end
-        local g = redis.call('HMGET', e, 'h', 'tk')
+        local g = tg_stat_groups(e)
         local key = string.match(e, '^tg:[^:]+:') .. 'st:live'
         if a then tg_stat_group(key, g, a, -1) end
         if b then tg_stat_group(key, g, b, 1) end
       end
       local function tg_stat_end(e, status, atMs, duration)
-        local g = redis.call('HMGET', e, 'h', 'tk')
+        local g = tg_stat_groups(e)
         local p = string.match(e, '^tg:[^:]+:') .. 'st:'
         local rest = tg_stat_codes[status] .. '|' .. duration
         local m = math.floor(tonumber(atMs) / 60000)
         local h = math.floor(m / 60)
         local km, kh = p .. 'm:' .. m, p .. 'h:' .. h
-        tg_stat_group(km, g, rest, 1)
-        tg_stat_group(kh, g, rest, 1)
-        redis.call('PEXPIREAT', km, (m + 61) * 60000)
-        redis.call('PEXPIREAT', kh, (h + 25) * 3600000)
+        -- a bucket's expiry is set when one of its fields is created: every key starts that way
+        if tg_stat_group(km, g, rest, 1) then redis.call('PEXPIREAT', km, (m + 61) * 60000) end
+        if tg_stat_group(kh, g, rest, 1) then redis.call('PEXPIREAT', kh, (h + 25) * 3600000) end
       end
-      """.formatted(Stats.MAX_FIELDS, Stats.OTHER);
+      """.formatted(Stats.MAX_FIELDS, Stats.OTHER, Stats.OTHER);
   }
 
   /** Field names of the execution hash. Short, because there are millions of these hashes. */

@@ -55,10 +55,13 @@ public final class RedisClaims {
         p = p + 1
         local id = items[p]
         local e, c = ARGV[1] .. 'exec:' .. id, ARGV[1] .. 'claim:' .. id
-        local s = redis.call('HGET', e, 's')
+        -- one read for the checks below and the statistics' groups
+        local r = redis.call('HMGET', e, 's', 'na', 'cx', 'h', 'tk')
+        local s = r[1]
+        if s then tg_stat_g[e] = {r[4], r[5]} end
         if tg_terminal(s) then
           out[#out + 1] = tg_item('DONE:' .. s)
-        elseif s == 'RETRY_SCHEDULED' and tonumber(redis.call('HGET', e, 'na') or '0') ~= math.max(want, 1) then
+        elseif s == 'RETRY_SCHEDULED' and tonumber(r[2] or '0') ~= math.max(want, 1) then
           out[#out + 1] = tg_item('DONE:' .. s)
         else
           local owner = redis.call('GET', c)
@@ -68,7 +71,7 @@ public final class RedisClaims {
             out[#out + 1] = tg_item('HELD:' .. owner)
           else
             local tomb = ARGV[1] .. 'cxl:' .. id
-            local reason = (s and redis.call('HGET', e, 'cx')) or (not s and redis.call('GET', tomb))
+            local reason = (s and r[3]) or (not s and redis.call('GET', tomb))
             if reason then
               -- cancelled while its worker was dead, or while its lost record's message waited in
               -- Kafka: it ends CANCELLED and never runs (again)

@@ -74,16 +74,27 @@ public final class RedisExecutionStore implements ExecutionStore {
    * errorMessage} (US = 0x1f; the message cut to {@value #MAX_HISTORY_ERROR} bytes), about 80
    * bytes plus the error message in a Redis list; {@code tg_fields(prefix, id)} is the hash's
    * fields plus, when the execution has a history, a pseudo-field {@value #HISTORY_FIELD} holding
-   * the entries joined by RS (0x1e).
+   * the entries joined by RS (0x1e); {@code retried} says whether it may have one (nil: judged
+   * from its attempt and status fields), so the common execution of one attempt costs no list read.
    */
   private static final String HISTORY_LUA = """
       local function tg_attempt(items, p)
         local msg = string.sub(string.gsub(items[p + 9], '[\\30\\31]', ' '), 1, %d)
         return table.concat({items[p + 2], items[p + 1], items[p + 3], items[p + 4], items[p + 5], items[p + 8], msg}, '\\31')
       end
-      local function tg_fields(prefix, id)
+      local function tg_fields(prefix, id, retried)
         local fields = redis.call('HGETALL', prefix .. 'exec:' .. id)
-        local history = redis.call('LRANGE', prefix .. 'att:' .. id, 0, -1)
+        if retried == nil then
+          -- only an execution past its first attempt, or waiting for its second, has a history
+          retried = false
+          for i = 1, #fields, 2 do
+            if (fields[i] == 'a' and (tonumber(fields[i + 1]) or 0) > 1) or (fields[i] == 's' and fields[i + 1] == 'RETRY_SCHEDULED') then
+              retried = true
+              break
+            end
+          end
+        end
+        local history = retried and redis.call('LRANGE', prefix .. 'att:' .. id, 0, -1) or {}
         if #history > 0 then
           fields[#fields + 1] = '%s'
           fields[#fields + 1] = table.concat(history, '\\30')
@@ -122,10 +133,10 @@ public final class RedisExecutionStore implements ExecutionStore {
           local sub = tonumber(items[p + 4])
           if sub > newest then newest = sub end
           touched[ARGV[1] .. 'ix:h:' .. items[p + 1]] = true
-          p = tg_new_record(e, items, p)
+          local task
+          p, task = tg_new_record(e, items, p)
           redis.call('PEXPIRE', e, ARGV[3])
-          local task = redis.call('HGET', e, 'tk')
-          if task then touched[ARGV[1] .. 'ix:t:' .. task] = true end
+          if task ~= '' then touched[ARGV[1] .. 'ix:t:' .. task] = true end
           out[#out + 1] = '3:NEW'
         end
       end
@@ -184,14 +195,17 @@ public final class RedisExecutionStore implements ExecutionStore {
       for p = 1, #items, 15 do
         local id = items[p]
         local e = ARGV[1] .. 'exec:' .. id
-        local cur = redis.call('HGET', e, 's')
+        -- one read for the checks below and the statistics' groups
+        local r = redis.call('HMGET', e, 's', 'na', 'a', 'h', 'tk')
+        local cur = r[1]
+        if cur then tg_stat_g[e] = {r[4], r[5]} else tg_stat_g[e] = {items[p + 10], false} end
         local attempt, nextAttempt = tonumber(items[p + 2]), tonumber(items[p + 12])
         local apply = not tg_terminal(cur)
         if apply and cur == 'RETRY_SCHEDULED' then
-          apply = attempt >= tonumber(redis.call('HGET', e, 'na') or '0')
+          apply = attempt >= tonumber(r[2] or '0')
         end
         if apply and nextAttempt > 0 and cur then
-          apply = tonumber(redis.call('HGET', e, 'a') or '0') <= attempt
+          apply = tonumber(r[3] or '0') <= attempt
         end
         if not apply then
           out[#out + 1] = '0'
@@ -220,7 +234,7 @@ public final class RedisExecutionStore implements ExecutionStore {
           local fields = nil
           if nextAttempt == 0 then
             if attempt > 1 then redis.call('PEXPIRE', ARGV[1] .. 'att:' .. id, ARGV[2]) end
-            if #items[p + 6] <= limit then fields = tg_fields(ARGV[1], id) end
+            if #items[p + 6] <= limit then fields = tg_fields(ARGV[1], id, attempt > 1) end
           end
           changes[#changes + 1] = tg_entry(id, status, fields)
         end
