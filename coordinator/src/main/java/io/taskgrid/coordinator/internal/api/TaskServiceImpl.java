@@ -471,9 +471,19 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
       throw new ConflictException("lifecycle events are off on this coordinator (TASKGRID_LIFECYCLE_TOPIC=off)");
     }
     ServerCallStreamObserver<LifecycleEvent> out = (ServerCallStreamObserver<LifecycleEvent>) responseObserver;
-    LifecycleFanout.Subscription subscription = lifecycleFeed.fanout().open(filter, new LifecycleStream(out));
-    out.setOnReadyHandler(subscription::drain);
-    out.setOnCancelHandler(subscription::cancel);
+    // the handlers are set before the stream opens: events may flow from the feed's thread at once
+    var subscription = new java.util.concurrent.atomic.AtomicReference<LifecycleFanout.Subscription>();
+    out.setOnReadyHandler(() -> {
+      LifecycleFanout.Subscription s = subscription.get();
+      if (s != null) s.drain();
+    });
+    out.setOnCancelHandler(() -> {
+      LifecycleFanout.Subscription s = subscription.get();
+      if (s != null) s.cancel();
+    });
+    LifecycleFanout.Subscription s = lifecycleFeed.fanout().open(filter, new LifecycleStream(out));
+    subscription.set(s);
+    if (out.isCancelled()) s.cancel(); // the client left before the stream was registered
   }
 
   /** One WatchLifecycle response stream, as the fan-out sees it. */
