@@ -71,6 +71,9 @@ public final class TaskgridCli implements Runnable {
   /** How results are printed. */
   enum Format { table, json, yaml }
 
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   private final Context context;
 
   TaskgridCli(Context context) {
@@ -84,10 +87,17 @@ public final class TaskgridCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (taskgrid --help lists them)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (taskgrid --help lists them)");
   }
 
   public static void main(String[] args) {
+    // Standard output is for results (-o json is parsed by scripts): libraries on the class path
+    // (gRPC's Netty logs through SLF4J when it finds it) must not log there. Without an SLF4J
+    // provider Netty falls back to java.util.logging, which writes its warnings to stderr.
+    if (System.getProperty("slf4j.provider") == null) {
+      System.setProperty("slf4j.internal.verbosity", "WARN");
+      System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+    }
     boolean tty = System.console() != null;
     System.exit(run(args, System.in, System.out, System.err, System.getenv(), tty));
   }
@@ -156,8 +166,10 @@ public final class TaskgridCli implements Runnable {
         yield NOT_FOUND;
       }
       case UNAVAILABLE, DEADLINE_EXCEEDED -> {
+        // gRPC's "io exception" says little; its cause says "Connection refused: /127.0.0.1:7233"
+        String cause = status.getCause() == null || status.getCause().getMessage() == null ? "" : " (" + status.getCause().getMessage() + ")";
         err.println("taskgrid: coordinator " + context.coordinatorsForMessages() + " unreachable (" + status.getCode() + ")"
-            + (message.isEmpty() ? "" : ": " + message));
+            + (message.isEmpty() ? "" : ": " + message) + cause);
         yield UNAVAILABLE;
       }
       case UNIMPLEMENTED -> {
