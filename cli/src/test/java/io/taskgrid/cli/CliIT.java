@@ -79,6 +79,7 @@ class CliIT {
 
   private static Cli.Result ok(String... args) {
     Cli.Result r = cli.run(args);
+    System.out.println("$ taskgrid " + String.join(" ", args) + "\n" + r); // for review of the human output
     assertThat(r.code()).as("taskgrid %s\n%s", String.join(" ", args), r).isZero();
     return r;
   }
@@ -113,6 +114,15 @@ class CliIT {
     assertThat(ok("tasks", "create", "-f", file.toString()).out()).contains("registered " + id + ": ACTIVE, cron 0 0 1 1 *");
     // the same file again: an identical definition is left as it is
     assertThat(ok("tasks", "create", "-f", file.toString()).out()).contains("registered " + id);
+
+    // a changed definition: refused without --update, replaced with it
+    Files.writeString(file, Files.readString(file).replace("0 0 1 1 *", "0 0 2 1 *"));
+    Cli.Result changed = cli.run("tasks", "create", "-f", file.toString());
+    assertThat(changed.code()).as(changed.toString()).isEqualTo(5);
+    assertThat(changed.err()).startsWith("taskgrid: ALREADY_EXISTS: tasks[0] (id \"" + id + "\"): ").endsWith("(--update replaces it)\n");
+    assertThat(ok("tasks", "create", "-f", file.toString(), "--update").out()).contains("updated " + id + ": ACTIVE, cron 0 0 2 1 *");
+    Files.writeString(file, Files.readString(file).replace("0 0 2 1 *", "0 0 1 1 *"));
+    ok("tasks", "create", "-f", file.toString(), "--update");
 
     Cli.Result list = ok("tasks", "list", "--tag", "cli-test");
     assertThat(list.out()).containsPattern("(?m)^ID +HANDLER +TRIGGER +STATE +NEXT FIRE +LAST FIRE$")
@@ -150,7 +160,8 @@ class CliIT {
     Files.writeString(file, "tasks:\n  - id: " + id + "\n    handler: echo\n    cron: \"61 2 * * *\"\n");
     Cli.Result r = cli.run("tasks", "create", "-f", file.toString());
     assertThat(r.code()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err()).startsWith("taskgrid: invalid argument: tasks[0] (id \"" + id + "\"): ").contains("cron", "61").doesNotContain("\tat ");
+    assertThat(r.err()).startsWith("taskgrid: invalid argument: tasks[0] (id \"" + id + "\"): task.trigger.cron: ").contains("61")
+        .doesNotContain("\tat ");
   }
 
   @Test
