@@ -79,7 +79,6 @@ class CliIT {
 
   private static Cli.Result ok(String... args) {
     Cli.Result r = cli.run(args);
-    System.out.println("$ taskgrid " + String.join(" ", args) + "\n" + r); // for review of the human output
     assertThat(r.code()).as("taskgrid %s\n%s", String.join(" ", args), r).isZero();
     return r;
   }
