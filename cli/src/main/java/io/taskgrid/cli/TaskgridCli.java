@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "taskgrid",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT, // --help and --version on every command
     versionProvider = TaskgridCli.Version.class,
     description = "Operate a Taskgrid cluster: tasks, executions, events, statistics, breakers, workers.",
     subcommands = {
@@ -98,8 +99,21 @@ public final class TaskgridCli implements Runnable {
       System.setProperty("slf4j.internal.verbosity", "WARN");
       System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
     }
-    boolean tty = System.console() != null;
-    System.exit(run(args, System.in, System.out, System.err, System.getenv(), tty));
+    System.exit(run(args, System.in, System.out, System.err, System.getenv(), terminal()));
+  }
+
+  /**
+   * Whether standard input and output are a terminal. Java 21 has no console then; from Java 22 on
+   * there may be a console anyway, and its isTerminal() (not in the 21 API) tells.
+   */
+  static boolean terminal() {
+    java.io.Console console = System.console();
+    if (console == null) return false;
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException java21) {
+      return true;
+    }
   }
 
   /**
