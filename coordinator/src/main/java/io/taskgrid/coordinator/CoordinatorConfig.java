@@ -35,6 +35,7 @@ import java.util.UUID;
  * @param scheduling registered tasks, triggers and leadership
  * @param httpPort port of the operations endpoint (metrics, health); {@link OpsServer#OFF} for
  *     none, 0 for a free one
+ * @param httpApi whether that port also serves the TaskService as HTTP/JSON under {@code /v1/}
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -49,7 +50,8 @@ public record CoordinatorConfig(
     Duration executionRetention,
     Duration idempotencyRetention,
     Scheduling scheduling,
-    int httpPort) {
+    int httpPort,
+    boolean httpApi) {
 
   /**
    * Registered tasks, their triggers and scheduling leadership.
@@ -156,12 +158,15 @@ public record CoordinatorConfig(
   public static final Setting<String> TASKS_FILE =
       new Setting<>("TASKGRID_TASKS_FILE", "", "YAML file of tasks registered (created or updated) when the coordinator starts; empty for none.", s -> s);
 
+  public static final Setting<Boolean> HTTP_API =
+      new Setting<>("TASKGRID_HTTP_API", "on", "`on` or `off`: whether the HTTP port (when on) also serves the TaskService as HTTP/JSON under `/v1/` (see HTTP API); metrics and health are served either way.", CoordinatorConfig::onOff);
+
   /** Every setting, in README order. */
   public static final List<Setting<?>> SETTINGS =
       List.of(COORDINATOR_ID, GRPC_PORT, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE, TASKS_TOPIC, TASKS_TOPIC_PARTITIONS,
           TASKS_TOPIC_REPLICATION, MAX_PAYLOAD_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, EXECUTION_RETENTION, IDEMPOTENCY_RETENTION,
           REGISTRY_TOPIC, FIRES_TOPIC, EVENTS_TOPIC, EVENTS_TOPIC_PARTITIONS, DEFAULT_TIME_ZONE, MISFIRE_GRACE, LEADER_LEASE, FIRE_AHEAD, TASKS_FILE,
-          OpsServer.HTTP_PORT, LogFormat.SETTING);
+          OpsServer.HTTP_PORT, HTTP_API, LogFormat.SETTING);
 
   public CoordinatorConfig {
     coordinatorId = coordinatorId == null || coordinatorId.isEmpty()
@@ -241,7 +246,16 @@ public record CoordinatorConfig(
         IDEMPOTENCY_RETENTION.read(env),
         new Scheduling(REGISTRY_TOPIC.read(env), FIRES_TOPIC.read(env), EVENTS_TOPIC.read(env), EVENTS_TOPIC_PARTITIONS.read(env),
             DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env), FIRE_AHEAD.read(env)),
-        OpsServer.HTTP_PORT.read(env));
+        OpsServer.HTTP_PORT.read(env),
+        HTTP_API.read(env));
+  }
+
+  private static Boolean onOff(String s) {
+    return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException("must be on or off");
+    };
   }
 
   /** The tasks topics of every priority. */
@@ -254,31 +268,36 @@ public record CoordinatorConfig(
   }
 
   public CoordinatorConfig withGrpcPort(int port) {
-    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, httpApi);
   }
 
   public CoordinatorConfig withCoordinatorId(String id) {
-    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, httpApi);
   }
 
   public CoordinatorConfig withNamespace(String ns) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, httpApi);
   }
 
   public CoordinatorConfig withTasksTopic(String topic, int partitions) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, httpApi);
   }
 
   public CoordinatorConfig withLimits(SubmissionLimits l) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling, httpPort, httpApi);
   }
 
   /** With the operations endpoint on {@code port} (0: a free one; {@link OpsServer#OFF}: none). */
   public CoordinatorConfig withHttpPort(int port) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, port);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, port, httpApi);
+  }
+
+  /** With or without the HTTP/JSON API on the HTTP port. */
+  public CoordinatorConfig withHttpApi(boolean on) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, on);
   }
 
   public CoordinatorConfig withScheduling(Scheduling sch) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch, httpPort, httpApi);
   }
 }
