@@ -152,7 +152,10 @@ final class RequestMapping {
   private static String describe(Exception e) {
     String m = e.getMessage();
     if (e.getCause() != null && e.getCause().getMessage() != null && (m == null || m.isBlank())) m = e.getCause().getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
+    if (m == null) return e.getClass().getSimpleName();
+    // the JSON reader's own exceptions come wrapped with their class names: say what they mean instead
+    String stripped = m.replaceAll("^([a-z][a-z0-9_]*\\.)+[A-Za-z0-9_$]*(Exception|Error): ", "");
+    return stripped.equals(m) ? m : "not valid JSON: " + stripped.replaceAll("^([a-z][a-z0-9_]*\\.)+[A-Za-z0-9_$]*(Exception|Error): ", "");
   }
 
   private static String utf8(byte[] body) {

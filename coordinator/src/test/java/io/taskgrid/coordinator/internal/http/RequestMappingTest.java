@@ -71,7 +71,7 @@ class RequestMappingTest {
     assertThatThrownBy(() -> RequestMapping.build(route("SubmitTask"), Map.of(), null, "{\"handler\":\"h\",\"colour\":1}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(ApiException.class).hasMessageContaining("colour");
     assertThatThrownBy(() -> RequestMapping.build(route("SubmitTask"), Map.of(), null, "{\"handler\":".getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(ApiException.class).hasMessageStartingWith("body: ");
+        .isInstanceOf(ApiException.class).hasMessageStartingWith("body: not valid JSON: ").hasMessageNotContaining("Exception");
     assertThatThrownBy(() -> RequestMapping.build(route("SubmitTask"), Map.of(), null, "[1]".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(ApiException.class).hasMessageStartingWith("body: ");
     assertThatThrownBy(() -> RequestMapping.build(route("GetTask"), Map.of("task_id", "t"), null, "{}".getBytes(StandardCharsets.UTF_8)))
