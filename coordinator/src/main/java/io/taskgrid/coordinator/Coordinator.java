@@ -23,6 +23,7 @@ import io.taskgrid.coordinator.internal.health.InfraChecks;
 import io.taskgrid.coordinator.internal.lifecycle.ExecutionEvents;
 import io.taskgrid.coordinator.internal.lifecycle.LifecycleFeed;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
+import io.taskgrid.coordinator.internal.http.HttpApi;
 import io.taskgrid.coordinator.internal.queue.KafkaTaskQueue;
 import io.taskgrid.wire.lifecycle.KafkaLifecycleSink;
 import io.taskgrid.wire.lifecycle.LifecycleEvents;
@@ -267,7 +268,11 @@ public final class Coordinator implements AutoCloseable {
 
   /** What the HTTP port serves besides metrics and health: the JSON API and the dashboard, over {@code api}. */
   private List<OpsServer.Route> httpRoutes(Channel api) {
-    return List.of();
+    List<OpsServer.Route> routes = new java.util.ArrayList<>();
+    if (config.httpApi()) {
+      routes.add(new OpsServer.Route(HttpApi.PREFIX, new HttpApi(api, HttpApi.maxBodyBytes(config.limits().maxPayloadBytes()), Duration.ofSeconds(60))));
+    }
+    return routes;
   }
 
   /** The port of the operations endpoint (metrics, health), when it is on. */

@@ -36,6 +36,7 @@ import java.util.UUID;
  * @param httpPort port of the operations endpoint (metrics, health); {@link OpsServer#OFF} for
  *     none, 0 for a free one
  * @param drainTimeout how long {@link Coordinator#close()} lets calls in flight finish
+ * @param httpApi whether that port also serves the TaskService as HTTP/JSON under {@code /v1/}
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -51,7 +52,8 @@ public record CoordinatorConfig(
     Duration idempotencyRetention,
     Scheduling scheduling,
     int httpPort,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    boolean httpApi) {
 
   /**
    * Registered tasks, their triggers and scheduling leadership.
@@ -178,13 +180,15 @@ public record CoordinatorConfig(
 
   public static final Setting<Duration> DRAIN_TIMEOUT =
       new Setting<>("TASKGRID_COORDINATOR_DRAIN_TIMEOUT", "10s", "How long a stopping coordinator (SIGTERM) lets API calls in flight finish; it hands scheduling to a standby first, at once.", Setting::duration);
+  public static final Setting<Boolean> HTTP_API =
+      new Setting<>("TASKGRID_HTTP_API", "on", "`on` or `off`: whether the HTTP port (when on) also serves the TaskService as HTTP/JSON under `/v1/` (see HTTP API); metrics and health are served either way.", CoordinatorConfig::onOff);
 
   /** Every setting, in README order. */
   public static final List<Setting<?>> SETTINGS =
       List.of(COORDINATOR_ID, GRPC_PORT, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE, TASKS_TOPIC, TASKS_TOPIC_PARTITIONS,
           TASKS_TOPIC_REPLICATION, MAX_PAYLOAD_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, EXECUTION_RETENTION, IDEMPOTENCY_RETENTION,
           REGISTRY_TOPIC, FIRES_TOPIC, EVENTS_TOPIC, EVENTS_TOPIC_PARTITIONS, DEFAULT_TIME_ZONE, MISFIRE_GRACE, LEADER_LEASE, FIRE_AHEAD, TASKS_FILE,
-          LIFECYCLE_TOPIC, OpsServer.HTTP_PORT, LogFormat.SETTING, DRAIN_TIMEOUT);
+          LIFECYCLE_TOPIC, OpsServer.HTTP_PORT, HTTP_API, LogFormat.SETTING, DRAIN_TIMEOUT);
 
   public CoordinatorConfig {
     coordinatorId = coordinatorId == null || coordinatorId.isEmpty()
@@ -267,7 +271,16 @@ public record CoordinatorConfig(
             DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env), FIRE_AHEAD.read(env),
             LIFECYCLE_TOPIC.read(env)),
         OpsServer.HTTP_PORT.read(env),
-        DRAIN_TIMEOUT.read(env));
+        DRAIN_TIMEOUT.read(env),
+        HTTP_API.read(env));
+  }
+
+  private static Boolean onOff(String s) {
+    return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException("must be on or off");
+    };
   }
 
   /** The tasks topics of every priority. */
@@ -280,36 +293,41 @@ public record CoordinatorConfig(
   }
 
   public CoordinatorConfig withGrpcPort(int port) {
-    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout);
+    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
   }
 
   public CoordinatorConfig withCoordinatorId(String id) {
-    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout);
+    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
   }
 
   public CoordinatorConfig withNamespace(String ns) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
   }
 
   public CoordinatorConfig withTasksTopic(String topic, int partitions) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
   }
 
   public CoordinatorConfig withLimits(SubmissionLimits l) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
   }
 
   /** With the operations endpoint on {@code port} (0: a free one; {@link OpsServer#OFF}: none). */
   public CoordinatorConfig withHttpPort(int port) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, port, drainTimeout);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, port, drainTimeout, httpApi);
   }
 
   /** With {@code timeout} for calls in flight when the coordinator stops. */
   public CoordinatorConfig withDrainTimeout(Duration timeout) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, timeout);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, timeout, httpApi);
   }
 
   public CoordinatorConfig withScheduling(Scheduling sch) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch, httpPort, drainTimeout);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch, httpPort, drainTimeout, httpApi);
+  }
+
+  /** With or without the HTTP/JSON API on the HTTP port. */
+  public CoordinatorConfig withHttpApi(boolean on) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, on);
   }
 }
