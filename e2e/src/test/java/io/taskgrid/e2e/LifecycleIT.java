@@ -82,7 +82,12 @@ class LifecycleIT {
     List<ConsumerRecord<String, String>> records = tail.awaitRecords(h.id(), LifecycleEventKind.EXECUTION_SUCCEEDED);
 
     assertThat(records).allSatisfy(r -> assertThat(r.key()).isEqualTo(h.id()));
-    List<LifecycleEvent> events = records.stream().map(TopicTail::event).toList();
+    // emitted by a coordinator, the worker and a coordinator again, they may reach the topic out of
+    // order; their times (then kinds) order them
+    List<LifecycleEvent> events = records.stream().map(TopicTail::event)
+        .sorted(java.util.Comparator.comparing((LifecycleEvent e) -> com.google.protobuf.util.Timestamps.toNanos(e.getTime()))
+            .thenComparing(e -> e.getKind().getNumber()))
+        .toList();
     assertThat(events).extracting(LifecycleEvent::getKind).containsExactly(LifecycleEventKind.EXECUTION_QUEUED,
         LifecycleEventKind.EXECUTION_STARTED, LifecycleEventKind.EXECUTION_SUCCEEDED);
     assertThat(events).allSatisfy(e -> {
@@ -105,7 +110,10 @@ class LifecycleIT {
     TaskHandle h = client.submit(TaskRequest.builder("fails").payloadText("x")
         .retry(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(100)).fixed().build()).build());
 
-    List<LifecycleEvent> events = tail.awaitEvents(h.id(), LifecycleEventKind.EXECUTION_FAILED);
+    List<LifecycleEvent> events = tail.awaitEvents(h.id(), LifecycleEventKind.EXECUTION_FAILED).stream()
+        .sorted(java.util.Comparator.comparing((LifecycleEvent e) -> com.google.protobuf.util.Timestamps.toNanos(e.getTime()))
+            .thenComparing(e -> e.getKind().getNumber()))
+        .toList();
 
     assertThat(events).extracting(LifecycleEvent::getKind).containsSubsequence(LifecycleEventKind.EXECUTION_STARTED,
         LifecycleEventKind.EXECUTION_RETRIED, LifecycleEventKind.EXECUTION_QUEUED, LifecycleEventKind.EXECUTION_STARTED,

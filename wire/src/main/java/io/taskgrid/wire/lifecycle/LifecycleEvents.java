@@ -51,7 +51,12 @@ public final class LifecycleEvents {
   /** As above, about attempt {@code attempt} (when it is not the message's: a claim may start a later one). */
   public void execution(LifecycleEventKind kind, TaskMessage message, int attempt, ExecutionStatus status, String workerId, String reason) {
     if (!isOn()) return;
-    sink.emit(base(kind).setExecutionId(message.getExecutionId()).setHandler(message.getHandler()).setTaskId(message.getTaskId())
+    LifecycleEvent.Builder b = base(kind);
+    // queued as of its enqueue time, which precedes any start: a consumer orders an execution's
+    // events, emitted by different processes, by time (then kind) whatever the order they arrive in
+    // (a retry's message keeps its first enqueue time: it is queued as of now, its release)
+    if (kind == LifecycleEventKind.EXECUTION_QUEUED && message.getAttempt() <= 1 && message.hasEnqueuedAt()) b.setTime(message.getEnqueuedAt());
+    sink.emit(b.setExecutionId(message.getExecutionId()).setHandler(message.getHandler()).setTaskId(message.getTaskId())
         .setAttempt(Math.max(1, attempt)).setStatus(status).setWorkerId(workerId).setReason(reason)
         .putAllLabels(message.getLabelsMap()).build());
   }
