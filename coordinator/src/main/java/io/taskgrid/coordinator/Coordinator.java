@@ -243,7 +243,9 @@ public final class Coordinator implements AutoCloseable {
 
   /** What the HTTP port serves besides metrics and health: the JSON API and the dashboard, over {@code api}. */
   private List<OpsServer.Route> httpRoutes(Channel api) {
-    return List.of();
+    List<OpsServer.Route> routes = new java.util.ArrayList<>();
+    routes.addAll(io.taskgrid.coordinator.internal.dashboard.Dashboard.routes(api, clock));
+    return routes;
   }
 
   /** The port of the operations endpoint (metrics, health), when it is on. */
