@@ -24,6 +24,10 @@
     else if (kind === 'execution' || kind === 'task') say('changed: reload to see it', true);
   };
 
+  // as the server writes times: 2026-12-01 17:20:14Z
+  function time(rfc3339) {
+    return (rfc3339 || '').replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  }
   function cell(text, className) {
     const td = document.createElement('td');
     if (className) td.className = className;
@@ -69,16 +73,17 @@
       row.querySelector('td.status').replaceChildren(badge(status));
       if (event.attempt) row.querySelector('td.attempt').textContent = event.attempt;
       if (event.workerId) row.querySelector('td.worker').textContent = event.workerId;
-      if (/SUCCEEDED|FAILED|SKIPPED|CANCELLED/.test(event.kind)) row.querySelector('td.finished').textContent = event.time;
+      if (/SUCCEEDED|FAILED|SKIPPED|CANCELLED/.test(event.kind)) row.querySelector('td.finished').textContent = time(event.time);
       return;
     }
-    if (event.kind !== 'EXECUTION_QUEUED' || !matches(event)) return;
+    // a new execution is queued; with a status filter, one that reaches that status joins the list too
+    if (!(event.kind === 'EXECUTION_QUEUED' || live.dataset.status) || !matches(event)) return;
     const tr = document.createElement('tr');
     tr.dataset.executionId = event.executionId;
     tr.className = 'new';
     tr.append(cell(link('/ui/executions/' + encodeURIComponent(event.executionId), shortId(event.executionId))),
       cell(event.taskId ? link('/ui/tasks/' + encodeURIComponent(event.taskId), event.taskId) : '-'),
-      cell(event.handler), cell(badge(status), 'status'), cell(event.attempt || 1, 'attempt'), cell(event.time),
+      cell(event.handler), cell(badge(status), 'status'), cell(event.attempt || 1, 'attempt'), cell(time(event.time)),
       cell('', 'finished'), cell(event.workerId, 'worker'),
       cell(Object.entries(event.labels || {}).sort().map(([k, v]) => k + '=' + v).join(', ')));
     live.querySelector('tbody').prepend(tr);
