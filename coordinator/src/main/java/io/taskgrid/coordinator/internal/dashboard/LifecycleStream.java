@@ -31,9 +31,16 @@ final class LifecycleStream {
   private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
 
   private final TaskServiceGrpc.TaskServiceStub api;
+  private final Duration keepalive;
 
   LifecycleStream(Channel channel) {
+    this(channel, KEEPALIVE);
+  }
+
+  /** With a comment line every {@code keepalive} while no event comes (how soon a gone browser is noticed). */
+  LifecycleStream(Channel channel, Duration keepalive) {
     this.api = TaskServiceGrpc.newStub(channel);
+    this.keepalive = keepalive;
   }
 
   /** How the call ended: its status. */
@@ -73,7 +80,7 @@ final class LifecycleStream {
     try (OutputStream out = exchange.getResponseBody()) {
       send(out, "retry: 3000\n: watching\n\n");
       while (true) {
-        Object next = queue.poll(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
+        Object next = queue.poll(keepalive.toMillis(), TimeUnit.MILLISECONDS);
         switch (next) {
           case null -> send(out, ": keepalive\n\n");
           case LifecycleEvent e -> send(out, "id: " + e.getEventId() + "\ndata: " + json(e) + "\n\n");
