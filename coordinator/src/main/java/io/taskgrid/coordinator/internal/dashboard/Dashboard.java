@@ -91,6 +91,10 @@ public final class Dashboard implements HttpHandler {
         redirect(exchange, "/ui/");
         return;
       }
+      if (!path.startsWith("/ui/")) { // the context matches any path starting /ui, /uix too
+        notFound(exchange);
+        return;
+      }
       List<String> at = Arrays.stream(path.substring("/ui/".length()).split("/", -1)).map(Dashboard::decode).toList();
       if (at.size() > 1 && at.getLast().isEmpty()) at = at.subList(0, at.size() - 1);
       String method = exchange.getRequestMethod();
