@@ -222,6 +222,12 @@ class DashboardIT {
     assertThat(find("#live").getText()).as("the page's lifecycle stream (WatchLifecycle) is connected").isEqualTo("live");
     ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
 
+    // the stream reads from "now", which the coordinator settles a moment after the page connects:
+    // probes until one shows up, so the execution checked below is submitted once events flow
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      TaskHandle probe = client.submit(TaskRequest.builder("dash.echo").payloadText("probe").label("live", label).build());
+      return !all("#executions tbody tr[data-execution-id='" + probe.id() + "']").isEmpty();
+    });
     TaskHandle handle = client.submit(TaskRequest.builder("dash.echo").payloadText("hi").label("live", label).build());
 
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(all("tr[data-execution-id='" + handle.id() + "']")).hasSize(1));

@@ -85,9 +85,11 @@ final class LifecycleStream {
           case null -> send(out, ": keepalive\n\n");
           case LifecycleEvent e -> send(out, "id: " + e.getEventId() + "\ndata: " + json(e) + "\n\n");
           case End end -> {
+            // a named event the page's script stops on; a closed stream alone would make the browser reconnect for ever
             if (end.status().getCode() == Status.Code.UNIMPLEMENTED) {
-              // a named event the page's script stops on; a closed stream alone would make the browser reconnect for ever
               send(out, "event: unavailable\ndata: live updates are not available on this coordinator\n\n");
+            } else if (end.status().getCode() == Status.Code.FAILED_PRECONDITION) {
+              send(out, "event: unavailable\ndata: live updates are off: " + oneLine(String.valueOf(end.status().getDescription())) + "\n\n");
             } else {
               send(out, "event: ended\ndata: " + oneLine(end.status().getCode() + " " + end.status().getDescription()) + "\n\n");
             }
