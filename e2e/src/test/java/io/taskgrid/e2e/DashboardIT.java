@@ -52,6 +52,7 @@ class DashboardIT {
   private final TestCluster cluster = new TestCluster();
   private final ConcurrentHashMap<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private Coordinator coordinator;
+  private io.taskgrid.worker.Worker worker;
   private TaskgridClient client;
   private WebDriver browser;
   private String base;
@@ -63,7 +64,7 @@ class DashboardIT {
         .as("DashboardIT needs Debian's Chromium: %s and %s (apt-get install chromium chromium-driver)", CHROMIUM, CHROMEDRIVER)
         .isTrue();
     coordinator = cluster.coordinator(cluster.coordinatorConfig(0).withHttpPort(0));
-    cluster.worker(List.of(TestCluster.address(coordinator)), b -> b
+    worker = cluster.worker(List.of(TestCluster.address(coordinator)), b -> b
         .handler("dash.echo", ctx -> "echo " + ctx.payloadText())
         .handler("dash.flaky", ctx -> {
           if (attempts.computeIfAbsent(ctx.executionId(), k -> new AtomicInteger()).incrementAndGet() == 1) {
@@ -210,6 +211,14 @@ class DashboardIT {
       assertThat(!all("main table").isEmpty() || !all("p.empty").isEmpty() || main.contains("not available on this coordinator"))
           .as(main).isTrue();
       screenshot(page);
+    }
+    open("/ui/workers");
+    if (!find("main").getText().contains("not available on this coordinator")) {
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        open("/ui/workers");
+        assertThat(find("main").getText()).contains(worker.id(), "dash.echo");
+      });
+      screenshot("workers");
     }
   }
 
