@@ -272,6 +272,7 @@ public final class Coordinator implements AutoCloseable {
     if (config.httpApi()) {
       routes.add(new OpsServer.Route(HttpApi.PREFIX, new HttpApi(api, HttpApi.maxBodyBytes(config.limits().maxPayloadBytes()), Duration.ofSeconds(60))));
     }
+    routes.addAll(io.taskgrid.coordinator.internal.dashboard.Dashboard.routes(api, clock));
     return routes;
   }
 
