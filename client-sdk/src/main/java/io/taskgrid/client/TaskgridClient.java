@@ -404,6 +404,47 @@ public final class TaskgridClient implements AutoCloseable {
         .getCircuitBreakersList().stream().map(TaskgridClient::breaker).toList();
   }
 
+  /**
+   * The workers that reported in within the last 30 seconds.
+   *
+   * @return every worker, ordered by id
+   * @throws TaskgridUnavailableException when no coordinator answered in time
+   */
+  public List<WorkerInfo> workers() {
+    return listWorkers("");
+  }
+
+  /**
+   * The workers that run one handler, as {@link #workers()}.
+   *
+   * @param handler a handler name
+   * @return its workers, ordered by id
+   * @throws TaskgridInvalidArgumentException when {@code handler} is empty or no valid handler name
+   * @throws TaskgridUnavailableException when no coordinator answered in time
+   */
+  public List<WorkerInfo> workers(String handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (handler.isEmpty()) throw new TaskgridInvalidArgumentException("handler: must not be empty", null);
+    return listWorkers(handler);
+  }
+
+  private List<WorkerInfo> listWorkers(String handler) {
+    if (closed.get()) throw new TaskgridException("client closed");
+    var request = io.taskgrid.proto.v1.ListWorkersRequest.newBuilder().setHandler(handler).build();
+    return join(calls.unary(TaskServiceGrpc.getListWorkersMethod(), request, options.defaultDeadline(), true))
+        .getWorkersList().stream().map(TaskgridClient::worker).toList();
+  }
+
+  private static WorkerInfo worker(io.taskgrid.proto.v1.WorkerInfo w) {
+    WorkerInfo.State state = switch (w.getState()) {
+      case WORKER_STATE_DRAINING -> WorkerInfo.State.DRAINING;
+      // a state a newer coordinator may add reads as running
+      case WORKER_STATE_RUNNING, WORKER_STATE_UNSPECIFIED, UNRECOGNIZED -> WorkerInfo.State.RUNNING;
+    };
+    return new WorkerInfo(w.getWorkerId(), w.getHost(), w.getPid(), w.getHandlersList(), w.getConcurrency(), w.getRunning(),
+        Convert.instant(w.getStarted()), Convert.instant(w.getLastSeen()), state, w.getVersion());
+  }
+
   private static CircuitBreakerInfo breaker(CircuitBreaker b) {
     CircuitBreakerInfo.State state = switch (b.getState()) {
       case CIRCUIT_BREAKER_STATE_OPEN -> CircuitBreakerInfo.State.OPEN;
@@ -413,6 +454,46 @@ public final class TaskgridClient implements AutoCloseable {
     };
     return new CircuitBreakerInfo(b.getHandler(), b.getKey(), state, Convert.instant(b.getSince()), b.getWorkerId(), rate(b.getFailureRate()),
         rate(b.getSlowCallRate()), b.getTimesOpened(), b.getNotPermittedCalls());
+  }
+
+  /**
+   * The statistics of the whole cluster: totals, one group per handler and one per task. See
+   * {@link Stats} for what each figure means.
+   *
+   * @return the figures as a coordinator read them now
+   * @throws TaskgridUnavailableException when no coordinator (or its Redis) answered in time
+   */
+  public Stats stats() {
+    return stats(StatsFilter.all());
+  }
+
+  /**
+   * The statistics of one task, one handler or both; see {@link StatsFilter} for how filters apply.
+   *
+   * @param filter which figures to read
+   * @return the figures as a coordinator read them now
+   * @throws TaskgridInvalidArgumentException when the task id or handler is malformed
+   * @throws TaskgridUnavailableException when no coordinator (or its Redis) answered in time
+   */
+  public Stats stats(StatsFilter filter) {
+    Objects.requireNonNull(filter, "filter");
+    if (closed.get()) throw new TaskgridException("client closed");
+    var request = io.taskgrid.proto.v1.GetStatsRequest.newBuilder().setTaskId(filter.taskId()).setHandler(filter.handler()).build();
+    var reply = join(calls.unary(TaskServiceGrpc.getGetStatsMethod(), request, options.defaultDeadline(), true));
+    return new Stats(Convert.instant(reply.getAsOf()), group(reply.getTotal()), reply.getHandlersList().stream().map(TaskgridClient::group).toList(),
+        reply.getTasksList().stream().map(TaskgridClient::group).toList());
+  }
+
+  private static Stats.Group group(io.taskgrid.proto.v1.StatsGroup g) {
+    return new Stats.Group(g.getTaskId(), g.getHandler(), window(g.getLastHour()), window(g.getLastDay()), g.getRunning(), g.getPending(),
+        g.getWaitingRetry(), g.getWaitingQueue(), g.getWaitingRateLimit(), g.getScheduledNextHour());
+  }
+
+  private static Stats.Window window(io.taskgrid.proto.v1.WindowStats w) {
+    return new Stats.Window(w.getSucceeded(), w.getFailed(), w.getTimedOut(), w.getSkipped(), w.getCancelled(), w.getSuccessRate(),
+        w.hasDurationP50() ? java.util.Optional.of(Convert.duration(w.getDurationP50())) : java.util.Optional.empty(),
+        w.hasDurationP95() ? java.util.Optional.of(Convert.duration(w.getDurationP95())) : java.util.Optional.empty(),
+        w.hasDurationP99() ? java.util.Optional.of(Convert.duration(w.getDurationP99())) : java.util.Optional.empty());
   }
 
   private static OptionalDouble rate(float percent) {

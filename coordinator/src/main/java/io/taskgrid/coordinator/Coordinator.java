@@ -20,7 +20,13 @@ import io.taskgrid.coordinator.internal.api.ResultServiceImpl;
 import io.taskgrid.coordinator.internal.api.TaskServiceImpl;
 import io.taskgrid.coordinator.internal.config.TasksFileLoader;
 import io.taskgrid.coordinator.internal.health.InfraChecks;
+import io.taskgrid.coordinator.internal.lifecycle.ExecutionEvents;
+import io.taskgrid.coordinator.internal.lifecycle.LifecycleFeed;
+import io.taskgrid.coordinator.internal.queue.KafkaSetup;
+import io.taskgrid.coordinator.internal.http.HttpApi;
 import io.taskgrid.coordinator.internal.queue.KafkaTaskQueue;
+import io.taskgrid.wire.lifecycle.KafkaLifecycleSink;
+import io.taskgrid.wire.lifecycle.LifecycleEvents;
 import io.taskgrid.coordinator.internal.registry.KafkaRegistryLog;
 import io.taskgrid.coordinator.internal.registry.RedisTaskLocks;
 import io.taskgrid.coordinator.internal.registry.RegistryView;
@@ -89,6 +95,8 @@ public final class Coordinator implements AutoCloseable {
   private ScheduleLoop scheduler;
   private KafkaRetryLog retryLog;
   private RetryReleaser retryReleaser;
+  private KafkaLifecycleSink lifecycleSink;
+  private LifecycleFeed lifecycleFeed;
 
   /** A coordinator listening on {@code config.grpcPort()}. */
   public Coordinator(CoordinatorConfig config) {
@@ -155,13 +163,14 @@ public final class Coordinator implements AutoCloseable {
           meters);
       CoordinatorConfig.Scheduling sch = config.scheduling();
       KafkaRegistryLog.ensureTopics(config.kafkaBootstrap(), config.tasksTopicReplication(), Duration.ofSeconds(30), sch.registryTopic(), sch.firesTopic());
+      ExecutionEvents lifecycle = startLifecycle(sch);
       KafkaTaskQueue.ensureTopics(config.kafkaBootstrap(), List.of(sch.eventsTopic()), sch.eventsTopicPartitions(), config.tasksTopicReplication(),
           config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
       RegistryView view = new RegistryView();
       registryLog = new KafkaRegistryLog(config.kafkaBootstrap(), sch.registryTopic(), sch.firesTopic(), "taskgrid-" + config.coordinatorId(),
           sch.defaultZone(), view).start();
       registryLog.awaitSync(Duration.ofMinutes(5));
-      TaskRegistry registry = new TaskRegistry(registryLog, view, new RedisTaskLocks(redisson, config.keyspace()), clock);
+      TaskRegistry registry = new TaskRegistry(registryLog, view, new RedisTaskLocks(redisson, config.keyspace()), clock, lifecycle.events());
       if (!sch.tasksFile().isEmpty()) {
         TasksFileLoader.load(Path.of(sch.tasksFile()), System.getenv(), registry, config.limits(), sch.defaultZone());
       }
@@ -171,7 +180,7 @@ public final class Coordinator implements AutoCloseable {
               sch.fireAhead(), config.limits()),
           view, registryLog, store,
           new RedisLeaderLease(redisson, config.keyspace().prefix() + "scheduler-leader", config.coordinatorId(), sch.leaderLease()),
-          clock, meters, openTelemetry).start();
+          clock, meters, openTelemetry, lifecycle).start();
       String retriesTopic = KafkaRetryLog.topicOf(config.tasksTopic());
       KafkaRetryLog.ensureTopic(config.kafkaBootstrap(), retriesTopic, config.tasksTopicPartitions(), config.tasksTopicReplication(),
           config.limits().maxPayloadBytes() + 64 * 1024, Duration.ofSeconds(30));
@@ -179,7 +188,7 @@ public final class Coordinator implements AutoCloseable {
           config.limits().maxPayloadBytes() + 64 * 1024);
       retryReleaser = new RetryReleaser(new RetryReleaser.Settings(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId(),
           retriesTopic, config.tasksTopic(), "taskgrid-retries-" + config.namespace(), sch.fireAhead(),
-          config.limits().maxPayloadBytes() + 64 * 1024), scheduler.election(), clock).start();
+          config.limits().maxPayloadBytes() + 64 * 1024), scheduler.election(), clock, lifecycle).start();
       hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
       var outputFeed = new io.taskgrid.coordinator.internal.watch.RedisOutputFeed(redisson, config.keyspace().output());
       hub.output(outputFeed);
@@ -195,11 +204,13 @@ public final class Coordinator implements AutoCloseable {
           ? new ServerInterceptor[] {GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createServerInterceptor()}
           : new ServerInterceptor[0];
       ServerServiceDefinition taskService = errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
-          sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock)), tracing);
+          sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock),
+          new io.taskgrid.redis.RedisWorkers(redisson, config.keyspace()), lifecycle, lifecycleFeed), tracing);
       server = serverBuilder
           .addService(taskService)
           .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed,
-              new io.taskgrid.coordinator.internal.workflow.SuccessTriggers(view, store, queue, config.limits(), clock)), tracing))
+              new io.taskgrid.coordinator.internal.workflow.SuccessTriggers(view, store, queue, config.limits(), clock, lifecycle), lifecycle),
+              tracing))
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()
@@ -220,6 +231,20 @@ public final class Coordinator implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * The lifecycle topic (created like the others), the producer every event of this process goes
+   * through, and the reader that WatchLifecycle streams start; nothing when the topic is off.
+   */
+  private ExecutionEvents startLifecycle(CoordinatorConfig.Scheduling sch) {
+    if (!sch.lifecycleOn()) return ExecutionEvents.OFF;
+    KafkaTaskQueue.ensureTopics(config.kafkaBootstrap(), List.of(sch.lifecycleTopic()), config.tasksTopicPartitions(),
+        config.tasksTopicReplication(), 1024 * 1024, Duration.ofSeconds(30));
+    lifecycleSink = new KafkaLifecycleSink(sch.lifecycleTopic(),
+        KafkaSetup.reliableProducer(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId() + "-lifecycle", 1024 * 1024));
+    lifecycleFeed = new LifecycleFeed(config.kafkaBootstrap(), sch.lifecycleTopic(), "taskgrid-" + config.coordinatorId());
+    return new ExecutionEvents(new LifecycleEvents(lifecycleSink, config.coordinatorId(), clock));
   }
 
   private void startOps() {
@@ -243,7 +268,12 @@ public final class Coordinator implements AutoCloseable {
 
   /** What the HTTP port serves besides metrics and health: the JSON API and the dashboard, over {@code api}. */
   private List<OpsServer.Route> httpRoutes(Channel api) {
-    return List.of();
+    List<OpsServer.Route> routes = new java.util.ArrayList<>();
+    if (config.httpApi()) {
+      routes.add(new OpsServer.Route(HttpApi.PREFIX, new HttpApi(api, HttpApi.maxBodyBytes(config.limits().maxPayloadBytes()), Duration.ofSeconds(60))));
+    }
+    routes.addAll(io.taskgrid.coordinator.internal.dashboard.Dashboard.routes(api, clock));
+    return routes;
   }
 
   /** The port of the operations endpoint (metrics, health), when it is on. */
@@ -269,17 +299,26 @@ public final class Coordinator implements AutoCloseable {
     return state.get();
   }
 
-  /** Stops intake, drains calls in flight for up to 10 s, then releases Kafka and Redis. */
+  /**
+   * Stops in order (also on SIGTERM, from the shutdown hook of its main): reports NOT_SERVING and
+   * takes no new calls (gRPC and HTTP); gives up scheduling leadership at once (the loop ends its
+   * term, its lease is deleted, so a standby leads within half a second rather than after the
+   * lease); lets calls in flight finish for up to {@link CoordinatorConfig#drainTimeout()}; then closes its Kafka producers (flushing
+   * what they hold) and consumers, and Redis. Idempotent.
+   */
   @Override
   public void close() {
     State previous = state.getAndSet(State.STOPPED);
     if (previous == State.STOPPED) return;
     if (health != null) health.enterTerminalState();
     if (ops != null) ops.close();
+    if (server != null) server.shutdown(); // no new calls; those in flight go on while leadership is handed over
+    if (retryReleaser != null) retryReleaser.close();
+    if (scheduler != null) scheduler.close(); // releases the leader lease
     if (server != null) {
-      server.shutdown();
+      if (lifecycleFeed != null) lifecycleFeed.close(); // its streams end now, not at the drain deadline
       try {
-        if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
+        if (!server.awaitTermination(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) server.shutdownNow();
       } catch (InterruptedException e) {
         server.shutdownNow();
         Thread.currentThread().interrupt();
@@ -287,12 +326,11 @@ public final class Coordinator implements AutoCloseable {
     }
     if (localChannel != null) localChannel.shutdownNow();
     if (localServer != null) localServer.shutdownNow();
-    if (retryReleaser != null) retryReleaser.close();
-    if (scheduler != null) scheduler.close();
     if (retryLog != null) retryLog.close();
     if (registryLog != null) registryLog.close();
     if (hub != null) hub.close();
     if (queue != null) queue.close();
+    if (lifecycleSink != null) lifecycleSink.close(); // after everything that emits
     if (admin != null) admin.close(Duration.ofSeconds(2));
     if (meters != null) meters.close();
     if (ownsMetrics) metrics.close();

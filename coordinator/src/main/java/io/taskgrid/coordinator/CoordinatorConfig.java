@@ -35,6 +35,8 @@ import java.util.UUID;
  * @param scheduling registered tasks, triggers and leadership
  * @param httpPort port of the operations endpoint (metrics, health); {@link OpsServer#OFF} for
  *     none, 0 for a free one
+ * @param drainTimeout how long {@link Coordinator#close()} lets calls in flight finish
+ * @param httpApi whether that port also serves the TaskService as HTTP/JSON under {@code /v1/}
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -49,7 +51,9 @@ public record CoordinatorConfig(
     Duration executionRetention,
     Duration idempotencyRetention,
     Scheduling scheduling,
-    int httpPort) {
+    int httpPort,
+    Duration drainTimeout,
+    boolean httpApi) {
 
   /**
    * Registered tasks, their triggers and scheduling leadership.
@@ -64,6 +68,7 @@ public record CoordinatorConfig(
    *     blocks scheduling
    * @param tasksFile YAML file of tasks to register at start; empty for none
    * @param fireAhead how early the leader writes a fire; workers start it at its time
+   * @param lifecycleTopic Kafka topic of lifecycle events, or {@value #OFF} for none
    */
   public record Scheduling(
       String registryTopic,
@@ -74,7 +79,8 @@ public record CoordinatorConfig(
       Duration misfireGrace,
       Duration leaderLease,
       String tasksFile,
-      Duration fireAhead) {
+      Duration fireAhead,
+      String lifecycleTopic) {
     public Scheduling {
       topic(REGISTRY_TOPIC, registryTopic);
       topic(FIRES_TOPIC, firesTopic);
@@ -87,23 +93,35 @@ public record CoordinatorConfig(
       if (fireAhead == null || fireAhead.isNegative() || fireAhead.compareTo(Duration.ofSeconds(10)) > 0) {
         throw FIRE_AHEAD.invalid("must be between 0 and 10s", fireAhead);
       }
+      if (!OFF.equals(lifecycleTopic)) topic(LIFECYCLE_TOPIC, lifecycleTopic);
+    }
+
+    /** Whether lifecycle events are written (and WatchLifecycle served). */
+    public boolean lifecycleOn() {
+      return !OFF.equals(lifecycleTopic);
+    }
+
+    /** With lifecycle events on {@code topic}, or {@value #OFF}. */
+    public Scheduling withLifecycleTopic(String topic) {
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, misfireGrace, leaderLease, tasksFile, fireAhead,
+          topic);
     }
 
     public Scheduling withTopics(String prefix) {
       return new Scheduling(prefix + ".registry", prefix + ".fires", prefix + ".events", eventsTopicPartitions, defaultZone, misfireGrace,
-          leaderLease, tasksFile, fireAhead);
+          leaderLease, tasksFile, fireAhead, OFF.equals(lifecycleTopic) ? OFF : prefix + ".lifecycle");
     }
 
     public Scheduling withTasksFile(String file) {
-      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, misfireGrace, leaderLease, file, fireAhead);
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, misfireGrace, leaderLease, file, fireAhead, lifecycleTopic);
     }
 
     public Scheduling withMisfireGrace(Duration grace) {
-      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, grace, leaderLease, tasksFile, fireAhead);
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, defaultZone, grace, leaderLease, tasksFile, fireAhead, lifecycleTopic);
     }
 
     public Scheduling withDefaultZone(java.time.ZoneId zone) {
-      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, zone, misfireGrace, leaderLease, tasksFile, fireAhead);
+      return new Scheduling(registryTopic, firesTopic, eventsTopic, eventsTopicPartitions, zone, misfireGrace, leaderLease, tasksFile, fireAhead, lifecycleTopic);
     }
   }
 
@@ -153,20 +171,30 @@ public record CoordinatorConfig(
       new Setting<>("TASKGRID_LEADER_LEASE", "3s", "Lease of the scheduling leader: a standby takes over at most this long after the leader dies.", Setting::duration);
   public static final Setting<Duration> FIRE_AHEAD =
       new Setting<>("TASKGRID_FIRE_AHEAD", "200ms", "How early the leader writes a scheduled fire to Kafka; workers hold it and start it at its time, so Kafka's latency does not delay it. A pause, change or delete reaches fires further ahead than this.", Setting::duration);
+  /** The value of {@link #LIFECYCLE_TOPIC} that turns lifecycle events off. */
+  public static final String OFF = "off";
+  public static final Setting<String> LIFECYCLE_TOPIC =
+      new Setting<>("TASKGRID_LIFECYCLE_TOPIC", "taskgrid.lifecycle", "Kafka topic of lifecycle events (JSON, for other systems; also what WatchLifecycle streams), the same on coordinators and workers; `off` for none.", s -> s.trim());
   public static final Setting<String> TASKS_FILE =
       new Setting<>("TASKGRID_TASKS_FILE", "", "YAML file of tasks registered (created or updated) when the coordinator starts; empty for none.", s -> s);
+
+  public static final Setting<Duration> DRAIN_TIMEOUT =
+      new Setting<>("TASKGRID_COORDINATOR_DRAIN_TIMEOUT", "10s", "How long a stopping coordinator (SIGTERM) lets API calls in flight finish; it hands scheduling to a standby first, at once.", Setting::duration);
+  public static final Setting<Boolean> HTTP_API =
+      new Setting<>("TASKGRID_HTTP_API", "on", "`on` or `off`: whether the HTTP port (when on) also serves the TaskService as HTTP/JSON under `/v1/` (see HTTP API); metrics and health are served either way.", CoordinatorConfig::onOff);
 
   /** Every setting, in README order. */
   public static final List<Setting<?>> SETTINGS =
       List.of(COORDINATOR_ID, GRPC_PORT, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE, TASKS_TOPIC, TASKS_TOPIC_PARTITIONS,
           TASKS_TOPIC_REPLICATION, MAX_PAYLOAD_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, EXECUTION_RETENTION, IDEMPOTENCY_RETENTION,
           REGISTRY_TOPIC, FIRES_TOPIC, EVENTS_TOPIC, EVENTS_TOPIC_PARTITIONS, DEFAULT_TIME_ZONE, MISFIRE_GRACE, LEADER_LEASE, FIRE_AHEAD, TASKS_FILE,
-          OpsServer.HTTP_PORT, LogFormat.SETTING);
+          LIFECYCLE_TOPIC, OpsServer.HTTP_PORT, HTTP_API, LogFormat.SETTING, DRAIN_TIMEOUT);
 
   public CoordinatorConfig {
     coordinatorId = coordinatorId == null || coordinatorId.isEmpty()
         ? "c-" + UUID.randomUUID().toString().substring(0, 8) : coordinatorId;
     if (grpcPort < 0 || grpcPort > 65535) throw GRPC_PORT.invalid("must be a port from 0 to 65535", grpcPort);
+    if (drainTimeout == null || drainTimeout.isNegative()) throw DRAIN_TIMEOUT.invalid("must not be negative", drainTimeout);
     if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) throw KAFKA_BOOTSTRAP.invalid("must not be empty", kafkaBootstrap);
     RedisEndpoint.parse(REDIS_URL.name(), redisUrl);
     try {
@@ -240,8 +268,19 @@ public record CoordinatorConfig(
         EXECUTION_RETENTION.read(env),
         IDEMPOTENCY_RETENTION.read(env),
         new Scheduling(REGISTRY_TOPIC.read(env), FIRES_TOPIC.read(env), EVENTS_TOPIC.read(env), EVENTS_TOPIC_PARTITIONS.read(env),
-            DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env), FIRE_AHEAD.read(env)),
-        OpsServer.HTTP_PORT.read(env));
+            DEFAULT_TIME_ZONE.read(env), MISFIRE_GRACE.read(env), LEADER_LEASE.read(env), TASKS_FILE.read(env), FIRE_AHEAD.read(env),
+            LIFECYCLE_TOPIC.read(env)),
+        OpsServer.HTTP_PORT.read(env),
+        DRAIN_TIMEOUT.read(env),
+        HTTP_API.read(env));
+  }
+
+  private static Boolean onOff(String s) {
+    return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException("must be on or off");
+    };
   }
 
   /** The tasks topics of every priority. */
@@ -254,31 +293,41 @@ public record CoordinatorConfig(
   }
 
   public CoordinatorConfig withGrpcPort(int port) {
-    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
   }
 
   public CoordinatorConfig withCoordinatorId(String id) {
-    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
   }
 
   public CoordinatorConfig withNamespace(String ns) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
   }
 
   public CoordinatorConfig withTasksTopic(String topic, int partitions) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
   }
 
   public CoordinatorConfig withLimits(SubmissionLimits l) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
   }
 
   /** With the operations endpoint on {@code port} (0: a free one; {@link OpsServer#OFF}: none). */
   public CoordinatorConfig withHttpPort(int port) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, port);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, port, drainTimeout, httpApi);
+  }
+
+  /** With {@code timeout} for calls in flight when the coordinator stops. */
+  public CoordinatorConfig withDrainTimeout(Duration timeout) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, timeout, httpApi);
   }
 
   public CoordinatorConfig withScheduling(Scheduling sch) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch, httpPort);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch, httpPort, drainTimeout, httpApi);
+  }
+
+  /** With or without the HTTP/JSON API on the HTTP port. */
+  public CoordinatorConfig withHttpApi(boolean on) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, on);
   }
 }

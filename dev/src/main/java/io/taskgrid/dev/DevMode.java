@@ -101,13 +101,14 @@ public final class DevMode {
         ==========================================================================
          Taskgrid is running (started in %.1f s)
            gRPC API (TaskService):  %s
+           dashboard:               %s
            metrics and health:      %s
            infrastructure:          %s
            worker:                  %s with handlers echo, sleep, fail, log, process, clock.watch (side task)
            tasks file:              %s
            traces:                  %s
         ==========================================================================
-        """, (System.nanoTime() - t0) / 1e9, address, opsDescription(coordinator, worker), infra.description(), worker.id(),
+        """, (System.nanoTime() - t0) / 1e9, address, dashboard(coordinator), opsDescription(coordinator, worker), infra.description(), worker.id(),
         env.getOrDefault(CoordinatorConfig.TASKS_FILE.name(), "(none)"),
         traced ? viewer.address() + "  (every execution; its trace id is on its lines)" : "off (start with -Dtraces to see them)");
     System.out.println("Registered tasks:");
@@ -136,6 +137,11 @@ public final class DevMode {
         """.formatted(address));
     readCommands(client);
     stopped.await();
+  }
+
+  private static String dashboard(Coordinator coordinator) {
+    return coordinator.httpPort().isPresent() ? "http://127.0.0.1:" + coordinator.httpPort().getAsInt() + "/ui/"
+        : "off (it is served on TASKGRID_HTTP_PORT)";
   }
 
   private static String opsDescription(Coordinator coordinator, Worker worker) {

@@ -48,7 +48,7 @@ class DistributionIT {
 
   @Test
   void theLayoutHasScriptsLibrariesConfigurationAndTheDockerfile() throws IOException {
-    for (String script : List.of("taskgrid-coordinator", "taskgrid-worker", "taskgrid-run", "taskgrid-healthcheck")) {
+    for (String script : List.of("taskgrid-coordinator", "taskgrid-worker", "taskgrid-run", "taskgrid-healthcheck", "taskgrid")) {
       assertThat(Files.isExecutable(DIST.resolve("bin").resolve(script))).as("bin/%s is executable", script).isTrue();
     }
     assertThat(DIST.resolve("conf/tasks.yaml")).isRegularFile();
@@ -61,7 +61,8 @@ class DistributionIT {
       jars = lib.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
     }
     assertThat(jars).contains("taskgrid-coordinator-" + Repo.VERSION + ".jar", "taskgrid-worker-" + Repo.VERSION + ".jar",
-        "taskgrid-core-" + Repo.VERSION + ".jar", "taskgrid-proto-" + Repo.VERSION + ".jar");
+        "taskgrid-core-" + Repo.VERSION + ".jar", "taskgrid-proto-" + Repo.VERSION + ".jar",
+        "taskgrid-cli-" + Repo.VERSION + ".jar");
     assertThat(jars).anyMatch(j -> j.startsWith("kafka-clients-")).anyMatch(j -> j.startsWith("redisson-"))
         .anyMatch(j -> j.startsWith("grpc-netty-shaded-")).anyMatch(j -> j.startsWith("logback-classic-"))
         .anyMatch(j -> j.startsWith("jackson-dataformat-yaml-"));

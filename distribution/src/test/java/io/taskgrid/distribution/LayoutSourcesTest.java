@@ -42,7 +42,7 @@ class LayoutSourcesTest {
 
   @Test
   void theLaunchersAreExecutablePosixScriptsThatRunTheMainClasses() {
-    for (String script : List.of("taskgrid-run", "taskgrid-coordinator", "taskgrid-worker", "taskgrid-healthcheck")) {
+    for (String script : List.of("taskgrid-run", "taskgrid-coordinator", "taskgrid-worker", "taskgrid-healthcheck", "taskgrid")) {
       Path p = Repo.DIST_SRC.resolve("bin/" + script);
       assertThat(Files.isExecutable(p)).as("%s is executable in the repository", script).isTrue();
     }
@@ -50,6 +50,7 @@ class LayoutSourcesTest {
     assertThat(Repo.read(Repo.DIST_SRC.resolve("bin/taskgrid-coordinator"))).startsWith("#!/bin/sh\n")
         .contains(" io.taskgrid.coordinator.CoordinatorMain ");
     assertThat(Repo.read(Repo.DIST_SRC.resolve("bin/taskgrid-worker"))).startsWith("#!/bin/sh\n").contains(" io.taskgrid.worker.WorkerMain ");
+    assertThat(Repo.read(Repo.DIST_SRC.resolve("bin/taskgrid"))).startsWith("#!/bin/sh\n").contains(" io.taskgrid.cli.TaskgridCli ");
   }
 
   @Test

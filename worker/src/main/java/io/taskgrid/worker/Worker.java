@@ -11,6 +11,11 @@ import io.taskgrid.core.HandlerName;
 import io.taskgrid.redis.RedisBreakers;
 import io.taskgrid.redis.RedisConnection;
 import io.taskgrid.telemetry.Telemetry;
+import io.taskgrid.wire.lifecycle.KafkaLifecycleSink;
+import io.taskgrid.wire.lifecycle.LifecycleEvents;
+import io.taskgrid.worker.internal.WorkerEvents;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import io.taskgrid.worker.internal.ExecutionTracing;
 import io.taskgrid.worker.internal.ConsumerLoop;
 import io.taskgrid.worker.internal.CancelListener;
@@ -25,6 +30,10 @@ import io.taskgrid.worker.internal.HandlerRunner;
 import io.taskgrid.worker.internal.InFlight;
 import io.taskgrid.worker.internal.InfraChecks;
 import io.taskgrid.worker.internal.OutcomeReporter;
+import io.taskgrid.worker.internal.PresenceReporter;
+import io.taskgrid.core.TaskgridVersion;
+import io.taskgrid.core.worker.WorkerPresence;
+import io.taskgrid.redis.RedisWorkers;
 import io.taskgrid.worker.internal.RedisClaims;
 import io.taskgrid.worker.internal.breaker.Breakers;
 import io.taskgrid.worker.internal.CancelListener;
@@ -101,8 +110,11 @@ public final class Worker implements AutoCloseable {
   private ConsumerLoop consumer;
   private ScheduledExecutorService leases;
   private Gate gate;
+  private KafkaLifecycleSink lifecycleSink;
   private io.taskgrid.worker.internal.OutputForwarder output;
   private io.taskgrid.worker.internal.side.SideTasks sideTasks;
+  private PresenceReporter presence;
+  private RedisClaims claims;
 
   private Worker(WorkerConfig config, HandlerRegistry handlers, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
     this.openTelemetry = openTelemetry;
@@ -142,10 +154,11 @@ public final class Worker implements AutoCloseable {
         })
         .toList();
     ExecutionTracing tracing = new ExecutionTracing(openTelemetry);
+    WorkerEvents lifecycle = startLifecycle();
     ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).findAndRegisterModules();
     inFlight = new InFlight();
     meters = new WorkerMeters(metrics.meter());
-    RedisClaims claims = new RedisClaims(redisson, config.keyspace(), config.workerId(), config.claimLease(), clock, meters);
+    claims = new RedisClaims(redisson, config.keyspace(), config.workerId(), config.claimLease(), clock, meters);
     AtomicReference<Dispatcher> dispatcherRef = new AtomicReference<>();
     reporter = new OutcomeReporter(config.workerId(), config.coordinators(), channels, run -> dispatcherRef.get().acknowledged(run),
         tracing);
@@ -159,13 +172,20 @@ public final class Worker implements AutoCloseable {
         }, tracing, breakers);
     Duration retry = Duration.ofMillis(Math.max(100, Math.min(1000, config.claimLease().toMillis() / 4)));
     cancels = new CancelListener(id -> dispatcherRef.get().running().get(id), runner, clock);
-    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing, cancels::checkStarted);
+    dispatcher = new Dispatcher(claims, runner, inFlight, clock, retry, meters, tracing, run -> {
+      lifecycle.started(run);
+      cancels.checkStarted(run);
+    });
     dispatcherRef.set(dispatcher);
     cancels.start(redisson, config.keyspace().cancels());
     RedisPermits permits = new RedisPermits(redisson, config.keyspace(), clock);
     Admission admission = new Admission(permits, new RedisWaitQueue(redisson, config.keyspace()),
         new RedisRateBudget(redisson, config.keyspace(), clock, config.claimLease()), cancels::request, clock, config.claimLease());
-    gate = new Gate(admission, permits, handlers, dispatcher::offer, new RedisQueuedStatus(redisson, config.keyspace()), config.claimLease());
+    RedisQueuedStatus queuedStatus = new RedisQueuedStatus(redisson, config.keyspace());
+    gate = new Gate(admission, permits, handlers, dispatcher::offer, (d, forRate) -> {
+      queuedStatus.accept(d.executionId(), forRate);
+      lifecycle.waiting(d);
+    }, config.claimLease());
     gateRef.set(gate);
     dispatcher.gate(gate);
     runner.beforeHandler(gate::handlerStarting);
@@ -191,9 +211,33 @@ public final class Worker implements AutoCloseable {
     sideTasks = io.taskgrid.worker.internal.side.SideTasks.start(config.kafkaBootstrap(), config.registryTopic(),
         "taskgrid-" + config.workerId() + "-side", redisson, config.keyspace(), config.workerId(), handlers, config.claimLease(),
         config.drainTimeout(), clock);
+    presence = new PresenceReporter(new RedisWorkers(redisson, config.keyspace()),
+        new WorkerPresence(config.workerId(), hostName(), ProcessHandle.current().pid(), handlers.nameList(), config.concurrency(), 0,
+            clock.instant(), clock.instant(), WorkerPresence.State.RUNNING, TaskgridVersion.current()),
+        runner::running, clock).start();
     log.info("Worker {} consuming {} as group {} with handlers [{}], concurrency {}", config.workerId(), config.taskTopics().all(),
         config.group(), handlers.names(), config.concurrency());
     return this;
+  }
+
+  /** The producer of this worker's lifecycle events (started, waiting); none when they are off. */
+  private WorkerEvents startLifecycle() {
+    if (!config.lifecycleOn()) return new WorkerEvents(LifecycleEvents.OFF, config.workerId());
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "taskgrid-" + config.workerId() + "-lifecycle");
+    lifecycleSink = new KafkaLifecycleSink(config.lifecycleTopic(), p);
+    return new WorkerEvents(new LifecycleEvents(lifecycleSink, config.workerId(), clock), config.workerId());
+  }
+
+  private static String hostName() {
+    String env = System.getenv("HOSTNAME"); // set in containers and most shells; no DNS lookup needed
+    if (env != null && !env.isBlank()) return env;
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private void startOps() {
@@ -246,8 +290,14 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Stops in order: no new records, running handlers finish (up to the drain timeout), their
-   * outcomes are reported, offsets committed, the group left, clients closed. Idempotent.
+   * Stops in order (also on SIGTERM, from the shutdown hook of a worker's main): reports itself
+   * DRAINING and hands its side tasks over; takes no new records (partitions paused) and claims
+   * nothing more; lets running handlers finish up to {@link WorkerConfig#drainTimeout()}; then
+   * interrupts those still running and hands their executions back (releases their claims, so
+   * another worker runs them as soon as it gets their messages, and leaves their offsets
+   * uncommitted); reports the outcomes of what finished, commits their offsets and leaves the
+   * consumer group (its partitions move at once); removes its report and closes its clients.
+   * Idempotent; no thread of the worker runs after it returns.
    */
   @Override
   public void close() {
@@ -256,19 +306,67 @@ public final class Worker implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+    presence.draining();
     sideTasks.close(); // first: other workers take the side tasks over at once
     consumer.drain();
-    gate.close();
     dispatcher.close();
+    gate.close(); // after the dispatcher: permits of admitted deliveries that never started free
+    boolean idle = false;
     try {
-      runner.awaitIdle(config.drainTimeout());
+      idle = runner.awaitIdle(config.drainTimeout());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (!idle) handBackUnfinished();
     reporter.drain(Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime())));
     consumer.close();
+    presence.close(); // gone from ListWorkers at once
     release();
     log.info("Worker {} stopped", config.workerId());
+  }
+
+  /** How long interrupted handlers get to stop before their executions are handed back. */
+  private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
+
+  /**
+   * The drain deadline passed: interrupts the handlers still running and, once they stopped,
+   * releases their claims. Their deliveries stay unacknowledged, so their offsets are not
+   * committed and their messages go to the worker that gets the partition next. A handler that
+   * ignores the interrupt keeps its claim (renewal stops when the worker closes), so nobody runs
+   * it twice at the same time; it is taken over when the claim lease expires.
+   */
+  private void handBackUnfinished() {
+    List<io.taskgrid.worker.internal.Run> handedBack = new java.util.ArrayList<>();
+    for (io.taskgrid.worker.internal.Run run : List.copyOf(dispatcher.running().values())) {
+      if (runner.handBack(run)) handedBack.add(run);
+    }
+    if (handedBack.isEmpty()) return;
+    long until = System.nanoTime() + INTERRUPT_GRACE.toNanos();
+    List<String> stopped = new java.util.ArrayList<>();
+    for (io.taskgrid.worker.internal.Run run : handedBack) {
+      try {
+        run.exited().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+        dispatcher.running().remove(run.executionId(), run); // no longer renewed
+        gate.ended(run.executionId());
+        stopped.add(run.executionId());
+      } catch (java.util.concurrent.TimeoutException e) {
+        log.warn("Execution {} did not stop within {} of its interrupt; it keeps its claim until the lease expires",
+            run.executionId(), INTERRUPT_GRACE);
+      } catch (java.util.concurrent.ExecutionException e) {
+        stopped.add(run.executionId());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    try {
+      int released = claims.release(stopped);
+      log.info("Handed back {} unfinished executions after the drain timeout of {} ({} claims released)", handedBack.size(),
+          config.drainTimeout(), released);
+    } catch (RuntimeException e) {
+      log.warn("Cannot release the claims of {} handed back executions ({}); they are taken over when their lease expires",
+          stopped.size(), e.toString());
+    }
   }
 
   /**
@@ -277,6 +375,7 @@ public final class Worker implements AutoCloseable {
    */
   public void halt() {
     if (!state.compareAndSet(State.RUNNING, State.STOPPING)) return;
+    presence.halt(); // its report expires, as a dead worker's does
     sideTasks.halt();
     reporter.close();
     gate.close();
@@ -299,6 +398,7 @@ public final class Worker implements AutoCloseable {
     runner.close();
     if (output != null) output.close();
     breakers.close();
+    if (lifecycleSink != null) lifecycleSink.close();
     channels.forEach(ManagedChannel::shutdownNow);
     redisson.shutdown(0, 2, TimeUnit.SECONDS);
     state.set(State.STOPPED);

@@ -32,7 +32,7 @@ import java.util.UUID;
  * @param claimLease how long a claim on an execution outlives a silent worker; renewed every
  *     third of it while the execution runs
  * @param sessionTimeout Kafka group session timeout: how soon a dead worker's partitions move
- * @param drainTimeout how long {@link Worker#close()} waits for running handlers
+ * @param drainTimeout how long {@link Worker#close()} waits for running handlers before it hands them back
  * @param maxResultBytes the largest result a handler may return; a larger one ends the execution
  *     FAILED ({@code taskgrid.ResultTooLarge}) instead of being reported
  * @param httpPort port of the operations endpoint (metrics, health); {@link OpsServer#OFF} for
@@ -45,6 +45,8 @@ import java.util.UUID;
  *     recently used closed ones are dropped
  * @param registryTopic the coordinators' compacted topic of registered tasks, which the worker reads
  *     to learn of side tasks; the same as the coordinators'
+ * @param lifecycleTopic Kafka topic the worker writes its lifecycle events to (started, waiting);
+ *     the same as the coordinators'; {@value #OFF} for none
  */
 public record WorkerConfig(
     String workerId,
@@ -63,7 +65,8 @@ public record WorkerConfig(
     ProcessConfig process,
     Duration breakerIdleExpiry,
     int maxKeyedBreakers,
-    String registryTopic) {
+    String registryTopic,
+    String lifecycleTopic) {
 
   public static final Setting<String> WORKER_ID =
       new Setting<>("TASKGRID_WORKER_ID", "", "Id of this worker; generated (host, pid, random) when empty.", s -> s);
@@ -87,10 +90,14 @@ public record WorkerConfig(
   public static final Setting<Duration> SESSION_TIMEOUT =
       new Setting<>("TASKGRID_SESSION_TIMEOUT", "10s", "Kafka session timeout: how soon the partitions of a dead worker move to others.", Setting::duration);
   public static final Setting<Duration> DRAIN_TIMEOUT =
-      new Setting<>("TASKGRID_DRAIN_TIMEOUT", "30s", "How long a stopping worker waits for running handlers.", Setting::duration);
+      new Setting<>("TASKGRID_DRAIN_TIMEOUT", "30s", "How long a stopping worker (SIGTERM) waits for running handlers; then it interrupts them and hands their executions back to other workers.", Setting::duration);
 
   public static final Setting<String> REGISTRY_TOPIC =
       new Setting<>("TASKGRID_REGISTRY_TOPIC", "taskgrid.registry", "Compacted Kafka topic of registered tasks, as on the coordinators: workers read it to run side tasks.", s -> s);
+  /** The value of {@link #LIFECYCLE_TOPIC} that turns lifecycle events off. */
+  public static final String OFF = "off";
+  public static final Setting<String> LIFECYCLE_TOPIC =
+      new Setting<>("TASKGRID_LIFECYCLE_TOPIC", "taskgrid.lifecycle", "Kafka topic the worker writes lifecycle events to (executions started, waiting), as on the coordinators; `off` for none.", s -> s.trim());
   public static final Setting<Integer> MAX_RESULT_BYTES =
       new Setting<>("TASKGRID_MAX_RESULT_BYTES", "1048576", "Largest result a handler may return, in bytes; a larger one fails the execution.", Setting::positiveInt);
 
@@ -104,7 +111,7 @@ public record WorkerConfig(
       TASKS_TOPIC, GROUP, CONCURRENCY, CLAIM_LEASE, SESSION_TIMEOUT, DRAIN_TIMEOUT,
       MAX_RESULT_BYTES, BREAKER_IDLE_EXPIRY, MAX_KEYED_BREAKERS, OpsServer.HTTP_PORT, LogFormat.SETTING, ProcessConfig.ENABLED, ProcessConfig.PROGRAMS,
       ProcessConfig.SEARCH_PATH, ProcessConfig.ROOTS, ProcessConfig.INHERITED_ENV, ProcessConfig.MAX_OUTPUT_BYTES, ProcessConfig.KILL_GRACE,
-      REGISTRY_TOPIC);
+      REGISTRY_TOPIC, LIFECYCLE_TOPIC);
 
   public WorkerConfig {
     workerId = workerId == null || workerId.isEmpty() ? generatedId() : workerId;
@@ -139,6 +146,9 @@ public record WorkerConfig(
     if (registryTopic == null || !registryTopic.matches("[A-Za-z0-9._-]{1,249}")) {
       throw REGISTRY_TOPIC.invalid("must be a Kafka topic name: 1 to 249 letters, digits or . _ -", registryTopic);
     }
+    if (lifecycleTopic == null || !(OFF.equals(lifecycleTopic) || lifecycleTopic.matches("[A-Za-z0-9._-]{1,249}"))) {
+      throw LIFECYCLE_TOPIC.invalid("must be off or a Kafka topic name: 1 to 249 letters, digits or . _ -", lifecycleTopic);
+    }
     if (httpPort != OpsServer.OFF && (httpPort < 0 || httpPort > 65535)) throw OpsServer.HTTP_PORT.invalid("must be off or a port from 0 to 65535", httpPort);
   }
 
@@ -151,7 +161,8 @@ public record WorkerConfig(
     return new WorkerConfig(WORKER_ID.read(env), COORDINATORS.read(env), KAFKA_BOOTSTRAP.read(env), REDIS_URL.read(env),
         NAMESPACE.read(env), TASKS_TOPIC.read(env), GROUP.read(env), CONCURRENCY.read(env), CLAIM_LEASE.read(env),
         SESSION_TIMEOUT.read(env), DRAIN_TIMEOUT.read(env), MAX_RESULT_BYTES.read(env), OpsServer.HTTP_PORT.read(env),
-        ProcessConfig.fromEnvironment(env), BREAKER_IDLE_EXPIRY.read(env), MAX_KEYED_BREAKERS.read(env), REGISTRY_TOPIC.read(env));
+        ProcessConfig.fromEnvironment(env), BREAKER_IDLE_EXPIRY.read(env), MAX_KEYED_BREAKERS.read(env), REGISTRY_TOPIC.read(env),
+        LIFECYCLE_TOPIC.read(env));
   }
 
   /** Defaults for the given infrastructure and coordinators. */
@@ -175,54 +186,68 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   public WorkerConfig withNamespace(String ns) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   public WorkerConfig withTopicAndGroup(String topic, String g) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   public WorkerConfig withConcurrency(int n) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+  }
+
+  public WorkerConfig withDrainTimeout(Duration timeout) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, timeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   public WorkerConfig withClaimLease(Duration lease) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   public WorkerConfig withSessionTimeout(Duration timeout) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   public WorkerConfig withCoordinators(List<String> addresses) {
-    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   /** With the operations endpoint on {@code port} (0: a free one; {@link OpsServer#OFF}: none). */
   public WorkerConfig withHttpPort(int port) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, port, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, port, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   public WorkerConfig withMaxResultBytes(int bytes) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   /** Reading registered tasks (for side tasks) from {@code topic}, the coordinators' registry topic. */
   public WorkerConfig withRegistryTopic(String topic) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, topic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, topic, lifecycleTopic);
   }
 
   /** With the built-in {@code process} handler configured by {@code settings} (on or off). */
   public WorkerConfig withProcess(ProcessConfig settings) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, settings, breakerIdleExpiry, maxKeyedBreakers, registryTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, settings, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
   }
 
   /** With keyed circuit breakers kept {@code idle} after their last use, and at most {@code max} of them. */
   public WorkerConfig withKeyedBreakers(Duration idle, int max) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, idle, max, registryTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, idle, max, registryTopic, lifecycleTopic);
+  }
+
+  /** Writing lifecycle events to {@code topic} (the coordinators'), or not at all with {@value #OFF}. */
+  public WorkerConfig withLifecycleTopic(String topic) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, topic);
+  }
+
+  /** Whether lifecycle events are written. */
+  public boolean lifecycleOn() {
+    return !OFF.equals(lifecycleTopic);
   }
 }

@@ -204,7 +204,7 @@ public final class Convert {
     return com.google.protobuf.Duration.newBuilder().setSeconds(seconds).setNanos(nanos).build();
   }
 
-  static Duration duration(com.google.protobuf.Duration d) {
+  public static Duration duration(com.google.protobuf.Duration d) {
     return Duration.ofSeconds(d.getSeconds(), d.getNanos());
   }
 

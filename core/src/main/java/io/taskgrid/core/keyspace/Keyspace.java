@@ -100,6 +100,19 @@ public record Keyspace(String namespace) {
     private SideFields() {}
   }
 
+  /**
+   * A worker's report of itself ({@code WorkerPresence}, packed), a string key with an expiry the
+   * worker refreshes every few seconds; listed by the set {@link #workers}.
+   */
+  public String worker(String workerId) {
+    return "tg:" + namespace + ":worker:" + workerId;
+  }
+
+  /** The ids of the workers that reported themselves: a set; ids whose {@link #worker} key expired are removed on reading. */
+  public String workers() {
+    return "tg:" + namespace + ":workers";
+  }
+
   /** History index of every execution: a sorted set of ids scored by submission time (ms). */
   public String historyAll() {
     return "tg:" + namespace + ":ix:all";
@@ -128,12 +141,20 @@ public record Keyspace(String namespace) {
    *   <li>{@code tg_new_record(e, items, p)}: writes a PENDING execution's hash at key {@code e}
    *       from the packed items starting at {@code p}, laid out as: id handler priority timeoutMs
    *       submittedAtMs idempotencyKey labelCount [labelKey labelValue]...; returns the index after
-   *       them.
+   *       them and the task id ({@code ''} for none).
    *       It also copies the task id (label {@value #TASK_LABEL}) to its own field and adds the
    *       execution to the history indexes ({@link #historyAll}, {@link #historyOfHandler}, {@link
    *       #historyOfTask}); the key prefix is read from {@code e}, which is always {@code prefix ..
    *       'exec:' .. id}.
    *   <li>{@code tg_record_end(items, p)}: the index after such a record, without writing it.
+   *   <li>{@code tg_stat_move(e, from, to)}: moves execution {@code e}'s live gauge ({@link
+   *       Stats#live}) from status {@code from} to status {@code to} (either may be {@code false}:
+   *       no record before, or a terminal status after). Every script that changes an execution's
+   *       status calls it ({@code tg_new_record} does, for the new PENDING record).
+   *   <li>{@code tg_stat_end(e, status, atMs, duration)}: counts execution {@code e}'s end in the
+   *       minute and hour buckets of {@code atMs} ({@link Stats#minute}, {@link Stats#hour}), with
+   *       its run time's histogram bucket ({@code ''}: it did not run). Called exactly where a
+   *       terminal status is first written, so a resent outcome never counts twice.
    * </ul>
    */
   public static final String LUA = luaFunctions();
@@ -143,7 +164,7 @@ public record Keyspace(String namespace) {
         .filter(ExecutionStatus::isTerminal)
         .map(st -> "s == '" + st.name() + "'")
         .collect(Collectors.joining(" or "));
-    return """
+    return statsLua() + """
         local function tg_terminal(s) return %s end
         local function tg_record_end(items, p) return p + 7 + 2 * tonumber(items[p + 6]) end
         local function tg_new_record(e, items, p)
@@ -162,10 +183,127 @@ public record Keyspace(String namespace) {
             redis.call('HSET', e, '%s', task)
             redis.call('ZADD', prefix .. 'ix:t:' .. task, items[p + 4], items[p])
           end
-          return stop
+          tg_stat_g[e] = {items[p + 1], task}
+          tg_stat_move(e, false, 'PENDING')
+          return stop, task
         end
         """.formatted(terminal, Fields.ID, Fields.HANDLER, Fields.STATUS, Fields.ATTEMPT, Fields.PRIORITY, Fields.TIMEOUT_MS,
         Fields.SUBMITTED_AT_MS, Fields.IDEMPOTENCY_KEY, Fields.LABEL_PREFIX, TASK_LABEL, Fields.TASK_ID);
+  }
+
+  /**
+   * Statistics counters, kept by the scripts that change statuses ({@link #LUA}) and read by the
+   * coordinator's GetStats without scanning any execution.
+   *
+   * <p>Three kinds of hashes, each field named {@code <group>|<rest>} where the group is {@code
+   * h:<handler>} or {@code t:<task id>} (the total is the sum of the handler groups, since every
+   * execution has a handler):
+   *
+   * <ul>
+   *   <li>{@link #live}: {@code <group>|<gauge>} = how many executions are in that state now, gauge
+   *       one of {@code P} (PENDING), {@code R} (RUNNING), {@code W} (RETRY_SCHEDULED), {@code Q}
+   *       (QUEUED for a concurrency permit), {@code L} (QUEUED for rate budget). A field that
+   *       drops to 0 is deleted.
+   *   <li>{@link #minute} and {@link #hour}: {@code <group>|<end>|<bucket>} = how many executions
+   *       ended that way in that minute or hour, {@code end} one of {@code S F T K C} (SUCCEEDED,
+   *       FAILED, TIMEOUT, SKIPPED, CANCELLED), {@code bucket} the run time's histogram bucket
+   *       (empty when it did not run). A minute hash expires 61 minutes after its minute began, an
+   *       hour hash 25 hours after its hour began.
+   * </ul>
+   *
+   * <p>Each hash holds at most {@value #MAX_FIELDS} fields: past it, a group not yet in it counts
+   * under the group name {@value #OTHER} instead, so the totals stay right and memory stays
+   * bounded (about 50 bytes a field: at most ~500 KB per hash, 85 hashes).
+   */
+  public static final class Stats {
+    /** Most fields of one statistics hash. */
+    public static final int MAX_FIELDS = 10_000;
+    /** The group name that counts what no longer fits in a full hash. */
+    public static final String OTHER = "~other";
+
+    private Stats() {}
+
+    /** The gauges of executions now pending, running or waiting. */
+    public static String live(Keyspace keys) {
+      return keys.prefix() + "st:live";
+    }
+
+    /** The ends counted in minute {@code epochMinute} (epoch ms / 60,000). */
+    public static String minute(Keyspace keys, long epochMinute) {
+      return keys.prefix() + "st:m:" + epochMinute;
+    }
+
+    /** The ends counted in hour {@code epochHour} (epoch ms / 3,600,000). */
+    public static String hour(Keyspace keys, long epochHour) {
+      return keys.prefix() + "st:h:" + epochHour;
+    }
+  }
+
+  private static String statsLua() {
+    return """
+      local tg_stat_codes = {PENDING = 'P', RUNNING = 'R', RETRY_SCHEDULED = 'W',
+        SUCCEEDED = 'S', FAILED = 'F', TIMEOUT = 'T', SKIPPED = 'K', CANCELLED = 'C'}
+      -- one HINCRBY on the common path: the field's cap is checked only when a field is created, and
+      -- a count that a full hash kept under the other group is taken back from there
+      local function tg_stat_add(key, kind, name, rest, delta)
+        local f = kind .. name .. '|' .. rest
+        local v = redis.call('HINCRBY', key, f, delta)
+        if v == delta then
+          if delta > 0 then
+            if redis.call('HLEN', key) <= %d then return true end
+            redis.call('HDEL', key, f)
+            redis.call('HINCRBY', key, kind .. '%s|' .. rest, delta)
+            return true
+          end
+          redis.call('HDEL', key, f)
+          f = kind .. '%s|' .. rest
+          v = redis.call('HINCRBY', key, f, delta)
+        end
+        if v <= 0 then redis.call('HDEL', key, f) end
+        return false
+      end
+      local function tg_stat_group(key, g, rest, delta)
+        local created = tg_stat_add(key, 'h:', g[1] or '', rest, delta)
+        if g[2] and g[2] ~= '' then created = tg_stat_add(key, 't:', g[2], rest, delta) or created end
+        return created
+      end
+      -- the handler and task of an execution, read once per script call (a script that has them at
+      -- hand, from its packed items or a read it makes anyway, puts them here first)
+      local tg_stat_g = {}
+      local function tg_stat_groups(e)
+        local g = tg_stat_g[e]
+        if not g then
+          g = redis.call('HMGET', e, 'h', 'tk')
+          tg_stat_g[e] = g
+        end
+        return g
+      end
+      local function tg_stat_gauge(e, s)
+        if s == 'QUEUED' then return redis.call('HGET', e, 'qw') or 'Q' end
+        if s == 'PENDING' or s == 'RUNNING' or s == 'RETRY_SCHEDULED' then return tg_stat_codes[s] end
+        return false
+      end
+      local function tg_stat_move(e, from, to)
+        local a = from and tg_stat_gauge(e, from)
+        local b = to and tg_stat_gauge(e, to)
+        if a == b then return end
+        local g = tg_stat_groups(e)
+        local key = string.match(e, '^tg:[^:]+:') .. 'st:live'
+        if a then tg_stat_group(key, g, a, -1) end
+        if b then tg_stat_group(key, g, b, 1) end
+      end
+      local function tg_stat_end(e, status, atMs, duration)
+        local g = tg_stat_groups(e)
+        local p = string.match(e, '^tg:[^:]+:') .. 'st:'
+        local rest = tg_stat_codes[status] .. '|' .. duration
+        local m = math.floor(tonumber(atMs) / 60000)
+        local h = math.floor(m / 60)
+        local km, kh = p .. 'm:' .. m, p .. 'h:' .. h
+        -- a bucket's expiry is set when one of its fields is created: every key starts that way
+        if tg_stat_group(km, g, rest, 1) then redis.call('PEXPIREAT', km, (m + 61) * 60000) end
+        if tg_stat_group(kh, g, rest, 1) then redis.call('PEXPIREAT', kh, (h + 25) * 3600000) end
+      end
+      """.formatted(Stats.MAX_FIELDS, Stats.OTHER, Stats.OTHER);
   }
 
   /** Field names of the execution hash. Short, because there are millions of these hashes. */
@@ -197,6 +335,8 @@ public record Keyspace(String namespace) {
     public static final String CANCEL_REQUESTED = "cx";
     /** Prefix of label fields: {@code l:<key>} holds the label's value. */
     public static final String LABEL_PREFIX = "l:";
+    /** For QUEUED: what it waits for, {@code Q} a concurrency permit or {@code L} rate budget. */
+    public static final String QUEUED_FOR = "qw";
 
     private Fields() {}
   }

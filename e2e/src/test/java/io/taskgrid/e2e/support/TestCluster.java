@@ -39,6 +39,11 @@ public final class TestCluster implements AutoCloseable {
     return "tasks." + name;
   }
 
+  /** The cluster's lifecycle topic (coordinators create it; workers write to it). */
+  public String lifecycleTopic() {
+    return "tg." + name + ".lifecycle";
+  }
+
   public String group() {
     return "workers." + name;
   }
@@ -82,7 +87,8 @@ public final class TestCluster implements AutoCloseable {
         "TASKGRID_TASKS_TOPIC_PARTITIONS", Integer.toString(PARTITIONS),
         "TASKGRID_REGISTRY_TOPIC", c.scheduling().registryTopic(),
         "TASKGRID_FIRES_TOPIC", c.scheduling().firesTopic(),
-        "TASKGRID_EVENTS_TOPIC", c.scheduling().eventsTopic());
+        "TASKGRID_EVENTS_TOPIC", c.scheduling().eventsTopic(),
+        "TASKGRID_LIFECYCLE_TOPIC", c.scheduling().lifecycleTopic());
   }
 
   /** Starts a coordinator on a free port. */
@@ -115,6 +121,7 @@ public final class TestCluster implements AutoCloseable {
         .withNamespace(name)
         .withTopicAndGroup(topic(), group())
         .withRegistryTopic(coordinatorConfig(0).scheduling().registryTopic())
+        .withLifecycleTopic(lifecycleTopic())
         .withClaimLease(Duration.ofSeconds(3))
         .withSessionTimeout(Duration.ofSeconds(3));
   }

@@ -44,6 +44,11 @@ public final class HandlerRegistry {
     return r == null ? HandlerOptions.NONE : r.options();
   }
 
+  /** The names of the handlers, sorted. */
+  public java.util.List<String> nameList() {
+    return java.util.List.copyOf(new TreeMap<>(handlers).keySet());
+  }
+
   /** Sorted names, for messages. */
   public String names() {
     return String.join(", ", new TreeMap<>(handlers).keySet());

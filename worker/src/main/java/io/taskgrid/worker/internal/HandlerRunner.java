@@ -148,6 +148,18 @@ public final class HandlerRunner implements AutoCloseable {
   }
 
   /**
+   * Gives up {@code run} unfinished (the worker stops): its outcome is not decided or reported, its
+   * handler slot frees and its handler is interrupted. False when its outcome was already decided.
+   */
+  public boolean handBack(Run run) {
+    if (!run.handBack()) return false;
+    permits.release();
+    tracing.endAttempt(run, run.outcome());
+    run.interrupt();
+    return true;
+  }
+
+  /**
    * Parks this (virtual) thread until {@code start}, for fires written ahead of their time. False
    * when interrupted meanwhile: the run was ended (worker stopping) and must not start.
    */

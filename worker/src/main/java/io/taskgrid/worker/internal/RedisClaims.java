@@ -55,10 +55,13 @@ public final class RedisClaims {
         p = p + 1
         local id = items[p]
         local e, c = ARGV[1] .. 'exec:' .. id, ARGV[1] .. 'claim:' .. id
-        local s = redis.call('HGET', e, 's')
+        -- one read for the checks below and the statistics' groups
+        local r = redis.call('HMGET', e, 's', 'na', 'cx', 'h', 'tk')
+        local s = r[1]
+        if s then tg_stat_g[e] = {r[4], r[5]} end
         if tg_terminal(s) then
           out[#out + 1] = tg_item('DONE:' .. s)
-        elseif s == 'RETRY_SCHEDULED' and tonumber(redis.call('HGET', e, 'na') or '0') ~= math.max(want, 1) then
+        elseif s == 'RETRY_SCHEDULED' and tonumber(r[2] or '0') ~= math.max(want, 1) then
           out[#out + 1] = tg_item('DONE:' .. s)
         else
           local owner = redis.call('GET', c)
@@ -68,7 +71,7 @@ public final class RedisClaims {
             out[#out + 1] = tg_item('HELD:' .. owner)
           else
             local tomb = ARGV[1] .. 'cxl:' .. id
-            local reason = (s and redis.call('HGET', e, 'cx')) or (not s and redis.call('GET', tomb))
+            local reason = (s and r[3]) or (not s and redis.call('GET', tomb))
             if reason then
               -- cancelled while its worker was dead, or while its lost record's message waited in
               -- Kafka: it ends CANCELLED and never runs (again)
@@ -77,7 +80,9 @@ public final class RedisClaims {
                 redis.call('PEXPIRE', e, math.max(1, redis.call('PTTL', tomb)))
                 redis.call('DEL', tomb)
               end
+              tg_stat_move(e, s or 'PENDING', false)
               redis.call('HSET', e, 's', 'CANCELLED', 'rs', reason, 'fin', ARGV[4], 'et', 'taskgrid.Cancelled', 'em', reason)
+              tg_stat_end(e, 'CANCELLED', ARGV[4], '')
               changes[#changes + 1] = tg_entry(id, 'CANCELLED', redis.call('HGETALL', e))
               out[#out + 1] = tg_item('DONE:CANCELLED')
             else
@@ -90,6 +95,7 @@ public final class RedisClaims {
                 redis.call('HDEL', e, 'na', 'nat', 'fin', 'et', 'em')
               end
               local attempt = redis.call('HINCRBY', e, 'a', 1)
+              tg_stat_move(e, s or 'PENDING', 'RUNNING')
               redis.call('HSET', e, 's', 'RUNNING', 'st', ARGV[4], 'w', ARGV[2])
               changes[#changes + 1] = tg_entry(id, 'RUNNING', nil)
               out[#out + 1] = tg_item('OK:' .. attempt)
@@ -129,6 +135,29 @@ public final class RedisClaims {
         end
       end
       return table.concat(out) .. table.concat(reasons)
+      """;
+
+  /**
+   * ARGV: prefix worker packed, packed holding the ids. Hands executions back: deletes each claim
+   * this worker holds, so the next delivery of its message (to another worker, after this one
+   * leaves the group) claims it at once instead of after the lease; the attempt the claim counted
+   * is taken back, so that claim runs the same attempt again. Returns how many it released.
+   */
+  private static final String RELEASE = Packed.LUA
+      + """
+      local ids = tg_unpack(ARGV[3])
+      local n = 0
+      for i = 1, #ids do
+        local c, e = ARGV[1] .. 'claim:' .. ids[i], ARGV[1] .. 'exec:' .. ids[i]
+        if redis.call('GET', c) == ARGV[2] then
+          redis.call('DEL', c)
+          if redis.call('HGET', e, 's') == 'RUNNING' and redis.call('HGET', e, 'w') == ARGV[2] then
+            redis.call('HINCRBY', e, 'a', -1)
+          end
+          n = n + 1
+        end
+      end
+      return tostring(n)
       """;
 
   private final RedissonClient redisson;
@@ -208,6 +237,14 @@ public final class RedisClaims {
       }
     }
     return new Renewal(lost, cancels);
+  }
+
+  /** Releases this worker's claims on {@code executionIds} (see {@link #RELEASE}); returns how many it held. */
+  public int release(Collection<String> executionIds) {
+    if (executionIds.isEmpty()) return 0;
+    Packed packed = new Packed(executionIds.size() * 40);
+    executionIds.forEach(packed::add);
+    return Integer.parseInt(new String(eval(renewTimer, RELEASE, keys.prefix(), workerId, packed.toString()), StandardCharsets.UTF_8));
   }
 
   /** Runs a script with no declared keys; its reply as UTF-8 bytes. */

@@ -96,6 +96,23 @@ public final class Run {
     this.future = f;
   }
 
+  /** The mark of a run handed back to the cluster unfinished: no outcome is reported for it. */
+  private static final Outcome HANDED_BACK = new Outcome.Cancelled(Instant.EPOCH, Instant.EPOCH, "handed back: its worker stopped");
+
+  /**
+   * Marks the run handed back if its outcome is not decided yet (the worker stops and will not
+   * wait for it): a later return, throw, deadline or cancel no longer decides anything. True when
+   * this call marked it.
+   */
+  boolean handBack() {
+    return outcome.compareAndSet(null, HANDED_BACK);
+  }
+
+  /** Whether the run was {@linkplain #handBack handed back}. */
+  public boolean handedBack() {
+    return outcome.get() == HANDED_BACK;
+  }
+
   /** Sets the outcome if none is set yet; true when this call set it. */
   boolean finish(Outcome o) {
     return finish(o, Optional.empty());

@@ -106,4 +106,29 @@ class RedisClaimsIT {
 
     assertThat(claims.renew(List.of("e5"))).isEmpty();
   }
+
+  @Test
+  void aReleasedClaimLetsAnotherWorkerClaimTheSameAttemptAtOnce() {
+    RedisClaims other = new RedisClaims(client, keys, "w2", Duration.ofSeconds(30), Clock.systemUTC(),
+        new WorkerMeters(Metrics.noop().meter()));
+    assertThat(claims.claim(List.of(delivery("e8", 1, false)))).containsExactly(new ClaimResult.Claimed(1));
+    assertThat(other.claim(List.of(delivery("e8", 1, false)))).containsExactly(new ClaimResult.HeldBy("w1"));
+
+    assertThat(claims.release(List.of("e8"))).isEqualTo(1);
+
+    assertThat(other.claim(List.of(delivery("e8", 1, false)))).containsExactly(new ClaimResult.Claimed(1));
+    assertThat(client.getMap(keys.execution("e8"), StringCodec.INSTANCE).get("w")).isEqualTo("w2");
+  }
+
+  @Test
+  void releaseLeavesAClaimOfAnotherWorkerAlone() {
+    RedisClaims other = new RedisClaims(client, keys, "w2", Duration.ofSeconds(30), Clock.systemUTC(),
+        new WorkerMeters(Metrics.noop().meter()));
+    assertThat(other.claim(List.of(delivery("e9", 1, false)))).containsExactly(new ClaimResult.Claimed(1));
+
+    assertThat(claims.release(List.of("e9", "never-claimed"))).isZero();
+
+    assertThat(claims.claim(List.of(delivery("e9", 1, false)))).containsExactly(new ClaimResult.HeldBy("w2"));
+    assertThat(client.getMap(keys.execution("e9"), StringCodec.INSTANCE).get("a")).isEqualTo("1");
+  }
 }

@@ -7,6 +7,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.taskgrid.telemetry.ExecutionAttributes;
 import io.taskgrid.telemetry.Telemetry;
+import io.taskgrid.coordinator.internal.lifecycle.ExecutionEvents;
 import io.taskgrid.coordinator.internal.store.ExecutionStore;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.ReportedOutcome;
 import io.taskgrid.core.ExecutionId;
@@ -37,6 +38,7 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
   private final ExecutionStore store;
   private final RetryLog retries;
   private final SuccessTriggers successes;
+  private final ExecutionEvents lifecycle;
   private static final AttributeKey<Long> OUTCOME_COUNT = AttributeKey.longKey("taskgrid.outcome.count");
   private final boolean tracing;
   private final io.taskgrid.coordinator.internal.watch.OutputFeed output;
@@ -55,6 +57,13 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
   /** @param successes fires the on_success tasks of the executions that succeed */
   public ResultServiceImpl(ExecutionStore store, RetryLog retries, OpenTelemetry openTelemetry,
       io.taskgrid.coordinator.internal.watch.OutputFeed output, SuccessTriggers successes) {
+    this(store, retries, openTelemetry, output, successes, ExecutionEvents.OFF);
+  }
+
+  /** @param lifecycle where the outcomes that changed an execution are emitted, once recorded */
+  public ResultServiceImpl(ExecutionStore store, RetryLog retries, OpenTelemetry openTelemetry,
+      io.taskgrid.coordinator.internal.watch.OutputFeed output, SuccessTriggers successes, ExecutionEvents lifecycle) {
+    this.lifecycle = lifecycle;
     this.successes = successes;
     this.output = output;
     this.store = store;
@@ -91,12 +100,14 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     List<ReportedOutcome> outcomes = new ArrayList<>(request.getOutcomesCount());
     List<TaskMessage> next = new ArrayList<>();
     List<SuccessTriggers.Success> succeeded = new ArrayList<>();
+    List<String> taskIds = new ArrayList<>(request.getOutcomesCount());
     for (int i = 0; i < request.getOutcomesCount(); i++) {
       Outcome o = request.getOutcomes(i);
       String field = "outcomes[" + i + "]";
       String id = ExecutionId.parse(field + ".execution_id", o.getExecutionId()).value();
       int attempt = Math.max(1, o.getAttempt());
       io.taskgrid.core.Outcome outcome = ProtoMapping.toOutcome(o, field);
+      taskIds.add(o.getTaskId());
       if (outcome instanceof io.taskgrid.core.Outcome.Succeeded && !o.getTaskId().isEmpty()) {
         succeeded.add(new SuccessTriggers.Success(id, TaskId.parse(field + ".task_id", o.getTaskId()), outcome.finishedAt()));
       }
@@ -113,8 +124,11 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     // the next attempts are durable in Kafka before any execution is RETRY_SCHEDULED in Redis: a
     // crash in between leaves the attempt RUNNING, its worker resends, and the duplicate retry
     // record replaces the first (same key)
-    var recorded = next.isEmpty() ? store.recordOutcomes(outcomes)
-        : retries.schedule(next).thenCompose(ignored -> store.recordOutcomes(outcomes));
+    var recorded = (next.isEmpty() ? store.recordEach(outcomes) : retries.schedule(next).thenCompose(ignored -> store.recordEach(outcomes)))
+        .thenApply(changed -> {
+          lifecycle.recorded(outcomes, taskIds, changed);
+          return (int) changed.stream().filter(c -> c).count();
+        });
     if (!succeeded.isEmpty()) {
       // before the answer: a worker that gets no answer reports again, and the fires repeat, idempotently
       recorded = recorded.thenCompose(n -> successes.fire(succeeded).thenApply(ignored -> n));

@@ -15,6 +15,12 @@ import io.taskgrid.coordinator.internal.store.ExecutionStore;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.Insert;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.NewExecution;
 import io.taskgrid.coordinator.internal.watch.WatchHub;
+import io.taskgrid.coordinator.internal.lifecycle.ExecutionEvents;
+import io.taskgrid.coordinator.internal.lifecycle.LifecycleFanout;
+import io.taskgrid.coordinator.internal.lifecycle.LifecycleFeed;
+import io.taskgrid.coordinator.internal.lifecycle.LifecycleFilter;
+import io.taskgrid.proto.v1.LifecycleEvent;
+import io.taskgrid.proto.v1.WatchLifecycleRequest;
 import io.taskgrid.core.ExecutionId;
 import io.taskgrid.core.ExecutionStatus;
 import io.taskgrid.core.InvalidArgumentException;
@@ -93,10 +99,30 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
 
   private final CoordinatorMeters meters;
   private final CircuitBreakersApi breakers;
+  private final ExecutionEvents lifecycle;
+  private final LifecycleFeed lifecycleFeed;
+  private final StatsApi stats;
+  private final WorkersApi workers;
 
   public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
       CoordinatorMeters meters,
-      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers) {
+      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers,
+      io.taskgrid.core.worker.WorkerDirectory workers) {
+    this(store, queue, events, hub, limits, clock, meters, registry, defaultZone, eventsTopic, openTelemetry, breakers, workers,
+        ExecutionEvents.OFF, null);
+  }
+
+  /**
+   * @param lifecycle where queued and cancelled executions are emitted, once recorded
+   * @param lifecycleFeed what WatchLifecycle streams read; null when lifecycle events are off
+   */
+  public TaskServiceImpl(ExecutionStore store, TaskQueue queue, EventPublisher events, WatchHub hub, SubmissionLimits limits, Clock clock,
+      CoordinatorMeters meters,
+      TaskRegistry registry, ZoneId defaultZone, String eventsTopic, OpenTelemetry openTelemetry, SharedBreakers breakers,
+      io.taskgrid.core.worker.WorkerDirectory workers, ExecutionEvents lifecycle, LifecycleFeed lifecycleFeed) {
+    this.workers = new WorkersApi(workers, clock);
+    this.lifecycle = lifecycle;
+    this.lifecycleFeed = lifecycleFeed;
     this.openTelemetry = openTelemetry;
     this.breakers = new CircuitBreakersApi(breakers);
     this.tracing = Telemetry.isTracing(openTelemetry);
@@ -109,6 +135,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     this.meters = meters;
     this.tasks = new RegistryApi(registry, limits, defaultZone, clock, store::sideTaskStatus);
     this.eventsTopic = eventsTopic;
+    this.stats = new StatsApi(store, registry.view(), defaultZone, clock);
   }
 
   @Override
@@ -176,11 +203,22 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   }
 
   @Override
+  public void listWorkers(io.taskgrid.proto.v1.ListWorkersRequest request,
+      StreamObserver<io.taskgrid.proto.v1.ListWorkersResponse> out) {
+    reply(workers.list(request), out);
+  }
+
+  @Override
   public void publishEvent(PublishEventRequest request, StreamObserver<PublishEventResponse> out) {
     String name = RegistryApi.eventName(request.getName()).value();
     Payload data = tasks.eventData(request.getData());
     respond(events.publish(eventsTopic, name, data.unsafeData(), data.contentType())
         .thenApply(id -> PublishEventResponse.newBuilder().setEventId(id).build()), out);
+  }
+
+  @Override
+  public void getStats(io.taskgrid.proto.v1.GetStatsRequest request, StreamObserver<io.taskgrid.proto.v1.GetStatsResponse> out) {
+    respond(stats.get(request), out);
   }
 
   private static <T> void reply(T value, StreamObserver<T> out) {
@@ -252,6 +290,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
       }
       return queue.enqueue(messages).handle((ok, error) -> error).thenCompose(error -> {
         if (error == null) {
+          lifecycle.queued(messages);
           for (NewExecution c : created) meters.created(c.spec().handler().value(), trigger, 1);
           return CompletableFuture.completedFuture(responses);
         }
@@ -272,7 +311,10 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   public void cancelExecution(CancelExecutionRequest request, StreamObserver<Execution> out) {
     String id = ExecutionId.parse("execution_id", request.getExecutionId()).value();
     respond(store.cancel(id, Outcome.Cancelled.CANCELLED).thenApply(c -> switch (c) {
-      case ExecutionStore.Cancel.Cancelled done -> ProtoMapping.toProto(done.record());
+      case ExecutionStore.Cancel.Cancelled done -> {
+        lifecycle.cancelled(done.record());
+        yield ProtoMapping.toProto(done.record());
+      }
       case ExecutionStore.Cancel.Requested asked -> ProtoMapping.toProto(asked.record());
       case ExecutionStore.Cancel.AlreadyEnded ended -> throw new ConflictException("execution_id: execution \"" + id + "\" already ended "
           + ended.record().status() + "; only a pending, waiting or running execution can be cancelled");
@@ -419,6 +461,58 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
         finished = true;
         out.onCompleted();
       }
+    }
+  }
+
+  @Override
+  public void watchLifecycle(WatchLifecycleRequest request, StreamObserver<LifecycleEvent> responseObserver) {
+    LifecycleFilter filter = LifecycleFilter.of(request);
+    if (lifecycleFeed == null) {
+      throw new ConflictException("lifecycle events are off on this coordinator (TASKGRID_LIFECYCLE_TOPIC=off)");
+    }
+    ServerCallStreamObserver<LifecycleEvent> out = (ServerCallStreamObserver<LifecycleEvent>) responseObserver;
+    // the handlers are set before the stream opens: events may flow from the feed's thread at once
+    var subscription = new java.util.concurrent.atomic.AtomicReference<LifecycleFanout.Subscription>();
+    out.setOnReadyHandler(() -> {
+      LifecycleFanout.Subscription s = subscription.get();
+      if (s != null) s.drain();
+    });
+    out.setOnCancelHandler(() -> {
+      LifecycleFanout.Subscription s = subscription.get();
+      if (s != null) s.cancel();
+    });
+    LifecycleFanout.Subscription s = lifecycleFeed.fanout().open(filter, new LifecycleStream(out));
+    subscription.set(s);
+    if (out.isCancelled()) s.cancel(); // the client left before the stream was registered
+  }
+
+  /** One WatchLifecycle response stream, as the fan-out sees it. */
+  private record LifecycleStream(ServerCallStreamObserver<LifecycleEvent> out) implements LifecycleFanout.Sink {
+    @Override
+    public boolean isReady() {
+      return out.isReady() && !out.isCancelled();
+    }
+
+    @Override
+    public void send(LifecycleEvent event) {
+      out.onNext(event);
+    }
+
+    @Override
+    public void overflowed() {
+      out.onError(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("the client read lifecycle events too slowly: more than "
+          + LifecycleFeed.STREAM_BUFFER + " waited for it; watch again (with narrower filters)").asRuntimeException());
+    }
+
+    @Override
+    public void completed() {
+      out.onCompleted();
+    }
+
+    @Override
+    public void unavailable() {
+      out.onError(io.grpc.Status.UNAVAILABLE.withDescription("the coordinator cannot read the lifecycle topic now; watch again")
+          .asRuntimeException());
     }
   }
 

@@ -14,10 +14,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import io.taskgrid.proto.v1.LifecycleEventKind;
+import io.taskgrid.wire.lifecycle.LifecycleEvents;
 
 /**
  * Registered tasks: every change is decided under the task's lock against a view that is in sync
  * with Kafka, written to the registry topic, and answered once this coordinator's view holds it.
+ * Each change that was written is then emitted as a lifecycle event.
  */
 public final class TaskRegistry {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
@@ -29,8 +32,15 @@ public final class TaskRegistry {
   private final RegistryView view;
   private final TaskLocks locks;
   private final Clock clock;
+  private final LifecycleEvents events;
 
   public TaskRegistry(RegistryLog log, RegistryView view, TaskLocks locks, Clock clock) {
+    this(log, view, locks, clock, LifecycleEvents.OFF);
+  }
+
+  /** @param events where registrations, updates, pauses, resumes and deletes are emitted once written */
+  public TaskRegistry(RegistryLog log, RegistryView view, TaskLocks locks, Clock clock, LifecycleEvents events) {
+    this.events = events;
     this.log = log;
     this.view = view;
     this.locks = locks;
@@ -66,6 +76,7 @@ public final class TaskRegistry {
       requireNoCycle(definition);
       RegisteredTask next = existing.map(t -> t.update(definition, clock.instant())).orElseGet(() -> RegisteredTask.create(definition, clock.instant()));
       log.write(next);
+      events.task(existing.isPresent() ? LifecycleEventKind.TASK_UPDATED : LifecycleEventKind.TASK_REGISTERED, next.id().value());
       return new Change(next, true);
     });
   }
@@ -83,6 +94,7 @@ public final class TaskRegistry {
       requireNoCycle(definition);
       RegisteredTask next = current.update(definition, clock.instant());
       log.write(next);
+      events.task(LifecycleEventKind.TASK_UPDATED, next.id().value());
       return next;
     });
   }
@@ -106,7 +118,10 @@ public final class TaskRegistry {
     return locks.withLock(id, () -> {
       RegisteredTask current = require(id, "task_id");
       RegisteredTask next = current.pause(clock.instant());
-      if (next != current) log.write(next);
+      if (next != current) {
+        log.write(next);
+        events.task(LifecycleEventKind.TASK_PAUSED, id.value());
+      }
       return next;
     });
   }
@@ -115,7 +130,10 @@ public final class TaskRegistry {
     return locks.withLock(id, () -> {
       RegisteredTask current = require(id, "task_id");
       RegisteredTask next = current.resume(clock.instant());
-      if (next != current) log.write(next);
+      if (next != current) {
+        log.write(next);
+        events.task(LifecycleEventKind.TASK_RESUMED, id.value());
+      }
       return next;
     });
   }
@@ -124,6 +142,7 @@ public final class TaskRegistry {
     locks.withLock(id, () -> {
       require(id, "task_id");
       log.delete(id);
+      events.task(LifecycleEventKind.TASK_DELETED, id.value());
       return null;
     });
   }

@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import io.taskgrid.coordinator.internal.lifecycle.ExecutionEvents;
+import java.util.ArrayList;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -63,8 +65,11 @@ public final class RetryReleaser implements AutoCloseable {
   private final AtomicReference<KafkaConsumer<String, byte[]>> wakeable = new AtomicReference<>();
   private volatile boolean running = true;
   private volatile int pending;
+  private final ExecutionEvents lifecycle;
 
-  public RetryReleaser(Settings settings, LeaderElection election, Clock clock) {
+  /** @param lifecycle where released retries are emitted as queued, once committed */
+  public RetryReleaser(Settings settings, LeaderElection election, Clock clock, ExecutionEvents lifecycle) {
+    this.lifecycle = lifecycle;
     this.settings = settings;
     this.topics = new io.taskgrid.core.TaskTopics(settings.tasksTopic());
     this.election = election;
@@ -166,6 +171,7 @@ public final class RetryReleaser implements AutoCloseable {
   }
 
   private void release(KafkaProducer<String, byte[]> producer, List<RetryTimers.Pending> due) {
+    List<TaskMessage> released = new ArrayList<>(due.size());
     producer.beginTransaction();
     for (RetryTimers.Pending p : due) {
       TaskMessage m;
@@ -176,6 +182,7 @@ public final class RetryReleaser implements AutoCloseable {
       }
       producer.send(new ProducerRecord<>(destinationOf(m), p.executionId(), p.message()));
       producer.send(new ProducerRecord<>(settings.retriesTopic(), p.executionId(), null));
+      released.add(m);
     }
     try {
       producer.commitTransaction();
@@ -185,6 +192,7 @@ public final class RetryReleaser implements AutoCloseable {
       // not committed: this term ends; the next one reads the topic again and releases them then
       throw new IllegalStateException("retry release transaction failed: " + e.getMessage(), e);
     }
+    lifecycle.queued(released);
     timers.released(due);
     long lateMs = Duration.between(due.getFirst().dueAt(), clock.instant()).toMillis();
     if (lateMs > 50) {

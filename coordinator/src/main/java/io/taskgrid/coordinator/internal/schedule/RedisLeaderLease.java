@@ -57,10 +57,28 @@ public final class RedisLeaderLease implements LeaderElection {
     });
   }
 
+  /**
+   * A leader renews every sixth of its lease. A standby asks at least every 500 ms,
+   * however long the lease: a leader that stops cleanly deletes the key ({@link #resign}), and a
+   * standby should take over then, not a lease later.
+   */
+  private static final long STANDBY_POLL_MS = 500;
+
   @Override
   public void start() {
-    long period = Math.max(50, lease.toMillis() / 6);
-    timer.scheduleWithFixedDelay(this::campaign, 0, period, TimeUnit.MILLISECONDS);
+    timer.execute(this::campaignAndReschedule);
+  }
+
+  private void campaignAndReschedule() {
+    campaign();
+    if (resigned) return;
+    long renew = Math.max(50, lease.toMillis() / 6);
+    long next = leader ? renew : Math.min(renew, STANDBY_POLL_MS);
+    try {
+      timer.schedule(this::campaignAndReschedule, next, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
+    }
   }
 
   private void campaign() {

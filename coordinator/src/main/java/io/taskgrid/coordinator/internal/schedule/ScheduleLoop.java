@@ -16,6 +16,7 @@ import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.coordinator.internal.registry.KafkaRegistryLog;
 import io.taskgrid.coordinator.internal.registry.RegistryCodec;
 import io.taskgrid.coordinator.internal.registry.RegistryView;
+import io.taskgrid.coordinator.internal.lifecycle.ExecutionEvents;
 import io.taskgrid.coordinator.internal.store.ExecutionStore;
 import io.taskgrid.coordinator.internal.store.ExecutionStore.NewExecution;
 import io.taskgrid.core.ExecutionId;
@@ -119,9 +120,12 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   private volatile boolean leading;
   /** The decisions of one leadership term, touched only by the loop thread. */
   private final FirePlanner planner;
+  private final ExecutionEvents lifecycle;
 
+  /** @param lifecycle where fired executions (once committed) and skipped misfires (once recorded) are emitted */
   public ScheduleLoop(Settings settings, RegistryView view, KafkaRegistryLog registryLog, ExecutionStore store,
-      LeaderElection election, Clock clock, CoordinatorMeters meters, OpenTelemetry openTelemetry) {
+      LeaderElection election, Clock clock, CoordinatorMeters meters, OpenTelemetry openTelemetry, ExecutionEvents lifecycle) {
+    this.lifecycle = lifecycle;
     this.meters = meters;
     this.openTelemetry = openTelemetry;
     this.tracer = openTelemetry.getTracer("io.taskgrid.coordinator");
@@ -261,6 +265,8 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     Map<TaskId, FireProgress> progress = new HashMap<>();
     List<FirePlanner.Due> fired = new ArrayList<>();
     List<Written> written = new ArrayList<>();
+    List<TaskMessage> queued = new ArrayList<>();
+    boolean emitting = lifecycle.events().isOn();
     producer.beginTransaction();
     for (FirePlanner.Due d : due) {
       RegisteredTask task = view.task(d.task()).orElse(null);
@@ -279,6 +285,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
         record = taskRecord(id, message.build());
       }
       producer.send(record);
+      if (emitting) queued.add(message.build());
       FireProgress p = new FireProgress(task.createdAt(), d.fireTime(), id, task.definition().isOneOff());
       progress.put(task.id(), p);
       producer.send(new ProducerRecord<>(registryLog.firesTopic(), task.id().value(), RegistryCodec.toRecord(p).toByteArray()));
@@ -317,6 +324,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
         } else {
           producer.send(taskRecord(id, message.build()));
         }
+        if (emitting) queued.add(message.build());
         executions.add(e);
         written.add(new Written(task.definition().handler().value(), "event", firedAt));
         // an event task has no schedule to move: its progress is only what GetTask shows as its last fire
@@ -339,6 +347,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       // not committed: this term ends; the next one re-plans from committed progress and offsets
       throw new IllegalStateException("scheduling transaction failed: " + e.getMessage(), e);
     }
+    lifecycle.queued(queued);
     Instant committed = clock.instant();
     for (Written w : written) {
       meters.created(w.handler(), w.trigger(), 1);
@@ -375,6 +384,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
     if (misfires.isEmpty()) return;
     List<NewExecution> inserts = new ArrayList<>();
     List<ExecutionStore.ReportedOutcome> outcomes = new ArrayList<>();
+    List<String> taskIds = new ArrayList<>();
     for (FirePlanner.Misfire f : misfires) {
       RegisteredTask task = view.task(f.task()).orElse(null);
       if (task == null) continue;
@@ -386,10 +396,15 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
           Optional.empty(), labels, settings.limits(), now));
       outcomes.add(new ExecutionStore.ReportedOutcome(f.executionId(), 1, task.definition().handler().value(), settings.clientId(),
           new Outcome.Skipped(now, now, Outcome.Skipped.MISFIRE)));
+      taskIds.add(task.id().value());
     }
     if (inserts.isEmpty()) return;
-    store.insert(inserts).thenCompose(r -> store.recordOutcomes(outcomes)).whenComplete((r, error) -> {
-      if (error != null) log.warn("Recording {} skipped fires in Redis failed: {}", inserts.size(), error.toString());
+    store.insert(inserts).thenCompose(r -> store.recordEach(outcomes)).whenComplete((changed, error) -> {
+      if (error != null) {
+        log.warn("Recording {} skipped fires in Redis failed: {}", inserts.size(), error.toString());
+      } else {
+        lifecycle.recorded(outcomes, taskIds, changed);
+      }
     });
   }
 

@@ -20,6 +20,33 @@ public interface ExecutionStore extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The statistics counters ({@link io.taskgrid.core.keyspace.Keyspace.Stats}) read in one
+   * pipelined batch: the live gauges, and the end counts summed over the given minute buckets and
+   * hour buckets. Stores that keep no counters (test fakes) fail with {@link
+   * io.taskgrid.core.UnavailableException}.
+   */
+  default CompletionStage<StatsCounters> statsCounters(List<Long> epochMinutes, List<Long> epochHours) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new io.taskgrid.core.UnavailableException("this execution store keeps no statistics", null));
+  }
+
+  /**
+   * Raw statistics counters by field name ({@code <group>|<rest>}, see {@link
+   * io.taskgrid.core.keyspace.Keyspace.Stats}).
+   *
+   * @param live the gauges now
+   * @param lastHour the end counts summed over the minute buckets asked for
+   * @param lastDay the end counts summed over the hour buckets asked for
+   */
+  record StatsCounters(Map<String, Long> live, Map<String, Long> lastHour, Map<String, Long> lastDay) {
+    public StatsCounters {
+      live = Map.copyOf(live);
+      lastHour = Map.copyOf(lastHour);
+      lastDay = Map.copyOf(lastDay);
+    }
+  }
+
 
   /** A new execution to record as PENDING. */
   record NewExecution(String executionId, TaskSpec spec, Instant submittedAt) {}
@@ -61,7 +88,15 @@ public interface ExecutionStore extends AutoCloseable {
    * Records outcomes; the first terminal outcome of an execution wins. Completes with how many
    * changed an execution once all are durable, and publishes each change.
    */
-  CompletionStage<Integer> recordOutcomes(List<ReportedOutcome> outcomes);
+  default CompletionStage<Integer> recordOutcomes(List<ReportedOutcome> outcomes) {
+    return recordEach(outcomes).thenApply(changed -> (int) changed.stream().filter(c -> c).count());
+  }
+
+  /**
+   * As {@link #recordOutcomes}, completing with, per outcome in order, whether it changed its
+   * execution (the lifecycle events of the changes are emitted from it).
+   */
+  CompletionStage<List<Boolean>> recordEach(List<ReportedOutcome> outcomes);
 
   CompletionStage<Optional<ExecutionRecord>> get(String executionId);
 

@@ -10,6 +10,7 @@ import io.taskgrid.core.keyspace.Entries;
 import io.taskgrid.core.keyspace.Keyspace;
 import io.taskgrid.core.keyspace.Packed;
 import io.taskgrid.core.keyspace.Keyspace.Fields;
+import io.taskgrid.core.stats.DurationHistogram;
 import io.taskgrid.telemetry.CallTimer;
 import io.taskgrid.telemetry.CoordinatorMeters;
 import java.time.Duration;
@@ -73,16 +74,27 @@ public final class RedisExecutionStore implements ExecutionStore {
    * errorMessage} (US = 0x1f; the message cut to {@value #MAX_HISTORY_ERROR} bytes), about 80
    * bytes plus the error message in a Redis list; {@code tg_fields(prefix, id)} is the hash's
    * fields plus, when the execution has a history, a pseudo-field {@value #HISTORY_FIELD} holding
-   * the entries joined by RS (0x1e).
+   * the entries joined by RS (0x1e); {@code retried} says whether it may have one (nil: judged
+   * from its attempt and status fields), so the common execution of one attempt costs no list read.
    */
   private static final String HISTORY_LUA = """
       local function tg_attempt(items, p)
         local msg = string.sub(string.gsub(items[p + 9], '[\\30\\31]', ' '), 1, %d)
         return table.concat({items[p + 2], items[p + 1], items[p + 3], items[p + 4], items[p + 5], items[p + 8], msg}, '\\31')
       end
-      local function tg_fields(prefix, id)
+      local function tg_fields(prefix, id, retried)
         local fields = redis.call('HGETALL', prefix .. 'exec:' .. id)
-        local history = redis.call('LRANGE', prefix .. 'att:' .. id, 0, -1)
+        if retried == nil then
+          -- only an execution past its first attempt, or waiting for its second, has a history
+          retried = false
+          for i = 1, #fields, 2 do
+            if (fields[i] == 'a' and (tonumber(fields[i + 1]) or 0) > 1) or (fields[i] == 's' and fields[i + 1] == 'RETRY_SCHEDULED') then
+              retried = true
+              break
+            end
+          end
+        end
+        local history = retried and redis.call('LRANGE', prefix .. 'att:' .. id, 0, -1) or {}
         if #history > 0 then
           fields[#fields + 1] = '%s'
           fields[#fields + 1] = table.concat(history, '\\30')
@@ -121,10 +133,10 @@ public final class RedisExecutionStore implements ExecutionStore {
           local sub = tonumber(items[p + 4])
           if sub > newest then newest = sub end
           touched[ARGV[1] .. 'ix:h:' .. items[p + 1]] = true
-          p = tg_new_record(e, items, p)
+          local task
+          p, task = tg_new_record(e, items, p)
           redis.call('PEXPIRE', e, ARGV[3])
-          local task = redis.call('HGET', e, 'tk')
-          if task then touched[ARGV[1] .. 'ix:t:' .. task] = true end
+          if task ~= '' then touched[ARGV[1] .. 'ix:t:' .. task] = true end
           out[#out + 1] = '3:NEW'
         end
       end
@@ -142,12 +154,14 @@ public final class RedisExecutionStore implements ExecutionStore {
       """;
 
   /** ARGV: prefix packed, packed holding per execution: id idemKey. */
-  private static final String REMOVE = Packed.LUA
+  private static final String REMOVE = Packed.LUA + Keyspace.LUA
       + """
       local items = tg_unpack(ARGV[2])
       for p = 1, #items, 2 do
         local id, idem = items[p], items[p + 1]
-        redis.call('DEL', ARGV[1] .. 'exec:' .. id)
+        local e = ARGV[1] .. 'exec:' .. id
+        tg_stat_move(e, redis.call('HGET', e, 's'), false)
+        redis.call('DEL', e)
         if idem ~= '' then
           local k = ARGV[1] .. 'idem:' .. idem
           if redis.call('GET', k) == id then redis.call('DEL', k) end
@@ -159,7 +173,8 @@ public final class RedisExecutionStore implements ExecutionStore {
   /**
    * First terminal outcome wins. ARGV: prefix retentionMs channel maxInlineResult packed, packed
    * holding per outcome: id status attempt startedAt finishedAt worker result resultType errorType
-   * errorMessage handler reason nextAttempt nextAttemptAtMs (nextAttempt 0: no retry). Returns one
+   * errorMessage handler reason nextAttempt nextAttemptAtMs durationBucket (nextAttempt 0: no retry;
+   * durationBucket the run time's {@link DurationHistogram} bucket, empty when it did not run). Returns one
    * character per outcome, '1' when it changed the execution, else '0'; publishes the changes, with
    * the records of terminal ones when small enough.
    *
@@ -177,17 +192,20 @@ public final class RedisExecutionStore implements ExecutionStore {
       local items = tg_unpack(ARGV[5])
       local out, changes = {}, {}
       local limit = tonumber(ARGV[4])
-      for p = 1, #items, 14 do
+      for p = 1, #items, 15 do
         local id = items[p]
         local e = ARGV[1] .. 'exec:' .. id
-        local cur = redis.call('HGET', e, 's')
+        -- one read for the checks below and the statistics' groups
+        local r = redis.call('HMGET', e, 's', 'na', 'a', 'h', 'tk')
+        local cur = r[1]
+        if cur then tg_stat_g[e] = {r[4], r[5]} else tg_stat_g[e] = {items[p + 10], false} end
         local attempt, nextAttempt = tonumber(items[p + 2]), tonumber(items[p + 12])
         local apply = not tg_terminal(cur)
         if apply and cur == 'RETRY_SCHEDULED' then
-          apply = attempt >= tonumber(redis.call('HGET', e, 'na') or '0')
+          apply = attempt >= tonumber(r[2] or '0')
         end
         if apply and nextAttempt > 0 and cur then
-          apply = tonumber(redis.call('HGET', e, 'a') or '0') <= attempt
+          apply = tonumber(r[3] or '0') <= attempt
         end
         if not apply then
           out[#out + 1] = '0'
@@ -208,13 +226,15 @@ public final class RedisExecutionStore implements ExecutionStore {
             redis.call('ZADD', ARGV[1] .. 'ix:all', items[p + 3], id)
             redis.call('ZADD', ARGV[1] .. 'ix:h:' .. items[p + 10], items[p + 3], id)
           end
+          tg_stat_move(e, cur, status)
+          if nextAttempt == 0 then tg_stat_end(e, status, items[p + 4], items[p + 14]) end
           redis.call('PEXPIRE', e, ARGV[2])
           redis.call('DEL', ARGV[1] .. 'claim:' .. id)
           out[#out + 1] = '1'
           local fields = nil
           if nextAttempt == 0 then
             if attempt > 1 then redis.call('PEXPIRE', ARGV[1] .. 'att:' .. id, ARGV[2]) end
-            if #items[p + 6] <= limit then fields = tg_fields(ARGV[1], id) end
+            if #items[p + 6] <= limit then fields = tg_fields(ARGV[1], id, attempt > 1) end
           end
           changes[#changes + 1] = tg_entry(id, status, fields)
         end
@@ -271,7 +291,9 @@ public final class RedisExecutionStore implements ExecutionStore {
         redis.call('PUBLISH', ARGV[6], id .. '\\n' .. reason)
         verdict = 'REQUESTED'
       else
+        tg_stat_move(e, s, false)
         redis.call('HSET', e, 's', 'CANCELLED', 'rs', reason, 'fin', ARGV[3], 'et', 'taskgrid.Cancelled', 'em', reason)
+        tg_stat_end(e, 'CANCELLED', ARGV[3], '')
         s = 'CANCELLED'
         verdict = 'CANCELLED'
         redis.call('PUBLISH', ARGV[5], tg_entry(id, s, redis.call('HGETALL', e)))
@@ -360,6 +382,7 @@ public final class RedisExecutionStore implements ExecutionStore {
   private final CallTimer readTimer;
   private final CallTimer cancelTimer;
   private final CallTimer listTimer;
+  private final CallTimer statsTimer;
   private final java.time.InstantSource clock;
 
   public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention,
@@ -372,6 +395,7 @@ public final class RedisExecutionStore implements ExecutionStore {
     this.clock = clock;
     this.cancelTimer = meters.redis("cancel");
     this.listTimer = meters.redis("list");
+    this.statsTimer = meters.redis("stats");
     this.insertTimer = meters.redis("insert");
     this.removeTimer = meters.redis("remove");
     this.recordTimer = meters.redis("record_outcomes");
@@ -395,6 +419,41 @@ public final class RedisExecutionStore implements ExecutionStore {
         Long.parseLong(state.getOrDefault(Keyspace.SideFields.RESTARTS, "0")),
         state.getOrDefault(Keyspace.SideFields.LAST_ERROR, ""),
         millis(state.get(Keyspace.SideFields.LAST_ERROR_MS))));
+  }
+
+  @Override
+  public CompletionStage<StatsCounters> statsCounters(List<Long> epochMinutes, List<Long> epochHours) {
+    long start = System.nanoTime();
+    org.redisson.api.RBatch batch = redisson.createBatch();
+    CompletableFuture<Map<String, String>> live = readAll(batch, Keyspace.Stats.live(keys));
+    List<CompletableFuture<Map<String, String>>> minutes = new ArrayList<>(epochMinutes.size());
+    for (long m : epochMinutes) minutes.add(readAll(batch, Keyspace.Stats.minute(keys, m)));
+    List<CompletableFuture<Map<String, String>>> hours = new ArrayList<>(epochHours.size());
+    for (long h : epochHours) hours.add(readAll(batch, Keyspace.Stats.hour(keys, h)));
+    return batch.executeAsync().handle((ignored, error) -> {
+      statsTimer.ended(start, error);
+      if (error != null) throw unavailable(error);
+      return new StatsCounters(sum(List.of(live)), sum(minutes), sum(hours));
+    });
+  }
+
+  private static CompletableFuture<Map<String, String>> readAll(org.redisson.api.RBatch batch, String key) {
+    return batch.<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync().toCompletableFuture();
+  }
+
+  /** The fields of several hashes, the counts of a field in several summed; a malformed count is skipped. */
+  private static Map<String, Long> sum(List<CompletableFuture<Map<String, String>>> hashes) {
+    Map<String, Long> out = new HashMap<>();
+    for (CompletableFuture<Map<String, String>> h : hashes) {
+      h.join().forEach((field, value) -> {
+        try {
+          out.merge(field, Long.parseLong(value), Long::sum);
+        } catch (NumberFormatException e) {
+          log.debug("Skipping a malformed statistics counter {}={}", field, value);
+        }
+      });
+    }
+    return out;
   }
 
   private static Optional<Instant> millis(String value) {
@@ -443,7 +502,7 @@ public final class RedisExecutionStore implements ExecutionStore {
   }
 
   @Override
-  public CompletionStage<Integer> recordOutcomes(List<ReportedOutcome> outcomes) {
+  public CompletionStage<List<Boolean>> recordEach(List<ReportedOutcome> outcomes) {
     return chunked(outcomes, chunk -> {
       Packed packed = new Packed(chunk.size() * 160);
       for (ReportedOutcome r : chunk) {
@@ -476,16 +535,17 @@ public final class RedisExecutionStore implements ExecutionStore {
         packed.add(r.executionId()).add(o.status().name()).add(r.attempt()).add(o.startedAt().toEpochMilli())
             .add(o.finishedAt().toEpochMilli()).add(r.workerId()).add(result).add(resultType).add(errorType)
             .add(errorMessage).add(r.handler()).add(reason).add(r.nextAttempt())
-            .add(r.nextAttemptAt().map(Instant::toEpochMilli).orElse(0L));
+            .add(r.nextAttemptAt().map(Instant::toEpochMilli).orElse(0L))
+            .add(r.nextAttempt() == 0 ? DurationHistogram.runBucket(o) : "");
       }
       return eval(recordTimer, RECORD_OUTCOMES, keys.prefix(), Long.toString(executionRetention.toMillis()), keys.changes(),
           Integer.toString(MAX_INLINE_RESULT), packed.toString())
           .thenApply(reply -> {
-            List<Integer> changed = new ArrayList<>(reply.length);
-            for (byte b : reply) changed.add(b == '1' ? 1 : 0);
+            List<Boolean> changed = new ArrayList<>(reply.length);
+            for (byte b : reply) changed.add(b == '1');
             return changed;
           });
-    }).thenApply(changed -> changed.stream().mapToInt(Integer::intValue).sum());
+    });
   }
 
   @Override

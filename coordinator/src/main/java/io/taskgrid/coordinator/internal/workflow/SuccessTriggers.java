@@ -9,6 +9,8 @@ import io.taskgrid.core.ExecutionId;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.task.RegisteredTask;
 import io.taskgrid.core.task.TaskId;
+import io.taskgrid.coordinator.internal.lifecycle.ExecutionEvents;
+import io.taskgrid.proto.v1.TaskMessage;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +42,16 @@ public final class SuccessTriggers {
   private final TaskQueue queue;
   private final SubmissionLimits limits;
   private final Clock clock;
+  private final ExecutionEvents lifecycle;
 
   public SuccessTriggers(RegistryView view, ExecutionStore store, TaskQueue queue, SubmissionLimits limits, Clock clock) {
+    this(view, store, queue, limits, clock, ExecutionEvents.OFF);
+  }
+
+  /** @param lifecycle where the fired executions are emitted as queued, once their messages are durable */
+  public SuccessTriggers(RegistryView view, ExecutionStore store, TaskQueue queue, SubmissionLimits limits, Clock clock,
+      ExecutionEvents lifecycle) {
+    this.lifecycle = lifecycle;
     this.view = view;
     this.store = store;
     this.queue = queue;
@@ -73,8 +83,11 @@ public final class SuccessTriggers {
     if (fires.isEmpty()) return CompletableFuture.completedFuture(null);
     // a repeated report finds the executions recorded and queues their messages again: the first
     // queueing may have been lost, and workers run an execution at most once
-    return store.insert(fires.stream().map(Fire::execution).toList()).thenCompose(inserts -> queue.enqueue(
-        fires.stream().map(f -> ExecutionMessages.toMessage(f.execution(), f.task(), Optional.empty(), Optional.empty())).toList()));
+    List<TaskMessage> messages =
+        fires.stream().map(f -> ExecutionMessages.toMessage(f.execution(), f.task(), Optional.empty(), Optional.empty())).toList();
+    return store.insert(fires.stream().map(Fire::execution).toList())
+        .thenCompose(inserts -> queue.enqueue(messages))
+        .thenRun(() -> lifecycle.queued(messages));
   }
 
   /** The same id for the same upstream execution and downstream task, on every coordinator. */

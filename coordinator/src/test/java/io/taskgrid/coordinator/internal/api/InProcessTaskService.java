@@ -39,6 +39,8 @@ import java.util.function.Supplier;
 final class InProcessTaskService implements AutoCloseable {
   /** The cluster's circuit breakers, as tests set them. */
   final InMemoryBreakers breakers = new InMemoryBreakers();
+  /** The workers' reports, as tests set them. */
+  final InMemoryWorkers workers = new InMemoryWorkers();
   static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
   static final ZoneId DEFAULT_ZONE = ZoneOffset.UTC;
 
@@ -81,7 +83,7 @@ final class InProcessTaskService implements AutoCloseable {
           .addService(errors.guard(
               new TaskServiceImpl(store, queue, events, hub, SubmissionLimits.DEFAULTS, clock,
                   new io.taskgrid.telemetry.CoordinatorMeters(io.taskgrid.telemetry.Metrics.noop().meter()), registry, DEFAULT_ZONE, "taskgrid.events",
-                  io.opentelemetry.api.OpenTelemetry.noop(), breakers)))
+                  io.opentelemetry.api.OpenTelemetry.noop(), breakers, workers)))
           .addService(errors.guard(new ResultServiceImpl(store, new io.taskgrid.coordinator.internal.retry.RetryLog() {
             @Override
             public java.util.concurrent.CompletionStage<Void> schedule(java.util.List<io.taskgrid.proto.v1.TaskMessage> retries) {

@@ -62,9 +62,9 @@ final class RecordingExecutionStore implements ExecutionStore {
   }
 
   @Override
-  public CompletionStage<Integer> recordOutcomes(List<ReportedOutcome> outcomes) {
+  public CompletionStage<List<Boolean>> recordEach(List<ReportedOutcome> outcomes) {
     writes.addAndGet(outcomes.size());
-    return CompletableFuture.completedFuture(0);
+    return CompletableFuture.completedFuture(java.util.Collections.nCopies(outcomes.size(), false));
   }
 
   @Override

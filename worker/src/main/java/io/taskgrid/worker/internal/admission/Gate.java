@@ -39,7 +39,7 @@ public final class Gate implements AutoCloseable {
   private final Permits permits;
   private final HandlerRegistry handlers;
   private final Consumer<Delivery> back;
-  private final Consumer<String> queuedStatus;
+  private final java.util.function.BiConsumer<Delivery, Boolean> queuedStatus;
   private final Duration lease;
   private final Map<Delivery, Decision> decided = Collections.synchronizedMap(new IdentityHashMap<>());
   private final Map<String, Permits.Permit> held = new ConcurrentHashMap<>();
@@ -57,9 +57,11 @@ public final class Gate implements AutoCloseable {
 
   /**
    * @param back where admitted or decided deliveries go (the dispatcher's inbox)
-   * @param queuedStatus marks an execution QUEUED (never over RUNNING or a terminal status)
+   * @param queuedStatus marks the execution of a delivery QUEUED (never over RUNNING or a terminal
+   *     status) and emits that it waits; true when it waits for rate budget, false for a concurrency permit
    */
-  public Gate(Admission admission, Permits permits, HandlerRegistry handlers, Consumer<Delivery> back, Consumer<String> queuedStatus,
+  public Gate(Admission admission, Permits permits, HandlerRegistry handlers, Consumer<Delivery> back,
+      java.util.function.BiConsumer<Delivery, Boolean> queuedStatus,
       Duration lease) {
     this.admission = admission;
     this.permits = permits;
@@ -121,7 +123,7 @@ public final class Gate implements AutoCloseable {
       var waiting = rateLines.computeIfAbsent(line, k -> new java.util.ArrayDeque<>());
       if (waiting.stream().noneMatch(e -> e.getValue() == a)) waiting.add(Map.entry(d, a));
       if (waiting.peek().getValue() != a) {
-        markQueued(a, d); // asked again when it is first in line
+        markQueued(a, d, true); // asked again when it is first in line
         return;
       }
     }
@@ -144,7 +146,8 @@ public final class Gate implements AutoCloseable {
     }
     switch (decision) {
       case Decision.Wait w -> {
-        markQueued(a, d);
+        // a wait before the rate budget was taken is for the budget, after it for a permit
+        markQueued(a, d, line != null && !a.rateTaken);
         submit(d, a, w.recheck());
       }
       case Decision.Admit ad -> handBack(d, decision);
@@ -154,11 +157,11 @@ public final class Gate implements AutoCloseable {
     }
   }
 
-  private void markQueued(Admission.Attempt a, Delivery d) {
+  private void markQueued(Admission.Attempt a, Delivery d, boolean forRate) {
     if (a.queuedMarked) return;
     a.queuedMarked = true;
     try {
-      queuedStatus.accept(d.executionId());
+      queuedStatus.accept(d, forRate);
     } catch (RuntimeException e) {
       log.debug("Cannot mark {} QUEUED: {}", d.executionId(), e.toString());
     }
@@ -233,8 +236,8 @@ public final class Gate implements AutoCloseable {
 
   /**
    * Stops deciding. Waiting deliveries stay uncommitted and are delivered again (a queued one
-   * keeps its place if that happens within the lease); held permits are released as their
-   * attempts end.
+   * keeps its place if that happens within the lease); permits of admitted deliveries that did
+   * not start are released now, held permits as their attempts end. Close the dispatcher first.
    */
   @Override
   public void close() {
@@ -246,5 +249,14 @@ public final class Gate implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     waiting.clear();
+    // admitted deliveries that never reached a handler (the dispatcher stopped first): their permits free now
+    List<Permits.Permit> unused = new java.util.ArrayList<>();
+    synchronized (decided) {
+      for (Decision d : decided.values()) {
+        if (d instanceof Decision.Admit(Permits.Permit p) && p != null) unused.add(p);
+      }
+      decided.clear();
+    }
+    unused.forEach(this::release);
   }
 }

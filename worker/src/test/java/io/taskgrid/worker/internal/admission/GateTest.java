@@ -38,7 +38,7 @@ class GateTest {
   private final RenewedPermits permits = new RenewedPermits();
   private final List<Delivery> handedBack = new CopyOnWriteArrayList<>();
   private final Gate gate = new Gate(new Admission(permits, new AdmissionTest.FakeQueue(), (p, id) -> Duration.ZERO, (ids, reason) -> {},
-      Clock.systemUTC(), LEASE), permits, new HandlerRegistry(Map.of()), handedBack::add, id -> {}, LEASE);
+      Clock.systemUTC(), LEASE), permits, new HandlerRegistry(Map.of()), handedBack::add, (d, forRate) -> {}, LEASE);
 
   @AfterEach
   void close() {

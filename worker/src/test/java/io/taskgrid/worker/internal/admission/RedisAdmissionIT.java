@@ -121,9 +121,9 @@ class RedisAdmissionIT {
     RedisQueuedStatus mark = new RedisQueuedStatus(client, keys);
     client.getMap(keys.execution("x"), StringCodec.INSTANCE).put("s", "PENDING");
     client.getMap(keys.execution("y"), StringCodec.INSTANCE).put("s", "RUNNING");
-    mark.accept("x");
-    mark.accept("y");
-    mark.accept("z");
+    mark.accept("x", false);
+    mark.accept("y", false);
+    mark.accept("z", false);
     assertThat(client.getMap(keys.execution("x"), StringCodec.INSTANCE).get("s")).isEqualTo("QUEUED");
     assertThat(client.getMap(keys.execution("y"), StringCodec.INSTANCE).get("s")).isEqualTo("RUNNING");
     assertThat(client.getMap(keys.execution("z"), StringCodec.INSTANCE).isExists()).isFalse();
