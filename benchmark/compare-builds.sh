@@ -66,10 +66,12 @@ calls_per_task() { # $1: a commandstats file; Redis commands per task (a script'
     END { printf "%.2f", c / n }' "$1"
 }
 run() { # $1: label, $2: class path; prints the measured throughput (tasks/s) and the CPU time of the whole run
-  local t0 t1 me=$BASHPID
+  local t0 t1 me=$BASHPID jvm_args="${BENCH_JVM_ARGS:-}"
+  jvm_args="${jvm_args//\{run\}/$1}"
   # CPU of the run: the JVM and its reaped children (the Kafka broker and redis-server processes)
   t0=$(awk '{print $14+$15+$16+$17}' /proc/$me/stat)
-  ( BENCH_SECONDS=2 BENCH_WARMUP_SECONDS=1 exec "$java" -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dtaskgrid.benchmark=true ${BENCH_JVM_ARGS//\{run\}/$1} \
+  rm -f "$work/redis-$1.txt"
+  ( BENCH_SECONDS=2 BENCH_WARMUP_SECONDS=1 exec "$java" -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dtaskgrid.benchmark=true $jvm_args \
       --enable-native-access=ALL-UNNAMED -cp "$2" io.taskgrid.benchmark.Benchmark "$work/report-$1.md" >"$work/run-$1.log" 2>&1 ) &
   local jvm=$!
   redis_calls "$jvm" "$work/redis-$1.txt" &
