@@ -4,6 +4,8 @@ import io.taskgrid.proto.v1.GetStatsRequest;
 import io.taskgrid.proto.v1.GetStatsResponse;
 import io.taskgrid.proto.v1.StatsGroup;
 import io.taskgrid.proto.v1.WindowStats;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +41,9 @@ final class StatsCommand extends Base {
       return TaskgridCli.OK;
     }
     Render r = render();
-    r.line("last " + (hour ? "hour" : "24 hours") + ", as of " + r.when(response.getAsOf()));
+    // the coordinator's own time of reading, not "now" relative to this machine's clock
+    r.line("last " + (hour ? "hour" : "24 hours") + ", as of "
+        + Render.instant(response.getAsOf()).atZone(ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS).toOffsetDateTime());
     Render.Table t = r.table("GROUP", "SUCCEEDED", "FAILED", "TIMEOUT", "SKIPPED", "CANCELLED", "SUCCESS", "P50", "P95", "P99",
         "RUNNING", "PENDING", "WAITING", "NEXT HOUR");
     row(t, "total", response.getTotal(), hour);
@@ -49,10 +53,16 @@ final class StatsCommand extends Base {
     return TaskgridCli.OK;
   }
 
+  /** "-" when nothing ended in the window (the server's rate is then 1: no failures, but no successes either). */
+  static String successRate(WindowStats w) {
+    if (w.getSucceeded() + w.getFailed() + w.getTimedOut() == 0) return "-";
+    return String.format(Locale.ROOT, "%.1f%%", w.getSuccessRate() * 100);
+  }
+
   private static void row(Render.Table t, String name, StatsGroup g, boolean hour) {
     WindowStats w = hour ? g.getLastHour() : g.getLastDay();
     t.row(name, Long.toString(w.getSucceeded()), Long.toString(w.getFailed()), Long.toString(w.getTimedOut()), Long.toString(w.getSkipped()),
-        Long.toString(w.getCancelled()), String.format(Locale.ROOT, "%.1f%%", w.getSuccessRate() * 100),
+        Long.toString(w.getCancelled()), successRate(w),
         Render.duration(w.getDurationP50()), Render.duration(w.getDurationP95()), Render.duration(w.getDurationP99()),
         Long.toString(g.getRunning()), Long.toString(g.getPending()),
         Long.toString(g.getWaitingRetry() + g.getWaitingQueue() + g.getWaitingRateLimit()), Long.toString(g.getScheduledNextHour()));

@@ -30,9 +30,10 @@ final class Times {
     return h % 24 == 0 || days >= 10 ? days + "d" : days + "d" + h % 24 + "h";
   }
 
-  /** A measured duration: 150ms, 2.5s, 1m30s, 2h. */
+  /** A measured duration: 150ms, 2.5s, 1m30s, 2h; one above zero but below a millisecond is "<1ms", not "0ms". */
   static String compact(Duration d) {
     long ms = d.toMillis();
+    if (ms == 0 && d.isPositive()) return "<1ms";
     if (ms < 1000) return ms + "ms";
     if (ms < 10_000) {
       long tenths = Math.round(ms / 100.0);

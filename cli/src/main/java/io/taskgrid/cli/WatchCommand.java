@@ -60,7 +60,9 @@ final class WatchCommand extends Base {
   }
 
   static String line(Render r, LifecycleEvent e) {
-    String kind = e.getKind().name();
+    // a kind or status added after this CLI was built is UNRECOGNIZED here: show its number, and never ask an
+    // unrecognized constant for its number (that throws)
+    String kind = e.getKind() == LifecycleEventKind.UNRECOGNIZED ? "KIND_" + e.getKindValue() : e.getKind().name();
     String style = kind.endsWith("FAILED") ? Render.RED : kind.endsWith("SUCCEEDED") ? Render.GREEN
         : kind.endsWith("SKIPPED") || kind.endsWith("CANCELLED") || kind.endsWith("RETRIED") ? Render.YELLOW : null;
     StringBuilder b = new StringBuilder();
@@ -70,7 +72,9 @@ final class WatchCommand extends Base {
     if (!e.getExecutionId().isEmpty()) b.append("  execution=").append(e.getExecutionId());
     if (!e.getHandler().isEmpty()) b.append("  handler=").append(e.getHandler());
     if (e.getAttempt() > 0) b.append("  attempt=").append(e.getAttempt());
-    if (e.getStatus().getNumber() != 0) b.append("  status=").append(Render.status(e.getStatus()));
+    if (e.getStatusValue() != 0) {
+      b.append("  status=").append(e.getStatus() == io.taskgrid.proto.v1.ExecutionStatus.UNRECOGNIZED ? Integer.toString(e.getStatusValue()) : Render.status(e.getStatus()));
+    }
     if (!e.getWorkerId().isEmpty()) b.append("  worker=").append(e.getWorkerId());
     if (!e.getReason().isEmpty()) b.append("  reason=").append(e.getReason());
     return b.toString();

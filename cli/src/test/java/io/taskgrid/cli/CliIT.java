@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,9 +54,13 @@ class CliIT {
     WorkerConfig workerConfig = WorkerConfig.defaults(infra.kafkaBootstrap(), infra.redisUrl(), address)
         .withNamespace(NAME)
         .withTopicAndGroup("tasks." + NAME, "workers." + NAME)
-        .withRegistryTopic(config.scheduling().registryTopic());
+        .withRegistryTopic(config.scheduling().registryTopic())
+        .withLifecycleTopic(config.scheduling().lifecycleTopic());
     worker = Worker.builder(workerConfig)
         .handler("echo", ctx -> ctx.payloadText())
+        // "tally" and "watched" echo too, each used by one test only: its statistics and events are its own
+        .handler("tally", ctx -> ctx.payloadText())
+        .handler("watched", ctx -> ctx.payloadText())
         .handler("fail", ctx -> {
           throw new IllegalStateException("failed on purpose: " + ctx.payloadText());
         })
@@ -268,13 +274,86 @@ class CliIT {
   }
 
   @Test
-  void operatorCallsNotServedByThisCoordinatorExitWith5SayingSo() {
-    for (String[] call : List.of(new String[] {"stats", "GetStats"}, new String[] {"workers", "ListWorkers"},
-        new String[] {"watch", "WatchLifecycle"})) {
-      Cli.Result r = cli.run(call[0]);
-      assertThat(r.code()).as(r.toString()).isEqualTo(5);
-      assertThat(r.err()).isEqualTo("taskgrid: this coordinator does not support " + call[1] + "\n");
+  void statsCountASucceededExecutionInTheTotalAndUnderItsHandler() throws Exception {
+    assertThat(ok("submit", "tally", "--payload", "{\"n\":1}", "--wait").out()).contains("SUCCEEDED");
+
+    await().atMost(Duration.ofSeconds(30)).pollInterval(500, TimeUnit.MILLISECONDS).untilAsserted(() -> {
+      JsonNode stats = json("stats", "--handler", "tally", "-o", "json");
+      assertThat(stats.at("/total/lastDay/succeeded").asLong()).isEqualTo(1);
+      assertThat(stats.at("/total/lastHour/succeeded").asLong()).isEqualTo(1);
+      assertThat(stats.get("handlers")).singleElement().satisfies(h -> {
+        assertThat(h.get("handler").asText()).isEqualTo("tally");
+        assertThat(h.at("/lastDay/succeeded").asLong()).isEqualTo(1);
+      });
+    });
+    JsonNode all = json("stats", "-o", "json");
+    assertThat(all.get("asOf").asText()).isNotEmpty();
+    assertThat(all.at("/total/lastDay/succeeded").asLong()).isPositive();
+    assertThat(all.get("handlers")).extracting(h -> h.get("handler").asText()).contains("tally");
+
+    Cli.Result table = ok("stats", "--window", "hour");
+    assertThat(table.out()).startsWith("last hour, as of ")
+        .containsPattern("(?m)^GROUP +SUCCEEDED +FAILED +TIMEOUT +SKIPPED +CANCELLED +SUCCESS +P50 +P95 +P99 +RUNNING +PENDING +WAITING +NEXT HOUR$")
+        .containsPattern("(?m)^total +[1-9]\\d* ")
+        .containsPattern("(?m)^handler tally +1 +0 +0 +0 +0 +100\\.0% +\\S+ +\\S+ +\\S+ +0 +0 +0 +0$");
+
+    Cli.Result window = cli.run("stats", "--window", "week");
+    assertThat(window.code()).as(window.toString()).isEqualTo(2);
+    assertThat(window.err()).contains("--window", "week");
+    Cli.Result badTask = cli.run("stats", "--task", "no such id");
+    assertThat(badTask.code()).as(badTask.toString()).isEqualTo(2);
+    assertThat(badTask.err()).contains("task_id", "no such id");
+  }
+
+  @Test
+  void workersListsTheRunningWorkerWithItsHandlers() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(500, TimeUnit.MILLISECONDS).untilAsserted(() -> assertThat(ok("workers").out())
+        .containsPattern("(?m)^WORKER +HOST +PID +STATE +RUNNING +STARTED +LAST SEEN +VERSION +HANDLERS$")
+        .containsPattern("(?m)^" + Pattern.quote(worker.id()) + " +\\S+ +" + ProcessHandle.current().pid()
+            + " +RUNNING +\\d+/\\d+ +(now|\\d+\\S* ago) +(now|\\d+\\S* ago) +\\S+ +echo,fail,sleep,tally,watched$"));
+
+    JsonNode listed = json("workers", "--handler", "tally", "-o", "json");
+    assertThat(listed.get("workers")).singleElement().satisfies(w -> {
+      assertThat(w.get("workerId").asText()).isEqualTo(worker.id());
+      assertThat(w.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+      assertThat(w.get("state").asText()).isEqualTo("WORKER_STATE_RUNNING");
+      assertThat(w.get("handlers")).extracting(JsonNode::asText).containsExactly("echo", "fail", "sleep", "tally", "watched");
+    });
+    assertThat(json("workers", "--handler", "nobody-runs-this", "-o", "json").path("workers")).isEmpty();
+  }
+
+  @Test
+  void watchPrintsTheMatchingLifecycleEventsAndStopsAfterMaxEvents() throws Exception {
+    CompletableFuture<Cli.Result> lines = CompletableFuture.supplyAsync(
+        () -> cli.run("watch", "--handler", "watched", "--kind", "execution_succeeded", "--max-events", "2"));
+    CompletableFuture<Cli.Result> json = CompletableFuture.supplyAsync(() -> cli.run("watch", "--handler", "watched", "--max-events", "3", "-o", "json"));
+    // a watch sees only what happens after its coordinator joined the topic: submit until both have their events
+    await().atMost(Duration.ofSeconds(90)).pollInterval(500, TimeUnit.MILLISECONDS).until(() -> {
+      ok("submit", "watched", "--payload", "{}");
+      return lines.isDone() && json.isDone();
+    });
+
+    Cli.Result table = lines.get();
+    assertThat(table.code()).as(table.toString()).isZero();
+    assertThat(table.out().lines().toList()).hasSize(2).allSatisfy(l -> assertThat(l).matches(
+        "\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  EXECUTION_SUCCEEDED  execution=\\S+  handler=watched  attempt=1  status=SUCCEEDED  worker="
+            + Pattern.quote(worker.id())));
+    Cli.Result streamed = json.get();
+    assertThat(streamed.code()).as(streamed.toString()).isZero();
+    List<String> events = streamed.out().lines().toList();
+    assertThat(events).hasSize(3);
+    for (String line : events) {
+      JsonNode event = JSON.readTree(line);
+      assertThat(event.get("handler").asText()).isEqualTo("watched");
+      assertThat(event.get("kind").asText()).startsWith("EXECUTION_");
+      assertThat(event.get("executionId").asText()).isNotEmpty();
     }
+
+    Cli.Result bad = cli.run("watch", "--max-events", "0");
+    assertThat(bad.code()).as(bad.toString()).isEqualTo(2);
+    Cli.Result kind = cli.run("watch", "--kind", "exploded");
+    assertThat(kind.code()).as(kind.toString()).isEqualTo(2);
+    assertThat(kind.err()).contains("--kind", "exploded", "execution_succeeded");
   }
 
   @Test

@@ -28,6 +28,8 @@ class TimesTest {
   @Test
   void measuredDurationsShowMillisecondsBelowASecondAndTenthsBelowTen() {
     assertThat(Times.compact(Duration.ofMillis(150))).isEqualTo("150ms");
+    assertThat(Times.compact(Duration.ofNanos(400_000))).isEqualTo("<1ms");
+    assertThat(Times.compact(Duration.ZERO)).isEqualTo("0ms");
     assertThat(Times.compact(Duration.ofMillis(2540))).isEqualTo("2.5s");
     assertThat(Times.compact(Duration.ofMillis(3000))).isEqualTo("3s");
     assertThat(Times.compact(Duration.ofSeconds(90))).isEqualTo("1m30s");

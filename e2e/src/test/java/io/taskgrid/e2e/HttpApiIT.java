@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskgrid.coordinator.Coordinator;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.e2e.support.TestCluster;
+import io.taskgrid.worker.Worker;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -38,12 +39,15 @@ class HttpApiIT {
   private final TestCluster cluster = new TestCluster().limits(SubmissionLimits.DEFAULTS.withMaxPayloadBytes(PAYLOAD_LIMIT));
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private String base;
+  private Worker worker;
 
   @BeforeAll
   void start() {
     Coordinator coordinator = cluster.coordinator(cluster.coordinatorConfig(0).withHttpPort(0));
-    cluster.worker(List.of(TestCluster.address(coordinator)), b -> b
+    worker = cluster.worker(List.of(TestCluster.address(coordinator)), b -> b
         .handler("echo", ctx -> "echo " + ctx.payloadText())
+        // used only by the lifecycle watch test: its stream shows no one else's executions
+        .handler("watched", ctx -> "watched " + ctx.payloadText())
         .handler("explode", ctx -> {
           throw new IllegalStateException("on purpose");
         })
@@ -288,9 +292,83 @@ class HttpApiIT {
   }
 
   @Test
-  void rpcsNotImplementedYetAnswer501() throws Exception {
-    assertError(get("/v1/workers"), 501, "UNIMPLEMENTED");
-    assertError(get("/v1/stats"), 501, "UNIMPLEMENTED");
+  void theWorkersAreListedWithTheirHandlers() throws Exception {
+    JsonNode all = await().atMost(Duration.ofSeconds(30)).until(() -> get("/v1/workers").json(),
+        j -> j.path("workers").findValuesAsText("workerId").contains(worker.id()));
+    JsonNode listed = null;
+    for (JsonNode w : all.get("workers")) if (w.get("workerId").asText().equals(worker.id())) listed = w;
+    assertThat(listed.get("handlers")).extracting(JsonNode::asText).containsExactly("block", "echo", "explode", "watched");
+    assertThat(listed.get("state").asText()).isEqualTo("WORKER_STATE_RUNNING");
+    assertThat(listed.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(listed.get("lastSeen").asText()).isNotEmpty();
+
+    Answer byHandler = get("/v1/workers?handler=explode");
+    assertThat(byHandler.status()).as(byHandler.raw().body()).isEqualTo(200);
+    assertThat(byHandler.json().get("workers")).extracting(w -> w.get("workerId").asText()).contains(worker.id());
+    Answer nobody = get("/v1/workers?handler=" + unique("nobody"));
+    assertThat(nobody.status()).isEqualTo(200);
+    assertThat(nobody.json().path("workers").size()).isZero();
+  }
+
+  @Test
+  void statsCountASucceededExecution() throws Exception {
+    awaitStatus(submit("echo", unique("r")), "EXECUTION_STATUS_SUCCEEDED");
+
+    JsonNode byHandler = await().atMost(Duration.ofSeconds(30)).until(() -> {
+      Answer a = get("/v1/stats?handler=echo");
+      assertThat(a.status()).as(a.raw().body()).isEqualTo(200);
+      return a.json();
+    }, j -> j.at("/total/lastDay/succeeded").asLong() >= 1);
+    assertThat(byHandler.get("asOf").asText()).isNotEmpty();
+    assertThat(byHandler.get("handlers")).singleElement().satisfies(h -> {
+      assertThat(h.get("handler").asText()).isEqualTo("echo");
+      assertThat(h.at("/lastDay/succeeded").asLong()).isPositive();
+    });
+
+    Answer all = get("/v1/stats");
+    assertThat(all.status()).as(all.raw().body()).isEqualTo(200);
+    assertThat(all.json().at("/total/lastDay/succeeded").asLong()).isPositive();
+    assertThat(all.json().get("handlers")).extracting(h -> h.get("handler").asText()).contains("echo");
+  }
+
+  @Test
+  void aMalformedStatsOrWorkersFilterIsABadRequestNamingTheField() throws Exception {
+    assertError(get("/v1/stats?taskId=bad%20id%20with%20spaces"), 400, "INVALID_ARGUMENT", "task_id", "bad id with spaces");
+    assertError(get("/v1/stats?handler=no%20spaces"), 400, "INVALID_ARGUMENT", "handler", "no spaces");
+    assertError(get("/v1/workers?handler=no%20spaces"), 400, "INVALID_ARGUMENT", "handler", "no spaces");
+    assertError(get("/v1/stats?colour=red"), 400, "INVALID_ARGUMENT", "colour");
+  }
+
+  @Test
+  void watchingTheLifecycleStreamsAnExecutionsEventsAsServerSentEvents() throws Exception {
+    List<String> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // the status line waits for the first event: read on another thread, up to the first data line, then close
+    java.util.concurrent.CompletableFuture<String> first = http.sendAsync(
+            HttpRequest.newBuilder(URI.create(base + "/v1/lifecycle:watch?handler=watched")).build(), HttpResponse.BodyHandlers.ofInputStream())
+        .thenApplyAsync(response -> {
+          assertThat(response.statusCode()).isEqualTo(200);
+          assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+          try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+              if (line.startsWith("data: ")) return line.substring(6);
+            }
+            throw new AssertionError("the stream ended without an event");
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    // the coordinator streams only what happens after it joined the topic: submit until an event arrives
+    await().atMost(Duration.ofSeconds(60)).pollInterval(500, TimeUnit.MILLISECONDS).until(() -> {
+      submitted.add(submit("watched", unique("w")));
+      return first.isDone();
+    });
+    JsonNode event = JSON.readTree(first.get());
+    assertThat(event.get("handler").asText()).isEqualTo("watched");
+    assertThat(event.get("kind").asText()).startsWith("EXECUTION_");
+    assertThat(event.get("executionId").asText()).isIn(submitted);
+    assertThat(event.get("eventId").asText()).isNotEmpty();
+
+    assertError(get("/v1/lifecycle:watch?kinds=EXPLODED"), 400, "INVALID_ARGUMENT", "EXPLODED");
   }
 
   @Test
