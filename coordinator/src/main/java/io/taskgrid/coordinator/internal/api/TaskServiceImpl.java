@@ -346,7 +346,8 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
 
       @Override
       public synchronized boolean onState(ExecutionRecord record) {
-        if (out.isCancelled()) return true;
+        // the terminal state can come twice (the change feed and a re-read racing): the stream ended with the first
+        if (out.isCancelled() || (last != null && last.isTerminal())) return true;
         if (record.status() != last) {
           last = record.status();
           out.onNext(ExecutionUpdate.newBuilder().setExecution(ProtoMapping.toProto(record)).build());
@@ -360,6 +361,8 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
 
       @Override
       public synchronized void onNotFound(String executionId) {
+        if (out.isCancelled() || (last != null && last.isTerminal())) return;
+        last = ExecutionStatus.CANCELLED; // any terminal status: nothing more goes on this stream
         out.onError(GrpcErrors.toStatus(notFound(executionId)));
       }
 
