@@ -347,7 +347,6 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       // not committed: this term ends; the next one re-plans from committed progress and offsets
       throw new IllegalStateException("scheduling transaction failed: " + e.getMessage(), e);
     }
-    lifecycle.queued(queued);
     Instant committed = clock.instant();
     for (Written w : written) {
       meters.created(w.handler(), w.trigger(), 1);
@@ -358,8 +357,18 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
       // the records let clients read and watch fired executions at once; a worker rebuilds any that
       // are missing from its message, so a failure here loses nothing
       store.insert(executions).whenComplete((r, error) -> {
-        if (error != null) log.warn("Recording {} fired executions in Redis failed (workers will record them): {}", executions.size(), error.toString());
+        if (error != null) {
+          log.warn("Recording {} fired executions in Redis failed (workers will record them): {}", executions.size(), error.toString());
+          lifecycle.queued(queued);
+          return;
+        }
+        // a fire written again (a re-plan, a new term) is queued once: its derived id is already recorded
+        java.util.Set<String> created = new java.util.HashSet<>();
+        for (ExecutionStore.Insert i : r) if (i instanceof ExecutionStore.Insert.Created c) created.add(c.executionId());
+        lifecycle.queued(queued.stream().filter(m -> created.remove(m.getExecutionId())).toList());
       });
+    } else {
+      lifecycle.queued(queued);
     }
   }
 
