@@ -343,16 +343,19 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     ServerCallStreamObserver<ExecutionUpdate> out = (ServerCallStreamObserver<ExecutionUpdate>) responseObserver;
     WatchHub.Watcher watcher = new WatchHub.Watcher() {
       private ExecutionStatus last;
+      /** The stream was ended (terminal state sent, or not found): the hub may still call once more. */
+      private boolean ended;
 
       @Override
       public synchronized boolean onState(ExecutionRecord record) {
         // the terminal state can come twice (the change feed and a re-read racing): the stream ended with the first
-        if (out.isCancelled() || (last != null && last.isTerminal())) return true;
+        if (out.isCancelled() || ended) return true;
         if (record.status() != last) {
           last = record.status();
           out.onNext(ExecutionUpdate.newBuilder().setExecution(ProtoMapping.toProto(record)).build());
         }
         if (record.status().isTerminal()) {
+          ended = true;
           out.onCompleted();
           return true;
         }
@@ -361,15 +364,15 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
 
       @Override
       public synchronized void onNotFound(String executionId) {
-        if (out.isCancelled() || (last != null && last.isTerminal())) return;
-        last = ExecutionStatus.CANCELLED; // any terminal status: nothing more goes on this stream
+        if (out.isCancelled() || ended) return;
+        ended = true;
         out.onError(GrpcErrors.toStatus(notFound(executionId)));
       }
 
       @Override
       public synchronized void onOutput(List<io.taskgrid.proto.v1.OutputLine> lines) {
         // before the first state or after the last, a line has no place in the stream
-        if (out.isCancelled() || last == null || last.isTerminal()) return;
+        if (out.isCancelled() || last == null || ended) return;
         out.onNext(ExecutionUpdate.newBuilder()
             .setExecution(io.taskgrid.proto.v1.Execution.newBuilder().setExecutionId(id))
             .addAllOutput(lines).build());

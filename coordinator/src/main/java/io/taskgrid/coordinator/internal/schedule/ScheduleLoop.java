@@ -367,8 +367,6 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
         for (ExecutionStore.Insert i : r) if (i instanceof ExecutionStore.Insert.Created c) created.add(c.executionId());
         lifecycle.queued(queued.stream().filter(m -> created.remove(m.getExecutionId())).toList());
       });
-    } else {
-      lifecycle.queued(queued);
     }
   }
 
