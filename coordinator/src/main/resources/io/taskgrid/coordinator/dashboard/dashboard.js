@@ -65,11 +65,21 @@
     return true;
   }
 
+  // how far an execution has come: attempt first, then queued < running < retry scheduled or ended
+  function progress(attempt, status) {
+    const stage = { PENDING: 0, QUEUED: 0, RUNNING: 1 }[String(status).trim()];
+    return (parseInt(attempt, 10) || 1) * 3 + (stage === undefined ? 2 : stage);
+  }
+
   function executions(event) {
     if (!event.executionId) return;
     const status = shortStatus(event.status);
     const row = rowOf('data-execution-id', event.executionId);
     if (row) {
+      // events come from coordinators and workers and may arrive out of order (a worker's STARTED
+      // after the coordinator's SUCCEEDED): a row only moves forward, by attempt, then by stage
+      const shown = progress(row.querySelector('td.attempt').textContent, row.querySelector('td.status').textContent);
+      if (progress(event.attempt, status) < shown) return;
       row.querySelector('td.status').replaceChildren(badge(status));
       if (event.attempt) row.querySelector('td.attempt').textContent = event.attempt;
       if (event.workerId) row.querySelector('td.worker').textContent = event.workerId;
