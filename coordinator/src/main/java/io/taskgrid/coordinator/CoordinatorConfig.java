@@ -3,9 +3,11 @@ package io.taskgrid.coordinator;
 import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.TaskTopics;
+import io.taskgrid.core.config.InfraSecurity;
 import io.taskgrid.core.config.RedisEndpoint;
 import io.taskgrid.core.config.Setting;
 import io.taskgrid.core.keyspace.Keyspace;
+import io.taskgrid.security.ApiSecurity;
 import io.taskgrid.telemetry.LogFormat;
 import io.taskgrid.telemetry.OpsServer;
 import java.time.Duration;
@@ -37,6 +39,8 @@ import java.util.UUID;
  *     none, 0 for a free one
  * @param drainTimeout how long {@link Coordinator#close()} lets calls in flight finish
  * @param httpApi whether that port also serves the TaskService as HTTP/JSON under {@code /v1/}
+ * @param apiSecurity TLS, authentication and roles of the gRPC and HTTP ports
+ * @param infraSecurity TLS and credentials towards Kafka and Redis
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -53,7 +57,9 @@ public record CoordinatorConfig(
     Scheduling scheduling,
     int httpPort,
     Duration drainTimeout,
-    boolean httpApi) {
+    boolean httpApi,
+    ApiSecurity apiSecurity,
+    InfraSecurity infraSecurity) {
 
   /**
    * Registered tasks, their triggers and scheduling leadership.
@@ -184,11 +190,17 @@ public record CoordinatorConfig(
       new Setting<>("TASKGRID_HTTP_API", "on", "`on` or `off`: whether the HTTP port (when on) also serves the TaskService as HTTP/JSON under `/v1/` (see HTTP API); metrics and health are served either way.", CoordinatorConfig::onOff);
 
   /** Every setting, in README order. */
-  public static final List<Setting<?>> SETTINGS =
+  public static final List<Setting<?>> SETTINGS = settings(
       List.of(COORDINATOR_ID, GRPC_PORT, KAFKA_BOOTSTRAP, REDIS_URL, NAMESPACE, TASKS_TOPIC, TASKS_TOPIC_PARTITIONS,
           TASKS_TOPIC_REPLICATION, MAX_PAYLOAD_BYTES, DEFAULT_TIMEOUT, MAX_TIMEOUT, EXECUTION_RETENTION, IDEMPOTENCY_RETENTION,
           REGISTRY_TOPIC, FIRES_TOPIC, EVENTS_TOPIC, EVENTS_TOPIC_PARTITIONS, DEFAULT_TIME_ZONE, MISFIRE_GRACE, LEADER_LEASE, FIRE_AHEAD, TASKS_FILE,
-          LIFECYCLE_TOPIC, OpsServer.HTTP_PORT, HTTP_API, LogFormat.SETTING, DRAIN_TIMEOUT);
+          LIFECYCLE_TOPIC, OpsServer.HTTP_PORT, HTTP_API, LogFormat.SETTING, DRAIN_TIMEOUT),
+      ApiSecurity.SETTINGS, InfraSecurity.SETTINGS);
+
+  @SafeVarargs
+  private static List<Setting<?>> settings(List<Setting<?>>... groups) {
+    return java.util.Arrays.stream(groups).flatMap(List::stream).toList();
+  }
 
   public CoordinatorConfig {
     coordinatorId = coordinatorId == null || coordinatorId.isEmpty()
@@ -214,6 +226,8 @@ public record CoordinatorConfig(
       throw IDEMPOTENCY_RETENTION.invalid("must be at least 1s", idempotencyRetention);
     }
     if (scheduling == null) throw new IllegalArgumentException("scheduling is required");
+    apiSecurity = apiSecurity == null ? ApiSecurity.NONE : apiSecurity;
+    infraSecurity = infraSecurity == null ? InfraSecurity.NONE : infraSecurity;
     if (httpPort != OpsServer.OFF && (httpPort < 0 || httpPort > 65535)) throw OpsServer.HTTP_PORT.invalid("must be off or a port from 0 to 65535", httpPort);
   }
 
@@ -272,7 +286,9 @@ public record CoordinatorConfig(
             LIFECYCLE_TOPIC.read(env)),
         OpsServer.HTTP_PORT.read(env),
         DRAIN_TIMEOUT.read(env),
-        HTTP_API.read(env));
+        HTTP_API.read(env),
+        ApiSecurity.fromEnvironment(env),
+        InfraSecurity.fromEnvironment(env));
   }
 
   private static Boolean onOff(String s) {
@@ -293,41 +309,51 @@ public record CoordinatorConfig(
   }
 
   public CoordinatorConfig withGrpcPort(int port) {
-    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
+    return new CoordinatorConfig(coordinatorId, port, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi, apiSecurity, infraSecurity);
   }
 
   public CoordinatorConfig withCoordinatorId(String id) {
-    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
+    return new CoordinatorConfig(id, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi, apiSecurity, infraSecurity);
   }
 
   public CoordinatorConfig withNamespace(String ns) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, ns, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi, apiSecurity, infraSecurity);
   }
 
   public CoordinatorConfig withTasksTopic(String topic, int partitions) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, topic, partitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi, apiSecurity, infraSecurity);
   }
 
   public CoordinatorConfig withLimits(SubmissionLimits l) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, l, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi, apiSecurity, infraSecurity);
   }
 
   /** With the operations endpoint on {@code port} (0: a free one; {@link OpsServer#OFF}: none). */
   public CoordinatorConfig withHttpPort(int port) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, port, drainTimeout, httpApi);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, port, drainTimeout, httpApi, apiSecurity, infraSecurity);
   }
 
   /** With {@code timeout} for calls in flight when the coordinator stops. */
   public CoordinatorConfig withDrainTimeout(Duration timeout) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, timeout, httpApi);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, timeout, httpApi, apiSecurity, infraSecurity);
   }
 
   public CoordinatorConfig withScheduling(Scheduling sch) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch, httpPort, drainTimeout, httpApi);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, sch, httpPort, drainTimeout, httpApi, apiSecurity, infraSecurity);
   }
 
   /** With or without the HTTP/JSON API on the HTTP port. */
   public CoordinatorConfig withHttpApi(boolean on) {
-    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, on);
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, on, apiSecurity, infraSecurity);
+  }
+
+  /** With TLS, authentication and roles on the API ports as {@code security} says. */
+  public CoordinatorConfig withApiSecurity(ApiSecurity security) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi, security, infraSecurity);
+  }
+
+  /** With Kafka and Redis reached as {@code security} says. */
+  public CoordinatorConfig withInfraSecurity(InfraSecurity security) {
+    return new CoordinatorConfig(coordinatorId, grpcPort, kafkaBootstrap, redisUrl, namespace, tasksTopic, tasksTopicPartitions, tasksTopicReplication, limits, executionRetention, idempotencyRetention, scheduling, httpPort, drainTimeout, httpApi, apiSecurity, security);
   }
 }

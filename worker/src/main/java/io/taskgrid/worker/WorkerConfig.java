@@ -1,6 +1,8 @@
 package io.taskgrid.worker;
 
 import io.taskgrid.core.TaskTopics;
+import io.taskgrid.core.config.ApiClientSecurity;
+import io.taskgrid.core.config.InfraSecurity;
 import io.taskgrid.core.config.RedisEndpoint;
 import io.taskgrid.core.config.Setting;
 import io.taskgrid.core.keyspace.Keyspace;
@@ -47,6 +49,8 @@ import java.util.UUID;
  *     to learn of side tasks; the same as the coordinators'
  * @param lifecycleTopic Kafka topic the worker writes its lifecycle events to (started, waiting);
  *     the same as the coordinators'; {@value #OFF} for none
+ * @param coordinatorSecurity TLS and the token the worker reports outcomes to coordinators with
+ * @param infraSecurity TLS and credentials towards Kafka and Redis
  */
 public record WorkerConfig(
     String workerId,
@@ -66,7 +70,9 @@ public record WorkerConfig(
     Duration breakerIdleExpiry,
     int maxKeyedBreakers,
     String registryTopic,
-    String lifecycleTopic) {
+    String lifecycleTopic,
+    ApiClientSecurity coordinatorSecurity,
+    InfraSecurity infraSecurity) {
 
   public static final Setting<String> WORKER_ID =
       new Setting<>("TASKGRID_WORKER_ID", "", "Id of this worker; generated (host, pid, random) when empty.", s -> s);
@@ -111,10 +117,17 @@ public record WorkerConfig(
       TASKS_TOPIC, GROUP, CONCURRENCY, CLAIM_LEASE, SESSION_TIMEOUT, DRAIN_TIMEOUT,
       MAX_RESULT_BYTES, BREAKER_IDLE_EXPIRY, MAX_KEYED_BREAKERS, OpsServer.HTTP_PORT, LogFormat.SETTING, ProcessConfig.ENABLED, ProcessConfig.PROGRAMS,
       ProcessConfig.SEARCH_PATH, ProcessConfig.ROOTS, ProcessConfig.INHERITED_ENV, ProcessConfig.MAX_OUTPUT_BYTES, ProcessConfig.KILL_GRACE,
-      REGISTRY_TOPIC, LIFECYCLE_TOPIC);
+      REGISTRY_TOPIC, LIFECYCLE_TOPIC)
+      .stream().collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
+        l.addAll(ApiClientSecurity.SETTINGS);
+        l.addAll(InfraSecurity.SETTINGS);
+        return List.copyOf(l);
+      }));
 
   public WorkerConfig {
     workerId = workerId == null || workerId.isEmpty() ? generatedId() : workerId;
+    coordinatorSecurity = coordinatorSecurity == null ? ApiClientSecurity.NONE : coordinatorSecurity;
+    infraSecurity = infraSecurity == null ? InfraSecurity.NONE : infraSecurity;
     coordinators = coordinators == null ? List.of() : List.copyOf(coordinators);
     if (coordinators.isEmpty() || !coordinators.stream().allMatch(c -> c.matches("[^:\\s]+:\\d{1,5}"))) {
       throw COORDINATORS.invalid("must be one or more host:port addresses separated by commas", String.join(",", coordinators));
@@ -162,7 +175,7 @@ public record WorkerConfig(
         NAMESPACE.read(env), TASKS_TOPIC.read(env), GROUP.read(env), CONCURRENCY.read(env), CLAIM_LEASE.read(env),
         SESSION_TIMEOUT.read(env), DRAIN_TIMEOUT.read(env), MAX_RESULT_BYTES.read(env), OpsServer.HTTP_PORT.read(env),
         ProcessConfig.fromEnvironment(env), BREAKER_IDLE_EXPIRY.read(env), MAX_KEYED_BREAKERS.read(env), REGISTRY_TOPIC.read(env),
-        LIFECYCLE_TOPIC.read(env));
+        LIFECYCLE_TOPIC.read(env), ApiClientSecurity.fromEnvironment(env), InfraSecurity.fromEnvironment(env));
   }
 
   /** Defaults for the given infrastructure and coordinators. */
@@ -186,68 +199,78 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(id, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   public WorkerConfig withNamespace(String ns) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, ns, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   public WorkerConfig withTopicAndGroup(String topic, String g) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, topic, g, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   public WorkerConfig withConcurrency(int n) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, n, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   public WorkerConfig withDrainTimeout(Duration timeout) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, timeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, timeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   public WorkerConfig withClaimLease(Duration lease) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, lease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   public WorkerConfig withSessionTimeout(Duration timeout) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, timeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   public WorkerConfig withCoordinators(List<String> addresses) {
-    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, addresses, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   /** With the operations endpoint on {@code port} (0: a free one; {@link OpsServer#OFF}: none). */
   public WorkerConfig withHttpPort(int port) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, port, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, port, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   public WorkerConfig withMaxResultBytes(int bytes) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, bytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   /** Reading registered tasks (for side tasks) from {@code topic}, the coordinators' registry topic. */
   public WorkerConfig withRegistryTopic(String topic) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, topic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, topic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   /** With the built-in {@code process} handler configured by {@code settings} (on or off). */
   public WorkerConfig withProcess(ProcessConfig settings) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, settings, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, settings, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   /** With keyed circuit breakers kept {@code idle} after their last use, and at most {@code max} of them. */
   public WorkerConfig withKeyedBreakers(Duration idle, int max) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, idle, max, registryTopic, lifecycleTopic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, idle, max, registryTopic, lifecycleTopic, coordinatorSecurity, infraSecurity);
   }
 
   /** Writing lifecycle events to {@code topic} (the coordinators'), or not at all with {@value #OFF}. */
   public WorkerConfig withLifecycleTopic(String topic) {
-    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, topic);
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, topic, coordinatorSecurity, infraSecurity);
   }
 
   /** Whether lifecycle events are written. */
   public boolean lifecycleOn() {
     return !OFF.equals(lifecycleTopic);
+  }
+
+  /** With TLS and a token towards the coordinators as {@code security} says. */
+  public WorkerConfig withCoordinatorSecurity(ApiClientSecurity security) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, security, infraSecurity);
+  }
+
+  /** With Kafka and Redis reached as {@code security} says. */
+  public WorkerConfig withInfraSecurity(InfraSecurity security) {
+    return new WorkerConfig(workerId, coordinators, kafkaBootstrap, redisUrl, namespace, tasksTopic, group, concurrency, claimLease, sessionTimeout, drainTimeout, maxResultBytes, httpPort, process, breakerIdleExpiry, maxKeyedBreakers, registryTopic, lifecycleTopic, coordinatorSecurity, security);
   }
 }
