@@ -209,6 +209,14 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   }
 
   @Override
+  public void whoAmI(io.taskgrid.proto.v1.WhoAmIRequest request, StreamObserver<io.taskgrid.proto.v1.WhoAmIResponse> out) {
+    io.taskgrid.security.Identity id = io.taskgrid.security.Identity.current();
+    reply(io.taskgrid.proto.v1.WhoAmIResponse.newBuilder().setName(id.name()).setRole(id.role().label())
+        .setAuthenticatedBy(id.authenticatedBy()).addAllAllowedHandlers(id.allowedHandlers())
+        .addAllAllowedTaskPrefixes(id.allowedTaskPrefixes()).setAuthenticationEnabled(!"none".equals(id.authenticatedBy())).build(), out);
+  }
+
+  @Override
   public void publishEvent(PublishEventRequest request, StreamObserver<PublishEventResponse> out) {
     String name = RegistryApi.eventName(request.getName()).value();
     Payload data = tasks.eventData(request.getData());
