@@ -12,6 +12,8 @@ import io.grpc.Status;
 import io.taskgrid.security.AuthMetadata;
 import io.taskgrid.security.Identity;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -32,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * method, peer and reason; never a token.
  *
  * <p>A method missing from the table is refused: a new rpc is closed until it is given a rule.
+ * Services bound with {@code ServerInterceptors.useInputStreamMessages} (the coordinator's, so that
+ * their own interceptor maps a malformed message to INVALID_ARGUMENT) pass messages as streams: a
+ * restricted identity's request is read into memory once (it is already bounded by the server's
+ * maximum message size), shown to the scope and handed on.
  */
 public final class AuthInterceptor implements ServerInterceptor {
   /** The logger of audit lines. */
@@ -67,7 +73,7 @@ public final class AuthInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     if (rule == null) return deny(call, who, method, "no access rule for " + method);
-    if (!who.role().includes(rule.role())) {
+    if (rule.role() != null && !who.role().includes(rule.role())) {
       return deny(call, who, method, "role " + who.role().label() + " may not call " + shortName(method) + " (needs " + rule.role().label() + ")");
     }
     ServerCall.Listener<Q> served = Contexts.interceptCall(Context.current().withValue(Identity.CONTEXT_KEY, who), call, headers, next);
@@ -147,11 +153,25 @@ public final class AuthInterceptor implements ServerInterceptor {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void onMessage(Q message) {
       if (denied) return;
+      Object inspected = message;
+      if (message instanceof InputStream raw) { // a service taking raw messages: the scope and the service each get the bytes
+        byte[] bytes;
+        try {
+          bytes = raw.readAllBytes();
+        } catch (IOException e) {
+          denied = true;
+          call.close(Status.CANCELLED.withDescription("the request could not be read"), new Metadata());
+          return;
+        }
+        inspected = new ByteArrayInputStream(bytes);
+        message = (Q) new ByteArrayInputStream(bytes);
+      }
       Optional<String> reason;
       try {
-        reason = rule.scope().denial(who, message);
+        reason = rule.scope().denial(who, inspected);
       } catch (RuntimeException e) {
         reason = Optional.of("cannot check the request against the allow-lists: " + e.getClass().getSimpleName());
       }

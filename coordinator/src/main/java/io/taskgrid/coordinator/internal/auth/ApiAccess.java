@@ -27,6 +27,7 @@ import io.taskgrid.security.Role;
 import io.taskgrid.security.auth.AccessRule;
 import io.taskgrid.security.auth.AccessRule.Scope;
 import io.taskgrid.security.auth.AllowList;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,7 @@ import java.util.function.Function;
 /**
  * Who may call each method of the coordinator's API: viewers read, operators submit, run, pause,
  * resume, cancel and publish, admins create, update and delete registered tasks, workers report
- * outcomes and nothing else; the health service is open. For identities with allow-lists, what
+ * outcomes and nothing else; every identity may call WhoAmI; the health service is open. For identities with allow-lists, what
  * each request names (see {@link AllowList}): a handler, a task id, or an execution, whose handler
  * and task are looked up.
  */
@@ -115,7 +116,8 @@ public final class ApiAccess {
         (who, req) -> AllowList.denial(who, List.of(((ListWorkersRequest) req).getHandler()), List.of())));
     // touch no handler's or task's data
     put(r, TaskServiceGrpc.getPreviewScheduleMethod(), AccessRule.read(Role.VIEWER, Scope.ANY));
-    put(r, TaskServiceGrpc.getWhoAmIMethod(), AccessRule.read(Role.VIEWER, Scope.ANY));
+    // every identity may ask who it is (a worker checks its credentials this way)
+    put(r, TaskServiceGrpc.getWhoAmIMethod(), AccessRule.anyIdentity());
     // workers: outcomes and output; allow-lists do not apply (a worker runs what Kafka gives it)
     put(r, ResultServiceGrpc.getReportOutcomesMethod(), AccessRule.write(Role.WORKER, Scope.ANY));
     put(r, ResultServiceGrpc.getReportOutputMethod(), AccessRule.read(Role.WORKER, Scope.ANY));
@@ -126,6 +128,21 @@ public final class ApiAccess {
   }
 
   private static void put(Map<String, AccessRule> r, MethodDescriptor<?, ?> method, AccessRule rule) {
+    Scope scope = rule.scope();
+    if (scope != Scope.ANY) {
+      // the coordinator's services take raw messages (see GrpcErrors.guard): parse them as the service will
+      rule = rule.withScope((who, req) -> {
+        Object request = req;
+        if (req instanceof InputStream in) {
+          try {
+            request = method.parseRequest(in);
+          } catch (RuntimeException e) {
+            return Optional.empty(); // the service cannot parse it either: it answers INVALID_ARGUMENT and does nothing
+          }
+        }
+        return scope.denial(who, request);
+      });
+    }
     if (r.put(method.getFullMethodName(), rule) != null) throw new IllegalStateException("two rules for " + method.getFullMethodName());
   }
 

@@ -44,15 +44,19 @@ class ApiAccessTest {
       Map.entry("GetExecution", Role.VIEWER), Map.entry("WatchExecution", Role.VIEWER), Map.entry("WatchExecutions", Role.VIEWER),
       Map.entry("GetTask", Role.VIEWER), Map.entry("ListTasks", Role.VIEWER), Map.entry("PreviewSchedule", Role.VIEWER),
       Map.entry("ListExecutions", Role.VIEWER), Map.entry("ListCircuitBreakers", Role.VIEWER), Map.entry("GetStats", Role.VIEWER),
-      Map.entry("WatchLifecycle", Role.VIEWER), Map.entry("ListWorkers", Role.VIEWER), Map.entry("WhoAmI", Role.VIEWER),
+      Map.entry("WatchLifecycle", Role.VIEWER), Map.entry("ListWorkers", Role.VIEWER),
       Map.entry("ReportOutcomes", Role.WORKER), Map.entry("ReportOutput", Role.WORKER));
 
   @Test
   void everyRpcOfTheApiHasTheRoleItShouldNeed() {
     List<MethodDescriptor<?, ?>> methods = Stream.of(TaskServiceGrpc.getServiceDescriptor(), ResultServiceGrpc.getServiceDescriptor())
         .map(ServiceDescriptor::getMethods).flatMap(java.util.Collection::stream).toList();
-    assertThat(methods).hasSize(EXPECTED.size());
+    assertThat(methods).hasSize(EXPECTED.size() + 1);
+    AccessRule whoAmI = RULES.get(TaskServiceGrpc.getWhoAmIMethod().getFullMethodName());
+    assertThat(whoAmI.isOpen()).isFalse();
+    assertThat(whoAmI.role()).as("WhoAmI: any authenticated identity").isNull();
     for (MethodDescriptor<?, ?> m : methods) {
+      if (m == TaskServiceGrpc.getWhoAmIMethod()) continue;
       assertThat(RULES).as("a rule for %s", m.getFullMethodName()).containsKey(m.getFullMethodName());
       assertThat(RULES.get(m.getFullMethodName()).role()).as(m.getFullMethodName()).isEqualTo(EXPECTED.get(m.getBareMethodName()));
     }
@@ -99,7 +103,15 @@ class ApiAccessTest {
     return RULES.entrySet().stream().filter(e -> e.getKey().endsWith("/" + method)).findFirst().orElseThrow().getValue();
   }
 
-  static Optional<String> denial(String method, Identity who, Object request) {
-    return rule(method).scope().denial(who, request);
+  static Optional<String> denial(String method, Identity who, com.google.protobuf.Message request) {
+    Optional<String> typed = rule(method).scope().denial(who, request);
+    // the coordinator's services take raw messages: the same answer from the bytes
+    assertThat(rule(method).scope().denial(who, request.toByteString().newInput())).isEqualTo(typed);
+    return typed;
+  }
+
+  @Test
+  void aMalformedRequestIsLeftToTheServiceToRefuse() {
+    assertThat(rule("SubmitTask").scope().denial(MAILER, new java.io.ByteArrayInputStream(new byte[] {(byte) 0xff, 1, 2}))).isEmpty();
   }
 }
