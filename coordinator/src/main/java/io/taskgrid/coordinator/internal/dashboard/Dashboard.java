@@ -294,6 +294,8 @@ public final class Dashboard implements HttpHandler {
       case Reply.Failed<WhoAmIResponse> f -> {
         if (f.code() != Status.Code.UNAUTHENTICATED) message = f.code() + ": " + f.message();
         else if (v.caller.hasCredentials()) message = (v.session ? "Your sign-in was refused: " : "Your credentials were refused: ") + f.message();
+        // a saved token the coordinator no longer accepts (revoked, expired) is dropped
+        if (f.code() == Status.Code.UNAUTHENTICATED && v.session) v.exchange.getResponseHeaders().add("Set-Cookie", SessionCookie.clear(v.https()));
       }
     }
     send(v.exchange, v.pages().login(200, back, message));

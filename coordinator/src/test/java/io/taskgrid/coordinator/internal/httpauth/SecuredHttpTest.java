@@ -277,6 +277,20 @@ class SecuredHttpTest {
   }
 
   @Test
+  void aSavedTokenTheServiceNoLongerAcceptsSendsTheBrowserToSignInAgainSayingWhy() throws Exception {
+    start(Optional.empty());
+    String revoked = "taskgrid_session=" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("revoked-key".getBytes());
+
+    HttpResponse<String> page = send(request("/ui/stats").header("Cookie", revoked));
+    HttpResponse<String> login = send(request("/ui/login?back=%2Fui%2Fstats").header("Cookie", revoked));
+
+    assertThat(page.statusCode()).isEqualTo(303);
+    assertThat(page.headers().firstValue("Location")).contains("/ui/login?back=%2Fui%2Fstats");
+    assertThat(login.body()).contains("Your sign-in was refused: authorization: unknown API key");
+    assertThat(login.headers().firstValue("Set-Cookie")).hasValueSatisfying(v -> assertThat(v).contains("Max-Age=0"));
+  }
+
+  @Test
   void aDeniedActionIsA403PageNamingWhoAndWhat() throws Exception {
     start(Optional.empty());
     String cookie = post("/ui/login", "token=viewer-key", null).headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
