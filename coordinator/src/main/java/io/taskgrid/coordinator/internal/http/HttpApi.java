@@ -109,7 +109,7 @@ public final class HttpApi implements HttpHandler {
     }
   }
 
-  private void serve(HttpExchange exchange, Channel channel) throws IOException {
+  private void serve(HttpExchange exchange, Channel caller) throws IOException {
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getRawPath();
     PathTemplate.checkPath(path);
@@ -123,9 +123,9 @@ public final class HttpApi implements HttpHandler {
     if (body.length > 0) checkJson(exchange.getRequestHeaders().getFirst("Content-Type"));
     Message request = RequestMapping.build(matched.route(), matched.variables(), exchange.getRequestURI().getRawQuery(), body);
     if (matched.route().serverStreaming()) {
-      stream(exchange, channel, matched.route(), request);
+      stream(exchange, caller, matched.route(), request);
     } else {
-      Message response = ClientCalls.blockingUnaryCall(channel, matched.route().grpcMethod(),
+      Message response = ClientCalls.blockingUnaryCall(caller, matched.route().grpcMethod(),
           CallOptions.DEFAULT.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS), request);
       respond(exchange, 200, (print(PRETTY, response) + "\n").getBytes(StandardCharsets.UTF_8));
     }
@@ -217,9 +217,9 @@ public final class HttpApi implements HttpHandler {
    * finds out when the stream is quiet) and pulled one message at a time, so a slow client slows
    * the stream instead of queueing it here.
    */
-  private void stream(HttpExchange exchange, Channel channel, ApiRoute route, Message request) throws IOException {
+  private void stream(HttpExchange exchange, Channel caller, ApiRoute route, Message request) throws IOException {
     BlockingQueue<Object> items = new LinkedBlockingQueue<>();
-    ClientCall<Message, Message> call = channel.newCall(route.grpcMethod(), CallOptions.DEFAULT);
+    ClientCall<Message, Message> call = caller.newCall(route.grpcMethod(), CallOptions.DEFAULT);
     AtomicReference<ClientCallStreamObserver<Message>> requests = new AtomicReference<>();
     ClientCalls.asyncServerStreamingCall(call, request, new ClientResponseObserver<Message, Message>() {
       @Override
