@@ -339,7 +339,24 @@ public final class Coordinator implements AutoCloseable {
         .add("scheduling", () -> scheduler.election().leaseRemaining()
             .map(left -> HealthCheck.Result.up("leader, lease held " + left.toMillis() + " ms more without renewal"))
             .orElseGet(() -> HealthCheck.Result.up("standby")));
-    ops = OpsServer.start(config.httpPort(), "tg-coordinator", metrics, liveness, readiness, httpRoutes(localChannel));
+    ops = OpsServer.start(config.httpPort(), "tg-coordinator", metrics, liveness, readiness, httpRoutes(localChannel), tls.map(Coordinator::https));
+    if (tls.isEmpty()) {
+      log.warn("The HTTP port {} serves the HTTP API and the dashboard on every interface without TLS: tokens and data cross the network "
+          + "in clear. Set {} and {}", ops.port(), ApiSecurity.TLS_CERT.name(), ApiSecurity.TLS_KEY.name());
+    }
+    if (!config.apiSecurity().auth()) {
+      log.warn("The HTTP port {} serves the HTTP API and the dashboard without authentication: anyone who reaches it may submit, read "
+          + "and delete. Set {}=on", ops.port(), ApiSecurity.AUTH.name());
+    }
+  }
+
+  /** HTTPS for the HTTP port: the gRPC port's reloading certificate and its client-certificate mode. */
+  private static OpsServer.Tls https(ServerTls tls) {
+    return new OpsServer.Tls(tls.sslContext(), switch (tls.clientAuth()) {
+      case NONE -> OpsServer.ClientAuth.NONE;
+      case OPTIONAL -> OpsServer.ClientAuth.WANT;
+      case REQUIRE -> OpsServer.ClientAuth.NEED;
+    });
   }
 
   /** What the HTTP port serves besides metrics and health: the JSON API and the dashboard, over {@code api}. */
