@@ -170,6 +170,9 @@ public final class Coordinator implements AutoCloseable {
       throw new IllegalStateException("coordinator already started");
     }
     try {
+      // the TLS, identities and JWKS files first: a bad one stops the start, naming its variable, before anything connects
+      tls = config.apiSecurity().serverTls();
+      Optional<Authenticator> authenticator = config.apiSecurity().authenticator(java.time.InstantSource.system());
       redisson = new RedisConnection(config.redisEndpoint(), "taskgrid-" + config.coordinatorId(), 4, 32).open();
       meters = new CoordinatorMeters(metrics.meter());
       KafkaTaskQueue.ensureTopics(config.kafkaBootstrap(), config.taskTopics().all(), config.tasksTopicPartitions(),
@@ -211,8 +214,6 @@ public final class Coordinator implements AutoCloseable {
       hub.output(outputFeed);
       meters.observeLeader(scheduler::isLeading);
       meters.observeWatched(hub::watchedCount);
-      tls = config.apiSecurity().serverTls(); // reads the files now: a bad one stops the start, naming its variable
-      Optional<Authenticator> authenticator = config.apiSecurity().authenticator(java.time.InstantSource.system());
       health = new HealthStatusManager();
       GrpcErrors errors = new GrpcErrors();
       // a batch may carry many payloads; each is checked against the payload limit

@@ -208,7 +208,9 @@ class ApiSecurityIT {
     String other = admin.submitTask(submit("sms.send")).getExecutionId();
     assertThat(mailer.getExecution(GetExecutionRequest.newBuilder().setExecutionId(own).build()).getHandler()).isEqualTo("email.send");
     assertCode(() -> mailer.getExecution(GetExecutionRequest.newBuilder().setExecutionId(other).build()), Status.Code.PERMISSION_DENIED,
-        "is not one mailer may see");
+        "handler 'sms.send' is not in the allowed handlers of mailer");
+    assertCode(() -> mailer.getExecution(GetExecutionRequest.newBuilder().setExecutionId("01JNOSUCHEXECUTION000000000").build()),
+        Status.Code.PERMISSION_DENIED, "is not one mailer may see");
     assertCode(() -> mailer.submitTask(submit("sms.send")), Status.Code.PERMISSION_DENIED, "handler 'sms.send' is not in the allowed handlers");
     assertCode(() -> mailer.listExecutions(ListExecutionsRequest.getDefaultInstance()), Status.Code.PERMISSION_DENIED, "must name one");
     assertThat(mailer.listExecutions(ListExecutionsRequest.newBuilder().setHandler("email.send").build()).getExecutionsList())
