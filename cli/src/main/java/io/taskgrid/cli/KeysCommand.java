@@ -20,7 +20,7 @@ final class KeysCommand extends Base {
   static final String PREFIX = "tgk_";
   static final List<String> ROLES = List.of("viewer", "operator", "admin", "worker");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
-  private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._*-]{0,127}");
+  private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final Pattern TASK_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
   @Override
@@ -28,7 +28,7 @@ final class KeysCommand extends Base {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: keys new");
   }
 
-  /** The {@code sha256:<hex>} form the identities file stores: SHA-256 of the key's UTF-8 bytes. */
+  /** The {@code sha256:<hex>} form the identities file stores ({@code key_hash}): SHA-256 of the key's UTF-8 bytes. */
   static String hash(String key) {
     try {
       return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
@@ -47,7 +47,7 @@ final class KeysCommand extends Base {
   /** {@code taskgrid keys new}: a random key, shown once, and the entry that stores its hash. */
   @Command(name = "new", description = {
       "Generates an API key and prints it once, with the entry to add under",
-      "apiKeys in the coordinators' identities file (it stores only the key's",
+      "api_keys in the coordinators' identities file (it stores only the key's",
       "SHA-256). Nothing is sent: the key works once the coordinators read the file."})
   static final class New extends Base {
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "Name of the identity (shown in audit logs and whoami).")
@@ -77,9 +77,9 @@ final class KeysCommand extends Base {
       }
       String key = newKey(new SecureRandom());
       ObjectNode entry = new ObjectMapper().createObjectNode();
-      entry.put("name", name).put("sha256", hash(key)).put("role", r);
+      entry.put("name", name).put("key_hash", hash(key)).put("role", r);
       if (!handlers.isEmpty()) handlers.forEach(entry.putArray("handlers")::add);
-      if (!taskPrefixes.isEmpty()) taskPrefixes.forEach(entry.putArray("taskPrefixes")::add);
+      if (!taskPrefixes.isEmpty()) taskPrefixes.forEach(entry.putArray("task_prefixes")::add);
       if (!table()) {
         ObjectNode out = new ObjectMapper().createObjectNode();
         out.put("key", key);
@@ -93,7 +93,7 @@ final class KeysCommand extends Base {
       render.line("");
       render.line("  " + key);
       render.line("");
-      render.line("Add this entry under apiKeys in the coordinators' identities file:");
+      render.line("Add this entry under api_keys in the coordinators' identities file (TASKGRID_IDENTITIES_FILE):");
       render.line("");
       Render.yaml("[" + entry + "]").lines().forEach(l -> render.line("  " + l));
       return TaskgridCli.OK;

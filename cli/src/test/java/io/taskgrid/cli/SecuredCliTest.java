@@ -137,13 +137,13 @@ class SecuredCliTest {
     JsonNode out = new ObjectMapper().readTree(r.out());
     String key = out.get("key").asText();
     assertThat(key).matches("tgk_[A-Za-z0-9_-]{43}");
-    assertThat(out.get("entry").get("sha256").asText()).isEqualTo(KeysCommand.hash(key)).matches("sha256:[0-9a-f]{64}");
+    assertThat(out.get("entry").get("key_hash").asText()).isEqualTo(KeysCommand.hash(key)).matches("sha256:[0-9a-f]{64}");
     assertThat(out.get("entry").get("name").asText()).isEqualTo("ops-bot");
     assertThat(out.get("entry").get("role").asText()).isEqualTo("operator");
     assertThat(out.get("entry").get("handlers")).hasSize(2);
 
     Cli.Result again = new Cli(null).run("keys", "new", "--name", "ops-bot", "--role", "operator");
-    assertThat(again.out()).contains("tgk_", "apiKeys", "sha256:", "role: operator").doesNotContain(key);
+    assertThat(again.out()).contains("tgk_", "api_keys", "key_hash: sha256:", "role: operator").doesNotContain(key);
   }
 
   @Test

@@ -48,7 +48,7 @@ class SecuredClientTest {
 
     CallerIdentity me = client.whoAmI();
 
-    assertThat(me).isEqualTo(new CallerIdentity("ops-bot", "operator", "api-key", List.of("reports.*"), List.of(), true));
+    assertThat(me).isEqualTo(new CallerIdentity("ops-bot", "operator", "api-key", List.of("reports.daily"), List.of(), true));
     assertThat(server.calls()).singleElement().satisfies(c -> {
       assertThat(c.method()).isEqualTo("WhoAmI");
       assertThat(c.authorization()).isEqualTo("Bearer tgk_operator");
@@ -158,7 +158,7 @@ class SecuredClientTest {
       @Override
       public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> out) {
         out.onNext(WhoAmIResponse.newBuilder().setName("ops-bot").setRole("operator").setAuthenticatedBy("api-key")
-            .addAllowedHandlers("reports.*").setAuthenticationEnabled(true).build());
+            .addAllowedHandlers("reports.daily").setAuthenticationEnabled(true).build());
         out.onCompleted();
       }
 
