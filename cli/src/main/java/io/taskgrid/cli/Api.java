@@ -1,6 +1,8 @@
 package io.taskgrid.cli;
 
+import io.grpc.Attributes;
 import io.grpc.CallOptions;
+import io.grpc.ChannelCredentials;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
@@ -8,7 +10,6 @@ import io.grpc.EquivalentAddressGroup;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ForwardingClientCallListener;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -26,8 +27,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The connection to the cluster: one plaintext channel whose addresses are the coordinators in
- * the order given; gRPC's pick_first connects to the first that answers.
+ * The connection to the cluster: one channel (plaintext, or TLS with a token as the options say)
+ * whose addresses are the coordinators in the order given; gRPC's pick_first connects to the first
+ * that answers.
  */
 final class Api implements AutoCloseable {
   private static final String SCHEME = "taskgrid-cli";
@@ -36,9 +38,9 @@ final class Api implements AutoCloseable {
   private final Duration callTimeout;
 
   @SuppressWarnings("deprecation") // nameResolverFactory: the one way to give a channel its own resolver without a global registry
-  Api(List<String> coordinators, Duration callTimeout) {
+  Api(List<String> coordinators, Duration callTimeout, ChannelCredentials credentials) {
     this.callTimeout = callTimeout;
-    this.channel = Grpc.newChannelBuilder(SCHEME + ":///coordinators", InsecureChannelCredentials.create())
+    this.channel = Grpc.newChannelBuilder(SCHEME + ":///coordinators", credentials)
         .nameResolverFactory(new Resolver.Factory(coordinators))
         .defaultLoadBalancingPolicy("pick_first")
         .intercept(new UnsupportedCall())
@@ -103,7 +105,7 @@ final class Api implements AutoCloseable {
 
     @Override
     public void start(Listener2 listener) {
-      List<SocketAddress> resolved = new ArrayList<>();
+      List<EquivalentAddressGroup> resolved = new ArrayList<>();
       List<String> unknown = new ArrayList<>();
       for (String a : addresses) {
         int colon = a.lastIndexOf(':');
@@ -111,7 +113,10 @@ final class Api implements AutoCloseable {
         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
         int port = Integer.parseInt(a.substring(colon + 1));
         try {
-          for (InetAddress ip : InetAddress.getAllByName(host)) resolved.add(new InetSocketAddress(ip, port));
+          List<SocketAddress> ips = new ArrayList<>();
+          for (InetAddress ip : InetAddress.getAllByName(host)) ips.add(new InetSocketAddress(ip, port));
+          // the authority of each: its TLS certificate is checked against its own name
+          resolved.add(new EquivalentAddressGroup(ips, Attributes.newBuilder().set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, a).build()));
         } catch (UnknownHostException e) {
           unknown.add(a);
         }
@@ -120,8 +125,8 @@ final class Api implements AutoCloseable {
         listener.onError(Status.UNAVAILABLE.withDescription("cannot resolve " + String.join(", ", unknown)));
         return;
       }
-      // one group of all the addresses: pick_first tries them in order
-      listener.onResult2(ResolutionResult.newBuilder().setAddresses(List.of(new EquivalentAddressGroup(resolved))).build());
+      // one group per coordinator, in order: pick_first tries them in order
+      listener.onResult2(ResolutionResult.newBuilder().setAddresses(resolved).build());
     }
 
     @Override

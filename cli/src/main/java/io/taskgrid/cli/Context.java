@@ -1,12 +1,17 @@
 package io.taskgrid.cli;
 
+import io.grpc.ChannelCredentials;
 import io.taskgrid.core.Durations;
 import io.taskgrid.core.InvalidArgumentException;
+import io.taskgrid.core.config.ApiClientSecurity;
+import io.taskgrid.core.config.ConfigException;
+import io.taskgrid.wire.grpc.CoordinatorCredentials;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -112,9 +117,50 @@ final class Context implements AutoCloseable {
     }
   }
 
+  /**
+   * TLS and the token towards the coordinator: each flag, else its environment variable. A flag
+   * for the token replaces both token variables, so {@code --token} beats {@code TASKGRID_TOKEN_FILE}.
+   */
+  ApiClientSecurity security() {
+    Map<String, String> settings = new HashMap<>(env);
+    if (root.token != null || root.tokenFile != null) {
+      settings.remove(ApiClientSecurity.TOKEN.name());
+      settings.remove(ApiClientSecurity.TOKEN_FILE.name());
+    }
+    if (root.token != null) settings.put(ApiClientSecurity.TOKEN.name(), root.token);
+    if (root.tokenFile != null) settings.put(ApiClientSecurity.TOKEN_FILE.name(), root.tokenFile);
+    if (root.tls) settings.put(ApiClientSecurity.TLS.name(), "on");
+    if (root.tlsCa != null) settings.put(ApiClientSecurity.TLS_CA.name(), root.tlsCa);
+    if (root.tlsCert != null) settings.put(ApiClientSecurity.TLS_CERT.name(), root.tlsCert);
+    if (root.tlsKey != null) settings.put(ApiClientSecurity.TLS_KEY.name(), root.tlsKey);
+    try {
+      return ApiClientSecurity.fromEnvironment(settings);
+    } catch (ConfigException e) {
+      throw new TaskgridCli.UsageException(withFlag(e));
+    }
+  }
+
+  /** {@code TASKGRID_TOKEN_FILE must ...} as {@code --token-file (TASKGRID_TOKEN_FILE) must ...}. */
+  static String withFlag(ConfigException e) {
+    String flag = FLAGS.get(e.variable());
+    return flag == null ? e.getMessage() : flag + " (" + e.getMessage().replaceFirst(" ", ") ");
+  }
+
+  private static final Map<String, String> FLAGS = Map.of(ApiClientSecurity.TOKEN.name(), "--token", ApiClientSecurity.TOKEN_FILE.name(),
+      "--token-file", ApiClientSecurity.TLS.name(), "--tls", ApiClientSecurity.TLS_CA.name(), "--tls-ca", ApiClientSecurity.TLS_CERT.name(),
+      "--tls-cert", ApiClientSecurity.TLS_KEY.name(), "--tls-key");
+
   /** The connection, opened on first use. */
   Api api() {
-    if (api == null) api = new Api(coordinators(), callTimeout());
+    if (api == null) {
+      ChannelCredentials credentials;
+      try {
+        credentials = CoordinatorCredentials.of(security());
+      } catch (ConfigException e) { // a file that cannot be read
+        throw new TaskgridCli.UsageException(withFlag(e));
+      }
+      api = new Api(coordinators(), callTimeout(), credentials);
+    }
     return api;
   }
 

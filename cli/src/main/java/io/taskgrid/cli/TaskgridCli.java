@@ -34,6 +34,8 @@ import picocli.CommandLine.ScopeType;
         BreakersCommand.class,
         WorkersCommand.class,
         WatchCommand.class,
+        WhoAmICommand.class,
+        KeysCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
@@ -45,9 +47,14 @@ import picocli.CommandLine.ScopeType;
         "  3  not found (NOT_FOUND)",
         "  4  coordinator unreachable (UNAVAILABLE, DEADLINE_EXCEEDED)",
         "  5  another error of the coordinator (its status and message are printed)",
+        "  6  not authenticated or not allowed (UNAUTHENTICATED, PERMISSION_DENIED;",
+        "     the coordinator's message is printed)",
         "",
         "Coordinator: --coordinator host:port, else TASKGRID_COORDINATORS (comma-separated;",
         "the first that answers is used), else localhost:7233.",
+        "Secured coordinators: --tls, --tls-ca, --tls-cert and --tls-key, --token or",
+        "--token-file; each defaults to its TASKGRID_CLIENT_TLS* or TASKGRID_TOKEN*",
+        "variable.",
         "Colour only on a terminal, and not when NO_COLOR is set."})
 public final class TaskgridCli implements Runnable {
   public static final int OK = 0;
@@ -56,6 +63,7 @@ public final class TaskgridCli implements Runnable {
   public static final int NOT_FOUND = 3;
   public static final int UNAVAILABLE = 4;
   public static final int SERVER_ERROR = 5;
+  public static final int NOT_ALLOWED = 6;
 
   @Option(names = "--coordinator", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[,HOST:PORT...]",
       description = "Coordinator(s) to call; the first that answers is used. Default: TASKGRID_COORDINATORS, else localhost:7233.")
@@ -64,6 +72,32 @@ public final class TaskgridCli implements Runnable {
   @Option(names = "--call-timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "10s",
       description = "Deadline of each call (not of waiting or watching), e.g. 5s, 1m. Default: ${DEFAULT-VALUE}.")
   String callTimeout;
+
+  @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+      description = "Bearer token (an API key or a JWT) sent to the coordinator. Default: TASKGRID_TOKEN. Prefer --token-file:"
+          + " a command line can be seen by other users of the machine.")
+  String token;
+
+  @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+      description = "File holding the bearer token. Default: TASKGRID_TOKEN_FILE.")
+  String tokenFile;
+
+  @Option(names = "--tls", scope = ScopeType.INHERIT,
+      description = "Connect with TLS (implied by --tls-ca and --tls-cert); without --tls-ca the JVM's default trust store is used."
+          + " Default: TASKGRID_CLIENT_TLS.")
+  boolean tls;
+
+  @Option(names = "--tls-ca", scope = ScopeType.INHERIT, paramLabel = "PEM",
+      description = "PEM file of the CA certificates to trust for the coordinator's certificate. Default: TASKGRID_CLIENT_TLS_CA.")
+  String tlsCa;
+
+  @Option(names = "--tls-cert", scope = ScopeType.INHERIT, paramLabel = "PEM",
+      description = "PEM file of a client certificate chain (mutual TLS), with --tls-key. Default: TASKGRID_CLIENT_TLS_CERT.")
+  String tlsCert;
+
+  @Option(names = "--tls-key", scope = ScopeType.INHERIT, paramLabel = "PEM",
+      description = "PEM file (PKCS#8) of the client certificate's private key. Default: TASKGRID_CLIENT_TLS_KEY.")
+  String tlsKey;
 
   @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "table",
       description = "table (for people, the default), json or yaml (for scripts; protobuf's JSON mapping).")
@@ -180,11 +214,26 @@ public final class TaskgridCli implements Runnable {
         yield NOT_FOUND;
       }
       case UNAVAILABLE, DEADLINE_EXCEEDED -> {
+        Throwable tls = tlsFailure(status.getCause());
+        if (tls != null) {
+          err.println("taskgrid: TLS handshake with coordinator " + context.coordinatorsForMessages() + " failed: " + tls.getMessage()
+              + " (is its certificate issued by a CA in --tls-ca, for the address called? does it accept the --tls-cert given?)");
+          yield UNAVAILABLE;
+        }
         // gRPC's "io exception" says little; its cause says "Connection refused: /127.0.0.1:7233"
         String cause = status.getCause() == null || status.getCause().getMessage() == null ? "" : " (" + status.getCause().getMessage() + ")";
         err.println("taskgrid: coordinator " + context.coordinatorsForMessages() + " unreachable (" + status.getCode() + ")"
             + (message.isEmpty() ? "" : ": " + message) + cause);
         yield UNAVAILABLE;
+      }
+      case UNAUTHENTICATED -> {
+        err.println("taskgrid: not authenticated: " + (message.isEmpty() ? "the coordinator requires credentials" : message)
+            + " (give a valid --token or --token-file, or a client certificate with --tls-cert and --tls-key)");
+        yield NOT_ALLOWED;
+      }
+      case PERMISSION_DENIED -> {
+        err.println("taskgrid: permission denied: " + (message.isEmpty() ? "the caller's role does not allow this call" : message));
+        yield NOT_ALLOWED;
       }
       case UNIMPLEMENTED -> {
         err.println("taskgrid: " + (message.isEmpty() ? "this coordinator does not support the call" : message));
@@ -195,6 +244,18 @@ public final class TaskgridCli implements Runnable {
         yield SERVER_ERROR;
       }
     };
+  }
+
+  /** The root cause of a TLS failure in {@code cause}'s chain (an untrusted certificate, say), else null. */
+  private static Throwable tlsFailure(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.GeneralSecurityException) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root;
+      }
+    }
+    return null;
   }
 
   /** A wrong flag value found before any call: exit 2 with this message. */

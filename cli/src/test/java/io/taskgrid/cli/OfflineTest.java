@@ -62,7 +62,7 @@ class OfflineTest {
     Cli cli = new Cli(null);
     Cli.Result help = cli.run("--help");
     assertThat(help.code()).isZero();
-    assertThat(help.out()).contains("Exit codes:", "3  not found", "4  coordinator unreachable", "TASKGRID_COORDINATORS");
+    assertThat(help.out()).contains("Exit codes:", "3  not found", "4  coordinator unreachable", "6  not authenticated or not allowed", "TASKGRID_COORDINATORS", "--token-file");
     Cli.Result completion = cli.run("completion");
     assertThat(completion.code()).isZero();
     assertThat(completion.out()).contains("complete -F", "executions", "breakers");

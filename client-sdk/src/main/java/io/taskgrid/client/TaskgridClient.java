@@ -1,6 +1,7 @@
 package io.taskgrid.client;
 
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.opentelemetry.api.OpenTelemetry;
@@ -14,6 +15,7 @@ import io.taskgrid.client.internal.Backoff;
 import io.taskgrid.client.internal.Calls;
 import io.taskgrid.client.internal.Channels;
 import io.taskgrid.client.internal.ClientOptions;
+import io.taskgrid.client.internal.ClientSecurity;
 import io.taskgrid.client.internal.Convert;
 import io.taskgrid.client.internal.Errors;
 import io.taskgrid.client.internal.ExecutionWatch;
@@ -40,6 +42,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,11 +89,27 @@ import java.util.regex.Pattern;
  * submission through the Kafka hop to the handler's span and the recorded outcome. Not tracing by
  * default.
  *
+ * <h2>Secured clusters</h2>
+ * Against coordinators that require TLS and authentication, give the client the CA to trust, a
+ * token (an API key or a JWT) and, for mutual TLS, a client certificate:
+ *
+ * <pre>{@code
+ * TaskgridClient client = TaskgridClient.builder().coordinators("coordinator-1.internal:7233")
+ *     .tls(Path.of("/etc/taskgrid/ca.pem"))
+ *     .token(System.getenv("TASKGRID_TOKEN"))        // or .tokenSupplier(...) for a rotating token
+ *     .build();
+ * client.whoAmI();                                     // the identity and role the cluster sees
+ * }</pre>
+ *
+ * A call the cluster does not authenticate fails with {@link TaskgridUnauthenticatedException};
+ * one the caller's role does not permit with {@link TaskgridPermissionDeniedException}.
+ *
  * <h2>Errors</h2>
  * Every failure is a {@link TaskgridException}: {@link TaskgridInvalidArgumentException}, {@link
  * TaskgridNotFoundException}, {@link TaskgridUnavailableException}, {@link
- * TaskgridAlreadyExistsException}, {@link TaskgridConflictException}, or the root type for other
- * kinds. gRPC's own exceptions never reach the caller.
+ * TaskgridAlreadyExistsException}, {@link TaskgridConflictException}, {@link
+ * TaskgridUnauthenticatedException}, {@link TaskgridPermissionDeniedException}, or the root type
+ * for other kinds. gRPC's own exceptions never reach the caller.
  */
 public final class TaskgridClient implements AutoCloseable {
   /** The most tasks the coordinator accepts in one SubmitTasks call. */
@@ -116,13 +135,14 @@ public final class TaskgridClient implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final boolean tracing;
 
-  private TaskgridClient(ClientOptions options, ManagedChannel suppliedChannel, OpenTelemetry openTelemetry) {
+  private TaskgridClient(ClientOptions options, ManagedChannel suppliedChannel, ChannelCredentials credentials, ClientSecurity security,
+      OpenTelemetry openTelemetry) {
     this.options = options;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("taskgrid-client-scheduler").daemon().factory());
     if (suppliedChannel == null) {
       this.channelExecutor = Executors.newCachedThreadPool(Thread.ofPlatform().name("taskgrid-client-grpc-", 0).daemon().factory());
-      this.channel = Channels.forCoordinators(options, channelExecutor);
+      this.channel = Channels.forCoordinators(options, credentials, channelExecutor);
     } else {
       this.channelExecutor = null;
       this.channel = suppliedChannel;
@@ -130,9 +150,10 @@ public final class TaskgridClient implements AutoCloseable {
     boolean tracing = openTelemetry.getTracerProvider() != TracerProvider.noop();
     this.tracing = tracing;
     // no event per message: the results stream carries one message per execution
+    Channel authenticated = security.withToken(channel);
     Channel traced = tracing
-        ? ClientInterceptors.intercept(channel, GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createClientInterceptor())
-        : channel;
+        ? ClientInterceptors.intercept(authenticated, GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createClientInterceptor())
+        : authenticated;
     this.calls = new Calls(traced, scheduler, Backoff.DEFAULT, closed::get);
     this.results = new ResultStream(traced, scheduler, Backoff.DEFAULT);
     this.tasks = new Tasks(calls, options, results::await);
@@ -428,6 +449,25 @@ public final class TaskgridClient implements AutoCloseable {
     return listWorkers(handler);
   }
 
+  /**
+   * Who the coordinator takes this client to be, and what it may do: the identity its token or
+   * client certificate maps to, with its role and allow-lists. Any authenticated caller may ask.
+   * With authentication off on the coordinator: {@code anonymous}, authenticated by {@code none}.
+   *
+   * @return the caller's identity
+   * @throws TaskgridUnauthenticatedException when the coordinator does not accept the client's
+   *     credentials (none sent, unknown, expired)
+   * @throws TaskgridUnavailableException when no coordinator answered in time, or the TLS
+   *     handshake failed (the message says why)
+   */
+  public CallerIdentity whoAmI() {
+    if (closed.get()) throw new TaskgridException("client closed");
+    var reply = join(calls.unary(TaskServiceGrpc.getWhoAmIMethod(), io.taskgrid.proto.v1.WhoAmIRequest.getDefaultInstance(),
+        options.defaultDeadline(), true));
+    return new CallerIdentity(reply.getName(), reply.getRole(), reply.getAuthenticatedBy(), reply.getAllowedHandlersList(),
+        reply.getAllowedTaskPrefixesList(), reply.getAuthenticationEnabled());
+  }
+
   private List<WorkerInfo> listWorkers(String handler) {
     if (closed.get()) throw new TaskgridException("client closed");
     var request = io.taskgrid.proto.v1.ListWorkersRequest.newBuilder().setHandler(handler).build();
@@ -608,8 +648,87 @@ public final class TaskgridClient implements AutoCloseable {
     private int maxInboundMessageSize = ClientOptions.DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private ManagedChannel channel;
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private boolean tls;
+    private java.nio.file.Path caPem;
+    private java.nio.file.Path certChainPem;
+    private java.nio.file.Path privateKeyPem;
+    private Supplier<String> token;
 
     private Builder() {}
+
+    /**
+     * Connects with TLS, trusting the JVM's default CAs (its {@code cacerts}): for coordinators
+     * whose certificates a public or company CA already in the trust store issued. Plaintext by
+     * default.
+     *
+     * @return this builder
+     */
+    public Builder tls() {
+      this.tls = true;
+      return this;
+    }
+
+    /**
+     * Connects with TLS, trusting the CA certificates in {@code caPem} (and only those) for the
+     * coordinators' certificates, which must be issued for the host names or IP addresses given to
+     * {@link #coordinators}. The file is read by {@link #build()}.
+     *
+     * @param caPem a PEM file of one or more CA certificates
+     * @return this builder
+     */
+    public Builder tls(java.nio.file.Path caPem) {
+      this.tls = true;
+      this.caPem = Objects.requireNonNull(caPem, "caPem");
+      return this;
+    }
+
+    /**
+     * Presents a client certificate (mutual TLS), for coordinators that authenticate clients by
+     * certificate. Implies TLS ({@link #tls()} trust unless {@link #tls(java.nio.file.Path)} is
+     * given). The files are read by {@link #build()}.
+     *
+     * @param certChainPem a PEM file of the client certificate, followed by its intermediate CAs
+     * @param privateKeyPem a PEM file of its private key, unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY})
+     * @return this builder
+     */
+    public Builder clientCertificate(java.nio.file.Path certChainPem, java.nio.file.Path privateKeyPem) {
+      this.tls = true;
+      this.certChainPem = Objects.requireNonNull(certChainPem, "certChainPem");
+      this.privateKeyPem = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+      return this;
+    }
+
+    /**
+     * Sends {@code token} (an API key or a JWT) on every call as {@code authorization: Bearer
+     * <token>}. Use it with {@link #tls} outside a trusted network: a token sent in plaintext can
+     * be read on the way. Replaces a {@link #tokenSupplier}.
+     *
+     * @param token the token; printable ASCII without spaces
+     * @return this builder
+     */
+    public Builder token(String token) {
+      Objects.requireNonNull(token, "token");
+      String t = token.strip();
+      if (t.isEmpty() || !t.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        throw new IllegalArgumentException("token must be printable ASCII without spaces (an API key or a JWT)"); // never shown
+      }
+      this.token = () -> t;
+      return this;
+    }
+
+    /**
+     * Asks {@code supplier} for the token before every call (on a gRPC thread, so it may block
+     * briefly, e.g. to read a file), for tokens that rotate: a JWT refreshed before it expires, a
+     * key read from a mounted secret. A supplier that throws or returns an empty token fails the
+     * call with {@link TaskgridUnauthenticatedException}. Replaces a {@link #token(String)}.
+     *
+     * @param supplier returns the current token; should cache it, as it is called for every call
+     * @return this builder
+     */
+    public Builder tokenSupplier(Supplier<String> supplier) {
+      this.token = Objects.requireNonNull(supplier, "supplier");
+      return this;
+    }
 
     /**
      * Traces calls with {@code openTelemetry}: each call is a client span, child of the caller's
@@ -689,8 +808,9 @@ public final class TaskgridClient implements AutoCloseable {
 
     /**
      * Uses a channel built by the caller instead of connecting to {@link #coordinators}: for
-     * TLS, custom name resolution, or in-process channels in tests. The client owns the channel
-     * and shuts it down when it is closed; {@link #maxInboundMessageSize} does not apply to it.
+     * custom TLS, custom name resolution, or in-process channels in tests. The client owns the
+     * channel and shuts it down when it is closed; {@link #maxInboundMessageSize}, {@link #tls()}
+     * and {@link #clientCertificate} do not apply to it, a {@link #token} does.
      *
      * @param channel the channel
      * @return this builder
@@ -705,7 +825,7 @@ public final class TaskgridClient implements AutoCloseable {
      *
      * @return a new client
      * @throws IllegalArgumentException when a setting is invalid, when no coordinator and no
-     *     channel is given, or when both are
+     *     channel is given, or when both are, or when a TLS file cannot be read (the message names it)
      */
     public TaskgridClient build() {
       ClientOptions options = new ClientOptions(coordinators, defaultDeadline, submitDeadline, maxInboundMessageSize);
@@ -715,7 +835,12 @@ public final class TaskgridClient implements AutoCloseable {
       if (channel != null && !coordinators.isEmpty()) {
         throw new IllegalArgumentException("give coordinator addresses or a channel, not both");
       }
-      return new TaskgridClient(options, channel, openTelemetry);
+      ClientSecurity security = new ClientSecurity(tls, caPem, certChainPem, privateKeyPem, token);
+      if (channel != null && security.transportConfigured()) {
+        throw new IllegalArgumentException("tls and clientCertificate apply to the client's own connections: give them to the channel you supply");
+      }
+      ChannelCredentials credentials = channel == null ? security.channelCredentials() : null;
+      return new TaskgridClient(options, channel, credentials, security, openTelemetry);
     }
   }
 }

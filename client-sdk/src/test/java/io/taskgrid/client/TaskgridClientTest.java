@@ -190,11 +190,16 @@ class TaskgridClientTest {
 
   @Test
   void mapsOtherStatusesToTheRootExceptionWithTheCodeInTheMessage() {
-    fake.failSubmitsWith = Status.PERMISSION_DENIED.withDescription("no");
+    fake.failSubmitsWith = Status.RESOURCE_EXHAUSTED.withDescription("no");
 
     assertThatThrownBy(() -> client.submit(echo()))
         .isExactlyInstanceOf(TaskgridException.class)
-        .hasMessage("PERMISSION_DENIED: no");
+        .hasMessage("RESOURCE_EXHAUSTED: no");
+    fake.failSubmitsWith = Status.PERMISSION_DENIED.withDescription("role viewer may not call SubmitTask");
+    assertThatThrownBy(() -> client.submit(echo())).isInstanceOf(TaskgridPermissionDeniedException.class)
+        .hasMessage("role viewer may not call SubmitTask");
+    fake.failSubmitsWith = Status.UNAUTHENTICATED.withDescription("unknown API key");
+    assertThatThrownBy(() -> client.submit(echo())).isInstanceOf(TaskgridUnauthenticatedException.class).hasMessage("unknown API key");
     fake.failSubmitsWith = Status.ALREADY_EXISTS.withDescription("exists");
     assertThatThrownBy(() -> client.submit(echo())).isInstanceOf(TaskgridAlreadyExistsException.class);
   }

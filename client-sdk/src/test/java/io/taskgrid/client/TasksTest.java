@@ -466,8 +466,10 @@ class TasksTest {
 
   @Test
   void otherStatusesMapToTheRootExceptionAndAClosedClientRefusesTaskCalls() {
-    fake.failTasksWith = io.grpc.Status.PERMISSION_DENIED.withDescription("no");
-    assertThatThrownBy(() -> tasks.get("x")).isExactlyInstanceOf(TaskgridException.class).hasMessage("PERMISSION_DENIED: no");
+    fake.failTasksWith = io.grpc.Status.DATA_LOSS.withDescription("no");
+    assertThatThrownBy(() -> tasks.get("x")).isExactlyInstanceOf(TaskgridException.class).hasMessage("DATA_LOSS: no");
+    fake.failTasksWith = io.grpc.Status.PERMISSION_DENIED.withDescription("role viewer may not call GetTask");
+    assertThatThrownBy(() -> tasks.get("x")).isInstanceOf(TaskgridPermissionDeniedException.class);
     fake.failTasksWith = null;
 
     client.close();

@@ -2,15 +2,12 @@ package io.taskgrid.worker;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.taskgrid.worker.internal.CoordinatorChannels;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 import io.taskgrid.core.HandlerName;
 import io.taskgrid.redis.RedisBreakers;
 import io.taskgrid.redis.RedisConnection;
-import io.taskgrid.telemetry.Telemetry;
 import io.taskgrid.wire.lifecycle.KafkaLifecycleSink;
 import io.taskgrid.wire.lifecycle.LifecycleEvents;
 import io.taskgrid.worker.internal.WorkerEvents;
@@ -133,7 +130,12 @@ public final class Worker implements AutoCloseable {
 
   /** Connects to Redis, Kafka and the coordinators and starts consuming. */
   public Worker start() {
+    // first: reads the PEM and token files, so a bad one fails the start before anything is opened
+    var coordinatorChannels = new CoordinatorChannels(config.coordinatorSecurity());
     if (!state.compareAndSet(State.NEW, State.RUNNING)) throw new IllegalStateException("worker already started");
+    if (config.coordinatorSecurity().hasToken() && !config.coordinatorSecurity().tls()) {
+      log.warn("The worker sends its token to coordinators over plaintext; set TASKGRID_CLIENT_TLS=on unless they are on this host");
+    }
     redisson = new RedisConnection(config.redisEndpoint(), "taskgrid-" + config.workerId(), 2, 16).open();
     if (config.httpPort() != OpsServer.OFF) {
       try {
@@ -145,14 +147,7 @@ public final class Worker implements AutoCloseable {
         throw e;
       }
     }
-    boolean traced = Telemetry.isTracing(openTelemetry);
-    channels = config.coordinators().stream()
-        .map(a -> {
-          var b = Grpc.newChannelBuilder(a, InsecureChannelCredentials.create()).maxInboundMessageSize(16 * 1024 * 1024);
-          if (traced) b.intercept(GrpcTelemetry.builder(openTelemetry).setEmitMessageEvents(false).build().createClientInterceptor());
-          return b.build();
-        })
-        .toList();
+    channels = coordinatorChannels.open(config.coordinators(), openTelemetry);
     ExecutionTracing tracing = new ExecutionTracing(openTelemetry);
     WorkerEvents lifecycle = startLifecycle();
     ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).findAndRegisterModules();

@@ -29,7 +29,15 @@ public final class WorkerMain {
       System.exit(2);
       return;
     }
-    Worker worker = ExampleHandlers.register(Worker.builder(config)).openTelemetry(telemetry.openTelemetry()).build().start();
+    Worker worker;
+    try {
+      worker = ExampleHandlers.register(Worker.builder(config)).openTelemetry(telemetry.openTelemetry()).build().start();
+    } catch (io.taskgrid.core.config.ConfigException e) { // a certificate or token file it cannot read
+      System.err.println("taskgrid worker: bad configuration: " + e.getMessage());
+      telemetry.close();
+      System.exit(2);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       worker.close();

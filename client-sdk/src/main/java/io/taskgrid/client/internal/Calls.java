@@ -86,7 +86,8 @@ public final class Calls {
       @Override
       public void onError(Throwable t) {
         Status status = Status.fromThrowable(t);
-        if (idempotent && status.getCode() == Status.Code.UNAVAILABLE && attempt + 1 < MAX_ATTEMPTS) {
+        // a certificate that is not trusted now will not be in a moment: no retry of a TLS failure
+        if (idempotent && status.getCode() == Status.Code.UNAVAILABLE && Errors.tlsFailure(status) == null && attempt + 1 < MAX_ATTEMPTS) {
           long delay = backoff.delayMillis(attempt, ThreadLocalRandom.current().nextDouble());
           if (deadline.timeRemaining(TimeUnit.MILLISECONDS) > delay) {
             log.debug("{} unavailable ({}), retry {} in {} ms", method.getBareMethodName(), status.getDescription(), attempt + 1, delay);

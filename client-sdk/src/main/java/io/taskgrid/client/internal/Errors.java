@@ -8,6 +8,8 @@ import io.taskgrid.client.TaskgridConflictException;
 import io.taskgrid.client.TaskgridException;
 import io.taskgrid.client.TaskgridInvalidArgumentException;
 import io.taskgrid.client.TaskgridNotFoundException;
+import io.taskgrid.client.TaskgridPermissionDeniedException;
+import io.taskgrid.client.TaskgridUnauthenticatedException;
 import io.taskgrid.client.TaskgridUnavailableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -37,10 +39,33 @@ public final class Errors {
       case NOT_FOUND -> new TaskgridNotFoundException(message, cause);
       case ALREADY_EXISTS -> new TaskgridAlreadyExistsException(message, cause);
       case FAILED_PRECONDITION -> new TaskgridConflictException(message, cause);
-      case UNAVAILABLE -> new TaskgridUnavailableException(message, cause);
+      case UNAVAILABLE -> new TaskgridUnavailableException(tlsFailure(s) == null ? message : tlsMessage(tlsFailure(s)), cause);
+      case UNAUTHENTICATED -> new TaskgridUnauthenticatedException(message, cause);
+      case PERMISSION_DENIED -> new TaskgridPermissionDeniedException(message, cause);
       case DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED -> new TaskgridException(s.getCode() + ": " + message, true, cause);
       default -> new TaskgridException(s.getCode() + ": " + message, false, cause);
     };
+  }
+
+  /**
+   * The TLS failure behind an UNAVAILABLE status (the server's certificate is not trusted or not
+   * for the address called, or the server refused the client's certificate), else null.
+   */
+  public static Throwable tlsFailure(Status s) {
+    if (s.getCode() != Status.Code.UNAVAILABLE) return null;
+    for (Throwable t = s.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.GeneralSecurityException) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root;
+      }
+    }
+    return null;
+  }
+
+  private static String tlsMessage(Throwable root) {
+    return "TLS handshake with the coordinator failed: " + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage())
+        + " (is its certificate issued by a CA the client trusts, see Builder.tls(caPem), and for the address called?)";
   }
 
   /**

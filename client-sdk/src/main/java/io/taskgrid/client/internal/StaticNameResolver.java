@@ -69,7 +69,8 @@ final class StaticNameResolver extends NameResolver {
           for (InetAddress ip : InetAddress.getAllByName(ClientOptions.host(a))) {
             ips.add(new InetSocketAddress(ip, ClientOptions.port(a)));
           }
-          groups.add(new EquivalentAddressGroup(ips));
+          // each coordinator's TLS certificate is checked against its own name, not the first one's
+          groups.add(new EquivalentAddressGroup(ips, io.grpc.Attributes.newBuilder().set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, a).build()));
         } catch (UnknownHostException e) {
           failed.add(a);
         }

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * and again until one records it: an outcome is never dropped while the worker lives, unless a
  * coordinator refuses it as invalid (INVALID_ARGUMENT), which no resend can change: then the
  * others of its batch are sent one at a time and the refused one is logged and dropped. (Recording
- * is idempotent, so resending a batch that was in fact recorded is harmless.)
+ * is idempotent, so resending a batch that was in fact recorded is harmless.) A coordinator that
+ * refuses the worker's credentials (UNAUTHENTICATED, PERMISSION_DENIED) is retried like one that
+ * is down, and logged once per streak of refusals with what to fix ({@link CredentialRefusals}).
  */
 public final class OutcomeReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutcomeReporter.class);
@@ -43,6 +45,7 @@ public final class OutcomeReporter implements AutoCloseable {
   private final LinkedBlockingQueue<Run> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final ExecutionTracing tracing;
+  private final CredentialRefusals refusals = new CredentialRefusals();
   private volatile boolean stopping;
   private volatile boolean abandoned;
   private int current;
@@ -153,12 +156,38 @@ public final class OutcomeReporter implements AutoCloseable {
       ResultServiceGrpc.newBlockingStub(channels.get(current))
           .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
           .reportOutcomes(request);
+      String again = refusals.accepted(addresses.get(current));
+      if (again != null) log.info(again);
       return Status.Code.OK;
     } catch (StatusRuntimeException e) {
-      log.warn("Coordinator {} did not record {} outcomes ({}){}", addresses.get(current), count, e.getStatus(),
+      if (CredentialRefusals.isRefusal(e.getStatus().getCode())) {
+        String refused = refusals.refused(addresses.get(current), e.getStatus());
+        if (refused != null) log.error(refused);
+        return e.getStatus().getCode();
+      }
+      log.warn("Coordinator {} did not record {} outcomes ({}){}", addresses.get(current), count, describe(e.getStatus()),
           e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT ? "" : "; trying the next one");
       return e.getStatus().getCode();
     }
+  }
+
+  /**
+   * The status in one line: its code, description and the root cause's message (a refused TLS
+   * certificate says why there), not the cause's stack trace on every retry.
+   */
+  static String describe(Status status) {
+    StringBuilder s = new StringBuilder(status.getCode().toString());
+    if (status.getDescription() != null) s.append(": ").append(status.getDescription().lines().findFirst().orElse(""));
+    Throwable root = status.getCause();
+    while (root != null && root.getCause() != null && root.getCause() != root) root = root.getCause();
+    if (root != null) {
+      s.append("; ").append(root.getClass().getSimpleName()).append(root.getMessage() == null ? "" : ": " + root.getMessage());
+      if (root instanceof java.security.cert.CertificateException || root instanceof java.security.GeneralSecurityException
+          || root instanceof javax.net.ssl.SSLException) {
+        s.append(" (is the coordinator's certificate issued by a CA in TASKGRID_CLIENT_TLS_CA, for the address the worker calls?)");
+      }
+    }
+    return s.toString();
   }
 
   private io.taskgrid.proto.v1.Outcome toProto(Run run) {

@@ -86,6 +86,29 @@ class OutcomeReporterTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> recorded.contains("e4"));
   }
 
+  @Test
+  void outcomesACoordinatorRefusesForTheWorkersCredentialsAreKeptAndSentAgain() throws Exception {
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(3);
+    reporter = reporterTo(new ResultServiceGrpc.ResultServiceImplBase() {
+      @Override
+      public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> out) {
+        received.add(request);
+        if (refusals.getAndDecrement() > 0) { // until the token is fixed (a rotated token file, say)
+          out.onError(io.grpc.Status.UNAUTHENTICATED.withDescription("unknown API key").asRuntimeException());
+          return;
+        }
+        out.onNext(ReportOutcomesResponse.getDefaultInstance());
+        out.onCompleted();
+      }
+    }, acknowledged);
+    for (String id : List.of("e1", "e2")) reporter.report(finished(id, new byte[1]));
+    reporter.start();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() == 2);
+    assertThat(received).hasSizeGreaterThanOrEqualTo(4);
+  }
+
   /** A reporter to {@code service} in this process, adding what it acknowledges to {@code acknowledged}. */
   private OutcomeReporter reporterTo(ResultServiceGrpc.ResultServiceImplBase service, Set<String> acknowledged) throws Exception {
     String name = InProcessServerBuilder.generateName();
