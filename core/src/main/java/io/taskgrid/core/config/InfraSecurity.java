@@ -27,9 +27,6 @@ import java.util.TreeMap;
  * @param redis credentials and TLS files for Redis, beside what {@code TASKGRID_REDIS_URL} says
  */
 public record InfraSecurity(Kafka kafka, Redis redis) {
-  /** Plaintext Kafka, Redis as its URL says. */
-  public static final InfraSecurity NONE = new InfraSecurity(Kafka.PLAINTEXT, Redis.NONE);
-
   public static final Setting<Protocol> KAFKA_SECURITY_PROTOCOL = new Setting<>("TASKGRID_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT",
       "How clients talk to Kafka: `PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL` (Kafka's `security.protocol`).",
       Protocol::parse);
@@ -70,6 +67,9 @@ public record InfraSecurity(Kafka kafka, Redis redis) {
   public static final List<Setting<?>> SETTINGS = List.of(KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
       KAFKA_SASL_PASSWORD, KAFKA_SASL_PASSWORD_FILE, KAFKA_TLS_CA, KAFKA_TLS_CERT, KAFKA_TLS_KEY, KAFKA_PROPERTIES_FILE,
       REDIS_USERNAME, REDIS_PASSWORD, REDIS_PASSWORD_FILE, REDIS_TLS_CA, REDIS_TLS_CERT, REDIS_TLS_KEY);
+
+  /** Plaintext Kafka, Redis as its URL says. */
+  public static final InfraSecurity NONE = new InfraSecurity(Kafka.PLAINTEXT, Redis.NONE);
 
   public InfraSecurity {
     kafka = kafka == null ? Kafka.PLAINTEXT : kafka;
@@ -227,15 +227,15 @@ public record InfraSecurity(Kafka kafka, Redis redis) {
         throw KAFKA_SASL_USERNAME.invalid("is only used with SASL_PLAINTEXT or SASL_SSL, but " + KAFKA_SECURITY_PROTOCOL.name()
             + " is " + protocol, sasl.get().username());
       }
+      // (no setting is touched unless something is wrong: PLAINTEXT is made while InfraSecurity initializes)
       if (!protocol.tls()) {
-        for (var file : List.of(Map.entry(KAFKA_TLS_CA, tlsCa), Map.entry(KAFKA_TLS_CERT, tlsCert), Map.entry(KAFKA_TLS_KEY, tlsKey))) {
-          if (file.getValue().isPresent()) {
-            throw file.getKey().invalid("is only used with SSL or SASL_SSL, but " + KAFKA_SECURITY_PROTOCOL.name() + " is " + protocol,
-                file.getValue().get());
-          }
+        Optional<Path> file = tlsCa.or(() -> tlsCert).or(() -> tlsKey);
+        if (file.isPresent()) {
+          Setting<?> setting = tlsCa.isPresent() ? KAFKA_TLS_CA : tlsCert.isPresent() ? KAFKA_TLS_CERT : KAFKA_TLS_KEY;
+          throw setting.invalid("is only used with SSL or SASL_SSL, but " + KAFKA_SECURITY_PROTOCOL.name() + " is " + protocol, file.get());
         }
       }
-      pair(KAFKA_TLS_CERT, tlsCert, KAFKA_TLS_KEY, tlsKey);
+      if (tlsCert.isPresent() != tlsKey.isPresent()) pair(KAFKA_TLS_CERT, tlsCert, KAFKA_TLS_KEY, tlsKey);
     }
 
     /** {@code SASL_SSL} with {@code mechanism}, a user and a password, trusting the CA in {@code tlsCa} (if given). */
@@ -319,7 +319,7 @@ public record InfraSecurity(Kafka kafka, Redis redis) {
       if (username.isPresent() && password.isEmpty()) {
         throw REDIS_PASSWORD.invalid("(or " + REDIS_PASSWORD_FILE.name() + ") must be set with " + REDIS_USERNAME.name(), "");
       }
-      pair(REDIS_TLS_CERT, tlsCert, REDIS_TLS_KEY, tlsKey);
+      if (tlsCert.isPresent() != tlsKey.isPresent()) pair(REDIS_TLS_CERT, tlsCert, REDIS_TLS_KEY, tlsKey);
     }
 
     /** An ACL user and its password. */
@@ -343,11 +343,10 @@ public record InfraSecurity(Kafka kafka, Redis redis) {
      */
     public Optional<RedisEndpoint.Credentials> credentials(RedisEndpoint endpoint) {
       if (!endpoint.tls()) {
-        for (var file : List.of(Map.entry(REDIS_TLS_CA, tlsCa), Map.entry(REDIS_TLS_CERT, tlsCert))) {
-          if (file.getValue().isPresent()) {
-            throw file.getKey().invalid("needs a TLS URL (rediss:// or rediss-sentinel://), but TASKGRID_REDIS_URL is " + endpoint.display(),
-                file.getValue().get());
-          }
+        Optional<Path> file = tlsCa.or(() -> tlsCert);
+        if (file.isPresent()) {
+          throw (tlsCa.isPresent() ? REDIS_TLS_CA : REDIS_TLS_CERT).invalid(
+              "needs a TLS URL (rediss:// or rediss-sentinel://), but TASKGRID_REDIS_URL is " + endpoint.display(), file.get());
         }
       }
       if (password.isEmpty()) return endpoint.credentials();
