@@ -135,7 +135,14 @@ public final class Worker implements AutoCloseable {
   /** Connects to Redis, Kafka and the coordinators and starts consuming. */
   public Worker start() {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) throw new IllegalStateException("worker already started");
-    redisson = new RedisConnection(config.redisEndpoint(), config.infraSecurity().redis(), "taskgrid-" + config.workerId(), 2, 16).open();
+    try {
+      redisson = new RedisConnection(config.redisEndpoint(), config.infraSecurity().redis(), "taskgrid-" + config.workerId(), 2, 16).open();
+    } catch (RuntimeException e) {
+      // nothing else started yet: a refused password leaves a worker that close() need not stop
+      if (ownsMetrics) metrics.close();
+      state.set(State.STOPPED);
+      throw e;
+    }
     if (config.infraSecurity().kafka().secured()) {
       try {
         KafkaAccess.verify(config.kafkaEndpoint(), "taskgrid-" + config.workerId() + "-check", Duration.ofSeconds(10));
