@@ -229,10 +229,10 @@ public record InfraSecurity(Kafka kafka, Redis redis) {
       }
       // (no setting is touched unless something is wrong: PLAINTEXT is made while InfraSecurity initializes)
       if (!protocol.tls()) {
-        Optional<Path> file = tlsCa.or(() -> tlsCert).or(() -> tlsKey);
-        if (file.isPresent()) {
+        if (tlsCa.isPresent() || tlsCert.isPresent() || tlsKey.isPresent()) {
           Setting<?> setting = tlsCa.isPresent() ? KAFKA_TLS_CA : tlsCert.isPresent() ? KAFKA_TLS_CERT : KAFKA_TLS_KEY;
-          throw setting.invalid("is only used with SSL or SASL_SSL, but " + KAFKA_SECURITY_PROTOCOL.name() + " is " + protocol, file.get());
+          Path file = tlsCa.isPresent() ? tlsCa.get() : tlsCert.isPresent() ? tlsCert.get() : tlsKey.get();
+          throw setting.invalid("is only used with SSL or SASL_SSL, but " + KAFKA_SECURITY_PROTOCOL.name() + " is " + protocol, file);
         }
       }
       if (tlsCert.isPresent() != tlsKey.isPresent()) pair(KAFKA_TLS_CERT, tlsCert, KAFKA_TLS_KEY, tlsKey);
@@ -343,10 +343,10 @@ public record InfraSecurity(Kafka kafka, Redis redis) {
      */
     public Optional<RedisEndpoint.Credentials> credentials(RedisEndpoint endpoint) {
       if (!endpoint.tls()) {
-        Optional<Path> file = tlsCa.or(() -> tlsCert);
-        if (file.isPresent()) {
+        if (tlsCa.isPresent() || tlsCert.isPresent()) {
           throw (tlsCa.isPresent() ? REDIS_TLS_CA : REDIS_TLS_CERT).invalid(
-              "needs a TLS URL (rediss:// or rediss-sentinel://), but TASKGRID_REDIS_URL is " + endpoint.display(), file.get());
+              "needs a TLS URL (rediss:// or rediss-sentinel://), but TASKGRID_REDIS_URL is " + endpoint.display(),
+              tlsCa.isPresent() ? tlsCa.get() : tlsCert.get());
         }
       }
       if (password.isEmpty()) return endpoint.credentials();
