@@ -73,11 +73,11 @@ public record RedisConnection(RedisEndpoint endpoint, InfraSecurity.Redis securi
       String message = String.valueOf(t.getMessage());
       if (message.contains("WRONGPASS") || message.contains("NOAUTH") || message.contains("invalid password")
           || message.contains("invalid username-password")) {
-        String problem = "was refused by Redis (" + (message.contains("NOAUTH") ? "it requires a password" : "wrong user or password") + ")";
+        String problem = "refused by Redis (" + (message.contains("NOAUTH") ? "it requires a password" : "wrong user or password") + ")";
         return Optional.of(fromSettings
             ? InfraSecurity.REDIS_PASSWORD.invalid("(or " + InfraSecurity.REDIS_PASSWORD_FILE.name() + ", with "
-                + InfraSecurity.REDIS_USERNAME.name() + " '" + security.username().orElse("") + "') " + problem, "***")
-            : new ConfigException("TASKGRID_REDIS_URL", "credentials " + problem
+                + InfraSecurity.REDIS_USERNAME.name() + " '" + security.username().orElse("") + "') was " + problem, "***")
+            : new ConfigException("TASKGRID_REDIS_URL", "credentials were " + problem
                 + " (give them in the URL or in " + InfraSecurity.REDIS_USERNAME.name() + " and " + InfraSecurity.REDIS_PASSWORD.name() + ")",
                 endpoint.display()));
       }
