@@ -113,12 +113,39 @@ class KubernetesManifestsTest {
   @Test
   void theOverlayPointsAtFilesThatExist() {
     assertThat(kustomizationEntries(OVERLAY, "resources")).contains("../../base");
-    for (String r : kustomizationEntries(OVERLAY, "resources")) {
-      Path p = OVERLAY.resolve(r).normalize();
+    checkOverlayFiles(OVERLAY);
+  }
+
+  @Test
+  void theSecureOverlayMountsTheFilesItsSettingsName() {
+    Path secure = K8S.resolve("overlays/secure");
+    assertThat(kustomizationEntries(secure, "resources")).containsExactly("../example");
+    checkOverlayFiles(secure);
+    ConfigMap config = (ConfigMap) parse("infra-security-patch.yaml", Repo.read(secure.resolve("infra-security-patch.yaml"))).get(0);
+    java.util.Set<String> settings = new java.util.HashSet<>();
+    Stream.concat(CoordinatorConfig.SETTINGS.stream(), WorkerConfig.SETTINGS.stream()).forEach(s -> settings.add(s.name()));
+    assertThat(config.getData().keySet()).allMatch(settings::contains);
+    assertThat(config.getData()).containsEntry("TASKGRID_KAFKA_SECURITY_PROTOCOL", "SASL_SSL").doesNotContainKeys(
+        "TASKGRID_KAFKA_SASL_PASSWORD", "TASKGRID_REDIS_PASSWORD");
+    // every file a setting names lies in the Secret's mount, on both roles
+    for (String role : List.of("coordinator", "worker")) {
+      Deployment d = (Deployment) parse(role, Repo.read(secure.resolve(role + "-secrets-patch.yaml"))).get(0);
+      VolumeMount mount = d.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().get(0);
+      assertThat(d.getSpec().getTemplate().getSpec().getVolumes()).anyMatch(v -> v.getName().equals(mount.getName())
+          && v.getSecret() != null && v.getSecret().getSecretName().equals("taskgrid-secrets"));
+      config.getData().forEach((name, value) -> {
+        if (name.endsWith("_FILE") || name.endsWith("_CA")) assertThat(value).as(name).startsWith(mount.getMountPath() + "/");
+      });
+    }
+  }
+
+  private static void checkOverlayFiles(Path overlay) {
+    for (String r : kustomizationEntries(overlay, "resources")) {
+      Path p = overlay.resolve(r).normalize();
       assertThat(Files.isRegularFile(p) || Files.isRegularFile(p.resolve("kustomization.yaml"))).as("overlay resource %s", r).isTrue();
     }
-    for (String patch : kustomizationEntries(OVERLAY, "patches")) {
-      Path p = OVERLAY.resolve(patch);
+    for (String patch : kustomizationEntries(overlay, "patches")) {
+      Path p = overlay.resolve(patch);
       assertThat(p).as("overlay patch %s", patch).isRegularFile();
       Object doc = Repo.yamlDocuments(Repo.read(p)).get(0);
       if (doc instanceof List<?> ops) {
