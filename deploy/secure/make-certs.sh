@@ -60,15 +60,15 @@ printf 'user default off\nuser taskgrid on >%s ~* &* +@all\n' "$(cat redis-passw
 cat > identities.yaml <<YAML
 # Who may call the coordinators (TASKGRID_IDENTITIES_FILE); made by deploy/secure/make-certs.sh.
 # API keys are stored as SHA-256 hashes; the keys themselves are in operator.key.txt and viewer.key.txt.
-apiKeys:
+api_keys:
   - name: operator
-    sha256: "sha256:$(sha256 "$operator")"
+    key_hash: sha256:$(sha256 "$operator")
     role: operator
   - name: viewer
-    sha256: "sha256:$(sha256 "$viewer")"
+    key_hash: sha256:$(sha256 "$viewer")
     role: viewer
 certificates:
-  - commonName: worker
+  - common_name: worker
     role: worker
 YAML
 
