@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -423,13 +422,11 @@ public record InfraSecurity(Kafka kafka, Redis redis) {
     } catch (IOException | RuntimeException e) {
       throw KAFKA_PROPERTIES_FILE.invalid("must name a readable Java properties file (" + e.getClass().getSimpleName() + ")", file);
     }
-    List<String> bootstrap = new ArrayList<>();
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String key : p.stringPropertyNames()) {
-      if (key.equals("bootstrap.servers")) bootstrap.add(key);
-      out.put(key, p.getProperty(key));
+    if (p.containsKey("bootstrap.servers")) {
+      throw KAFKA_PROPERTIES_FILE.invalid("must not set bootstrap.servers (that is TASKGRID_KAFKA_BOOTSTRAP)", file);
     }
-    if (!bootstrap.isEmpty()) throw KAFKA_PROPERTIES_FILE.invalid("must not set bootstrap.servers (use TASKGRID_KAFKA_BOOTSTRAP)", file);
+    Map<String, String> out = new TreeMap<>();
+    for (String key : p.stringPropertyNames()) out.put(key, p.getProperty(key));
     return out;
   }
 
