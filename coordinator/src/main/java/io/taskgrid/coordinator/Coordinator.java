@@ -173,21 +173,21 @@ public final class Coordinator implements AutoCloseable {
       // the TLS, identities and JWKS files first: a bad one stops the start, naming its variable, before anything connects
       tls = config.apiSecurity().serverTls();
       Optional<Authenticator> authenticator = config.apiSecurity().authenticator(java.time.InstantSource.system());
-      redisson = new RedisConnection(config.redisEndpoint(), "taskgrid-" + config.coordinatorId(), 4, 32).open();
+      redisson = new RedisConnection(config.redisEndpoint(), config.infraSecurity().redis(), "taskgrid-" + config.coordinatorId(), 4, 32).open();
       meters = new CoordinatorMeters(metrics.meter());
-      KafkaTaskQueue.ensureTopics(config.kafkaBootstrap(), config.taskTopics().all(), config.tasksTopicPartitions(),
+      KafkaTaskQueue.ensureTopics(config.kafkaEndpoint(), config.taskTopics().all(), config.tasksTopicPartitions(),
           config.tasksTopicReplication(), config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
-      queue = new KafkaTaskQueue(config.kafkaBootstrap(), config.taskTopics(), "taskgrid-" + config.coordinatorId(),
+      queue = new KafkaTaskQueue(config.kafkaEndpoint(), config.taskTopics(), "taskgrid-" + config.coordinatorId(),
           config.limits().maxPayloadBytes(), meters, openTelemetry);
       RedisExecutionStore store = new RedisExecutionStore(redisson, config.keyspace(), config.executionRetention(), config.idempotencyRetention(),
           meters);
       CoordinatorConfig.Scheduling sch = config.scheduling();
-      KafkaRegistryLog.ensureTopics(config.kafkaBootstrap(), config.tasksTopicReplication(), Duration.ofSeconds(30), sch.registryTopic(), sch.firesTopic());
+      KafkaRegistryLog.ensureTopics(config.kafkaEndpoint(), config.tasksTopicReplication(), Duration.ofSeconds(30), sch.registryTopic(), sch.firesTopic());
       ExecutionEvents lifecycle = startLifecycle(sch);
-      KafkaTaskQueue.ensureTopics(config.kafkaBootstrap(), List.of(sch.eventsTopic()), sch.eventsTopicPartitions(), config.tasksTopicReplication(),
+      KafkaTaskQueue.ensureTopics(config.kafkaEndpoint(), List.of(sch.eventsTopic()), sch.eventsTopicPartitions(), config.tasksTopicReplication(),
           config.limits().maxPayloadBytes(), Duration.ofSeconds(30));
       RegistryView view = new RegistryView();
-      registryLog = new KafkaRegistryLog(config.kafkaBootstrap(), sch.registryTopic(), sch.firesTopic(), "taskgrid-" + config.coordinatorId(),
+      registryLog = new KafkaRegistryLog(config.kafkaEndpoint(), sch.registryTopic(), sch.firesTopic(), "taskgrid-" + config.coordinatorId(),
           sch.defaultZone(), view).start();
       registryLog.awaitSync(Duration.ofMinutes(5));
       TaskRegistry registry = new TaskRegistry(registryLog, view, new RedisTaskLocks(redisson, config.keyspace()), clock, lifecycle.events());
@@ -195,18 +195,18 @@ public final class Coordinator implements AutoCloseable {
         TasksFileLoader.load(Path.of(sch.tasksFile()), System.getenv(), registry, config.limits(), sch.defaultZone());
       }
       scheduler = new ScheduleLoop(
-          new ScheduleLoop.Settings(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId(), config.taskTopics(), sch.eventsTopic(),
+          new ScheduleLoop.Settings(config.kafkaEndpoint(), "taskgrid-" + config.coordinatorId(), config.taskTopics(), sch.eventsTopic(),
               config.namespace() + "-event-router", "taskgrid-scheduler-" + config.namespace(), sch.defaultZone(), sch.misfireGrace(),
               sch.fireAhead(), config.limits()),
           view, registryLog, store,
           new RedisLeaderLease(redisson, config.keyspace().prefix() + "scheduler-leader", config.coordinatorId(), sch.leaderLease()),
           clock, meters, openTelemetry, lifecycle).start();
       String retriesTopic = KafkaRetryLog.topicOf(config.tasksTopic());
-      KafkaRetryLog.ensureTopic(config.kafkaBootstrap(), retriesTopic, config.tasksTopicPartitions(), config.tasksTopicReplication(),
+      KafkaRetryLog.ensureTopic(config.kafkaEndpoint(), retriesTopic, config.tasksTopicPartitions(), config.tasksTopicReplication(),
           config.limits().maxPayloadBytes() + 64 * 1024, Duration.ofSeconds(30));
-      retryLog = new KafkaRetryLog(config.kafkaBootstrap(), retriesTopic, "taskgrid-" + config.coordinatorId(),
+      retryLog = new KafkaRetryLog(config.kafkaEndpoint(), retriesTopic, "taskgrid-" + config.coordinatorId(),
           config.limits().maxPayloadBytes() + 64 * 1024);
-      retryReleaser = new RetryReleaser(new RetryReleaser.Settings(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId(),
+      retryReleaser = new RetryReleaser(new RetryReleaser.Settings(config.kafkaEndpoint(), "taskgrid-" + config.coordinatorId(),
           retriesTopic, config.tasksTopic(), "taskgrid-retries-" + config.namespace(), sch.fireAhead(),
           config.limits().maxPayloadBytes() + 64 * 1024), scheduler.election(), clock, lifecycle).start();
       hub = new WatchHub(store, Duration.ofSeconds(5)); // a safety net: lost changes are re-read on resubscription
@@ -252,7 +252,7 @@ public final class Coordinator implements AutoCloseable {
       health.setStatus("", ServingStatus.SERVING);
       if (config.httpPort() != OpsServer.OFF) startOps();
       log.info("Coordinator {} serving on port {} (Kafka {}, topic {}, Redis {}, namespace {}; {}, authentication {})", config.coordinatorId(),
-          server.getPort(), config.kafkaBootstrap(), config.taskTopics().all(), config.redisEndpoint().display(), config.namespace(),
+          server.getPort(), config.kafkaEndpoint(), config.taskTopics().all(), config.redisEndpoint().display(), config.namespace(),
           tls.map(t -> "TLS, client certificates " + t.clientAuth().label()).orElse("plaintext"), config.apiSecurity().auth() ? "on" : "off");
       warnIfExposed();
       return this;
@@ -316,16 +316,16 @@ public final class Coordinator implements AutoCloseable {
    */
   private ExecutionEvents startLifecycle(CoordinatorConfig.Scheduling sch) {
     if (!sch.lifecycleOn()) return ExecutionEvents.OFF;
-    KafkaTaskQueue.ensureTopics(config.kafkaBootstrap(), List.of(sch.lifecycleTopic()), config.tasksTopicPartitions(),
+    KafkaTaskQueue.ensureTopics(config.kafkaEndpoint(), List.of(sch.lifecycleTopic()), config.tasksTopicPartitions(),
         config.tasksTopicReplication(), 1024 * 1024, Duration.ofSeconds(30));
     lifecycleSink = new KafkaLifecycleSink(sch.lifecycleTopic(),
-        KafkaSetup.reliableProducer(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId() + "-lifecycle", 1024 * 1024));
-    lifecycleFeed = new LifecycleFeed(config.kafkaBootstrap(), sch.lifecycleTopic(), "taskgrid-" + config.coordinatorId());
+        KafkaSetup.reliableProducer(config.kafkaEndpoint(), "taskgrid-" + config.coordinatorId() + "-lifecycle", 1024 * 1024));
+    lifecycleFeed = new LifecycleFeed(config.kafkaEndpoint(), sch.lifecycleTopic(), "taskgrid-" + config.coordinatorId());
     return new ExecutionEvents(new LifecycleEvents(lifecycleSink, config.coordinatorId(), clock));
   }
 
   private void startOps() {
-    admin = InfraChecks.admin(config.kafkaBootstrap(), "taskgrid-" + config.coordinatorId() + "-health");
+    admin = InfraChecks.admin(config.kafkaEndpoint(), "taskgrid-" + config.coordinatorId() + "-health");
     Health liveness = new Health()
         .add("scheduler", () -> scheduler.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the scheduling loop stopped"))
         .add("retries", () -> retryReleaser.isAlive() ? HealthCheck.Result.up(retryReleaser.pending() + " pending")

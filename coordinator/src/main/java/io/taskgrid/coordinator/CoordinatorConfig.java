@@ -4,6 +4,7 @@ import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.SubmissionLimits;
 import io.taskgrid.core.TaskTopics;
 import io.taskgrid.core.config.InfraSecurity;
+import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.core.config.RedisEndpoint;
 import io.taskgrid.core.config.Setting;
 import io.taskgrid.core.keyspace.Keyspace;
@@ -260,6 +261,11 @@ public record CoordinatorConfig(
   /** Where Redis is, parsed from {@link #redisUrl}. */
   public RedisEndpoint redisEndpoint() {
     return RedisEndpoint.parse(REDIS_URL.name(), redisUrl);
+  }
+
+  /** Where Kafka is and how to connect to it: {@link #kafkaBootstrap} with the Kafka part of {@link #infraSecurity}. */
+  public KafkaEndpoint kafkaEndpoint() {
+    return new KafkaEndpoint(kafkaBootstrap, infraSecurity.kafka());
   }
 
   /** A config for the given infrastructure with every other value at its default. */

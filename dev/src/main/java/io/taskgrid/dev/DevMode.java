@@ -55,6 +55,8 @@ public final class DevMode {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put(CoordinatorConfig.KAFKA_BOOTSTRAP.name(), infra.kafkaBootstrap());
     env.put(CoordinatorConfig.REDIS_URL.name(), infra.redisUrl());
+    // dev mode's own Kafka and Redis are plaintext on loopback: security meant for a real cluster does not apply
+    for (var s : io.taskgrid.core.config.InfraSecurity.SETTINGS) env.remove(s.name());
     String tasksFile = System.getProperty("taskgrid.dev.tasksFile", "");
     if (!tasksFile.isEmpty() && java.nio.file.Files.exists(java.nio.file.Path.of(tasksFile))) {
       env.putIfAbsent(CoordinatorConfig.TASKS_FILE.name(), tasksFile);

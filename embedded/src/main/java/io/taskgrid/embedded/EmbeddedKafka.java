@@ -6,8 +6,13 @@ import io.taskgrid.embedded.internal.KafkaStorage;
 import io.taskgrid.embedded.internal.TempDirs;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.KafkaConfig;
@@ -32,13 +37,33 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final Path dir;
   private final int port;
+  /** The plaintext listener the broker uses itself (the same as {@link #port} unless secured). */
+  private final int internalPort;
   private final KafkaRaftServer server;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedKafka(Path dir, int port, KafkaRaftServer server) {
+  private EmbeddedKafka(Path dir, int port, int internalPort, KafkaRaftServer server) {
     this.dir = dir;
     this.port = port;
+    this.internalPort = internalPort;
     this.server = server;
+  }
+
+  /**
+   * A {@code SASL_SSL} listener: the broker's certificate and key (PEM), SCRAM-SHA-256 users
+   * (name to password), and, when {@code clientCa} is given, client certificates signed by it
+   * required as well.
+   */
+  public record SaslSsl(Path certificate, Path privateKey, Optional<Path> clientCa, Map<String, String> scramSha256Users) {
+    public SaslSsl {
+      clientCa = clientCa == null ? Optional.empty() : clientCa;
+      scramSha256Users = Map.copyOf(scramSha256Users);
+    }
+
+    @Override
+    public String toString() {
+      return "SaslSsl[certificate=" + certificate + ", users=" + scramSha256Users.keySet() + "]";
+    }
   }
 
   /** Formats a fresh cluster, starts it, and returns once it serves requests. */
@@ -50,14 +75,61 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       KafkaStorage.format(dir, controllerPort);
       KafkaConfig config = new KafkaConfig(KafkaStorage.serverProperties(dir, port, controllerPort));
-      kafka = new EmbeddedKafka(dir, port, new KafkaRaftServer(config, Time.SYSTEM));
+      kafka = new EmbeddedKafka(dir, port, port, new KafkaRaftServer(config, Time.SYSTEM));
     } catch (RuntimeException e) {
       TempDirs.delete(dir);
       throw e;
     }
+    return started(kafka);
+  }
+
+  /**
+   * Formats a fresh cluster whose clients connect over {@code SASL_SSL} with SCRAM-SHA-256 (the
+   * users exist from the start), starts it, and returns once it serves requests. {@link
+   * #bootstrapServers()} is then the {@code SASL_SSL} listener; the broker itself and its
+   * controller use plaintext listeners on loopback.
+   */
+  public static EmbeddedKafka startSecured(SaslSsl listener) {
+    Path dir = TempDirs.create("taskgrid-kafka-");
+    int port = FreePorts.next();
+    int internalPort = FreePorts.next();
+    int controllerPort = FreePorts.next();
+    EmbeddedKafka kafka;
+    try {
+      List<String> scram = listener.scramSha256Users().entrySet().stream()
+          .map(u -> "SCRAM-SHA-256=[name=" + u.getKey() + ",password=" + u.getValue() + "]")
+          .toList();
+      KafkaStorage.format(dir, controllerPort, scram);
+      Properties p = KafkaStorage.serverProperties(dir, internalPort, controllerPort);
+      String l = "listener.name.sasl_ssl.";
+      p.put("listeners", "SASL_SSL://127.0.0.1:" + port + ",PLAINTEXT://127.0.0.1:" + internalPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      p.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + port + ",PLAINTEXT://127.0.0.1:" + internalPort);
+      p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      p.put(l + "sasl.enabled.mechanisms", "SCRAM-SHA-256");
+      p.put(l + "scram-sha-256.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      p.put(l + "ssl.keystore.type", "PEM");
+      p.put(l + "ssl.keystore.certificate.chain", Files.readString(listener.certificate()));
+      p.put(l + "ssl.keystore.key", Files.readString(listener.privateKey()));
+      if (listener.clientCa().isPresent()) {
+        p.put(l + "ssl.truststore.type", "PEM");
+        p.put(l + "ssl.truststore.certificates", Files.readString(listener.clientCa().get()));
+        p.put(l + "ssl.client.auth", "required");
+      }
+      kafka = new EmbeddedKafka(dir, port, internalPort, new KafkaRaftServer(new KafkaConfig(p), Time.SYSTEM));
+    } catch (IOException e) {
+      TempDirs.delete(dir);
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      TempDirs.delete(dir);
+      throw e;
+    }
+    return started(kafka);
+  }
+
+  private static EmbeddedKafka started(EmbeddedKafka kafka) {
     try {
       kafka.server.startup();
-      KafkaReadiness.await(kafka.bootstrapServers(), READY_TIMEOUT, () -> true);
+      KafkaReadiness.await("127.0.0.1:" + kafka.internalPort, READY_TIMEOUT, () -> true);
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
@@ -79,7 +151,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  /** {@code 127.0.0.1:PORT}, for {@code bootstrap.servers}. */
+  /** {@code 127.0.0.1:PORT}, for {@code bootstrap.servers}: the {@code SASL_SSL} listener when secured. */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
   }

@@ -43,13 +43,16 @@ public final class RedisProcess implements AutoCloseable {
   private final List<String> roleArgs;
   /** A sentinel's config file (Sentinel rewrites it), or null for a data node. */
   private final Path sentinelConfig;
+  /** TLS and ACL of a secured server ({@link #startSecured}), or null. */
+  private final Security security;
   /** One hook per instance, removed by {@link #close()}, so restarts do not pile up hooks. */
   private final Thread reaper = new Thread(this::destroyChild, "tg-redis-reaper");
   private volatile Process process;
   private boolean reaperRegistered;
   private boolean closed;
 
-  private RedisProcess(Path dir, Path binary, int port, boolean appendOnly, List<String> roleArgs, Path sentinelConfig) {
+  private RedisProcess(Path dir, Path binary, int port, boolean appendOnly, List<String> roleArgs, Path sentinelConfig, Security security) {
+    this.security = security;
     this.dir = dir;
     this.binary = binary;
     this.port = port;
@@ -66,6 +69,37 @@ public final class RedisProcess implements AutoCloseable {
   /** Starts a Redis; with {@code appendOnly} its data survives {@link #kill()} and {@link #restart()}. */
   public static RedisProcess start(boolean appendOnly) {
     return start(appendOnly, List.of(), null);
+  }
+
+  /**
+   * What a secured server takes: its certificate and key (PEM), the CA of the clients' certificates,
+   * whether clients must present one, and the one ACL user allowed in (the default user is off).
+   */
+  public record Security(Path certificate, Path privateKey, Path clientCa, boolean requireClientCertificates, String username,
+      String password) {
+    @Override
+    public String toString() {
+      return "Security[certificate=" + certificate + ", username=" + username + ", password=***]";
+    }
+  }
+
+  /**
+   * Whether {@link #startSecured} can work here: it needs a {@code redis-server} built with TLS on
+   * the PATH (Debian's {@code redis-server} package is), since the binary bundled in the
+   * embedded-redis jar has no TLS.
+   */
+  public static boolean tlsAvailable() {
+    return pathBinary() != null;
+  }
+
+  /**
+   * Starts a Redis that listens only for TLS (no plaintext port) and lets in only {@code
+   * security}'s ACL user; see {@link #tlsAvailable}. {@link #redisUrl} is then {@code
+   * rediss://127.0.0.1:PORT}, without the credentials.
+   */
+  public static RedisProcess startSecured(Security security) {
+    if (!tlsAvailable()) throw new IllegalStateException("no redis-server on the PATH: the bundled one has no TLS");
+    return start(false, List.of(), null, FreePorts.next(), security);
   }
 
   /** Starts a replica of the Redis on {@code primaryPort} (for {@link RedisSentinelCluster}). */
@@ -90,6 +124,10 @@ public final class RedisProcess implements AutoCloseable {
 
   /** With {@code sentinelConfText} (null for a data node), a sentinel with that config file. */
   private static RedisProcess start(boolean appendOnly, List<String> roleArgs, String sentinelConfText, int port) {
+    return start(appendOnly, roleArgs, sentinelConfText, port, null);
+  }
+
+  private static RedisProcess start(boolean appendOnly, List<String> roleArgs, String sentinelConfText, int port, Security security) {
     Path dir = TempDirs.create(sentinelConfText == null ? "taskgrid-redis-" : "taskgrid-sentinel-");
     RedisProcess redis;
     try {
@@ -98,7 +136,7 @@ public final class RedisProcess implements AutoCloseable {
         config = dir.resolve("sentinel.conf");
         Files.writeString(config, "dir " + dir + "\n" + sentinelConfText);
       }
-      redis = new RedisProcess(dir, binary(dir), port, appendOnly, roleArgs, config);
+      redis = new RedisProcess(dir, binary(dir), port, appendOnly, roleArgs, config, security);
     } catch (IOException e) {
       TempDirs.delete(dir);
       throw new UncheckedIOException(e);
@@ -117,11 +155,17 @@ public final class RedisProcess implements AutoCloseable {
     return redis;
   }
 
-  private static Path binary(Path dir) {
+  private static Path pathBinary() {
     for (String p : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
       Path candidate = Path.of(p, "redis-server");
       if (Files.isExecutable(candidate)) return candidate;
     }
+    return null;
+  }
+
+  private static Path binary(Path dir) {
+    Path onPath = pathBinary();
+    if (onPath != null) return onPath;
     String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
     String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
     String resource;
@@ -147,6 +191,14 @@ public final class RedisProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(binary.toString()));
     if (sentinelConfig != null) {
       cmd.addAll(List.of(sentinelConfig.toString(), "--sentinel")); // port and the rest are in the file
+    } else if (security != null) {
+      // each word of a config line is its own argument: redis-server quotes an argument that has spaces
+      cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+          "--save", "", "--appendonly", "no", "--daemonize", "no",
+          "--tls-cert-file", security.certificate().toString(), "--tls-key-file", security.privateKey().toString(),
+          "--tls-ca-cert-file", security.clientCa().toString(), "--tls-auth-clients", security.requireClientCertificates() ? "yes" : "no",
+          "--user", "default", "off",
+          "--user", security.username(), "on", ">" + security.password(), "~*", "&*", "+@all"));
     } else {
       cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "",
           "--appendonly", appendOnly ? "yes" : "no", "--protected-mode", "no", "--daemonize", "no"));
@@ -164,7 +216,8 @@ public final class RedisProcess implements AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) throw new IllegalStateException("redis-server exited at start: " + readLog());
-      if ("+PONG".equals(command("PING"))) return;
+      // a secured server has no plaintext port to PING: it is ready when it says so
+      if (security != null ? readLog().contains("Ready to accept connections") : "+PONG".equals(command("PING"))) return;
       try {
         Thread.sleep(50); // polling a server that is starting
       } catch (InterruptedException e) {
@@ -207,9 +260,12 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
-  /** {@code redis://127.0.0.1:PORT}; the same across {@link #restart()}. */
+  /**
+   * {@code redis://127.0.0.1:PORT} ({@code rediss://} when secured, with no credentials); the same
+   * across {@link #restart()}.
+   */
   public String redisUrl() {
-    return "redis://127.0.0.1:" + port;
+    return (security != null ? "rediss" : "redis") + "://127.0.0.1:" + port;
   }
 
   public int port() {

@@ -1,8 +1,15 @@
 package io.taskgrid.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskgrid.core.config.ConfigException;
+import io.taskgrid.core.config.InfraSecurity;
 import io.taskgrid.core.config.RedisEndpoint;
+import io.taskgrid.security.testing.TestCertificates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 import org.redisson.config.Config;
 import org.redisson.config.ReadMode;
@@ -45,5 +52,40 @@ class RedisConnectionTest {
     assertThat(config.getUsername()).isNull();
     assertThat(config.getPassword()).isEqualTo("pw");
     assertThat(s.getConnectionPoolSize()).isEqualTo(16);
+  }
+
+  @Test
+  void theSettingsGiveTheAclUserAndThePemTrustAndClientCertificate(@TempDir Path dir) {
+    TestCertificates ca = TestCertificates.authority(dir, "test-ca");
+    TestCertificates.Issued client = ca.client("taskgrid");
+    InfraSecurity.Redis security = InfraSecurity.Redis.user("taskgrid", "s3cret").withTlsCa(ca.certificate())
+        .withClientCertificate(client.certificate(), client.privateKey());
+    Config config = new RedisConnection(RedisEndpoint.parse("TASKGRID_REDIS_URL", "rediss://redis:6380"), security, "t", 1, 4).config();
+    assertThat(config.getUsername()).isEqualTo("taskgrid");
+    assertThat(config.getPassword()).isEqualTo("s3cret");
+    assertThat(config.getSslTrustManagerFactory().getTrustManagers()).isNotEmpty();
+    assertThat(config.getSslKeyManagerFactory().getKeyManagers()).isNotEmpty();
+  }
+
+  @Test
+  void aKeyThatIsNotPkcs8IsRejectedNamingTheSetting(@TempDir Path dir) throws Exception {
+    TestCertificates ca = TestCertificates.authority(dir, "test-ca");
+    TestCertificates.Issued client = ca.client("taskgrid");
+    Path rsaStyle = Files.writeString(dir.resolve("old.key"), "-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\n");
+    InfraSecurity.Redis security = InfraSecurity.Redis.NONE.withClientCertificate(client.certificate(), rsaStyle);
+    assertThatThrownBy(() -> new RedisConnection(RedisEndpoint.parse("TASKGRID_REDIS_URL", "rediss://redis:6380"), security, "t", 1, 4).config())
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("TASKGRID_REDIS_TLS_KEY must name an unencrypted PKCS#8 key");
+  }
+
+  @Test
+  void aRefusedPasswordNamesTheSettingItCameFrom() {
+    RedisConnection fromSettings = new RedisConnection(RedisEndpoint.parse("TASKGRID_REDIS_URL", "rediss://redis:6380"),
+        InfraSecurity.Redis.user("taskgrid", "s3cret"), "t", 1, 4);
+    assertThat(fromSettings.rejectedSettings(new RuntimeException("x", new RuntimeException("WRONGPASS invalid username-password pair"))))
+        .hasValueSatisfying(e -> assertThat(e).hasMessageStartingWith("TASKGRID_REDIS_PASSWORD").hasMessageNotContaining("s3cret"));
+    RedisConnection fromUrl = new RedisConnection(RedisEndpoint.parse("TASKGRID_REDIS_URL", "redis://u:s3cret@redis:6379"), "t", 1, 4);
+    assertThat(fromUrl.rejectedSettings(new RuntimeException("NOAUTH Authentication required.")))
+        .hasValueSatisfying(e -> assertThat(e).hasMessageStartingWith("TASKGRID_REDIS_URL credentials were refused").hasMessageNotContaining("s3cret"));
+    assertThat(fromUrl.rejectedSettings(new RuntimeException("connection refused"))).isEmpty();
   }
 }

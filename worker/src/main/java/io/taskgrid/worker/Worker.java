@@ -8,6 +8,8 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.taskgrid.core.HandlerName;
 import io.taskgrid.redis.RedisBreakers;
 import io.taskgrid.redis.RedisConnection;
+import io.taskgrid.wire.kafka.KafkaAccess;
+import io.taskgrid.telemetry.Telemetry;
 import io.taskgrid.wire.lifecycle.KafkaLifecycleSink;
 import io.taskgrid.wire.lifecycle.LifecycleEvents;
 import io.taskgrid.worker.internal.WorkerEvents;
@@ -136,7 +138,24 @@ public final class Worker implements AutoCloseable {
     if (config.coordinatorSecurity().hasToken() && !config.coordinatorSecurity().tls()) {
       log.warn("The worker sends its token to coordinators over plaintext; set TASKGRID_CLIENT_TLS=on unless they are on this host");
     }
-    redisson = new RedisConnection(config.redisEndpoint(), "taskgrid-" + config.workerId(), 2, 16).open();
+    try {
+      redisson = new RedisConnection(config.redisEndpoint(), config.infraSecurity().redis(), "taskgrid-" + config.workerId(), 2, 16).open();
+    } catch (RuntimeException e) {
+      // nothing else started yet: a refused password leaves a worker that close() need not stop
+      if (ownsMetrics) metrics.close();
+      state.set(State.STOPPED);
+      throw e;
+    }
+    if (config.infraSecurity().kafka().secured()) {
+      try {
+        KafkaAccess.verify(config.kafkaEndpoint(), "taskgrid-" + config.workerId() + "-check", Duration.ofSeconds(10));
+      } catch (RuntimeException e) {
+        redisson.shutdown(0, 2, TimeUnit.SECONDS);
+        if (ownsMetrics) metrics.close();
+        state.set(State.STOPPED);
+        throw e;
+      }
+    }
     if (config.httpPort() != OpsServer.OFF) {
       try {
         startOps(); // first: a port in use fails the start before anything runs
@@ -190,7 +209,7 @@ public final class Worker implements AutoCloseable {
       output = new io.taskgrid.worker.internal.OutputForwarder(config.workerId(), channels).start();
       runner.output(output);
     }
-    consumer = new ConsumerLoop(config.kafkaBootstrap(), config.taskTopics(), config.group(), "taskgrid-" + config.workerId(),
+    consumer = new ConsumerLoop(config.kafkaEndpoint(), config.taskTopics(), config.group(), "taskgrid-" + config.workerId(),
         config.sessionTimeout(), inFlight, dispatcher::offer, Math.max(1000, config.concurrency() * 4), tracing);
     leases = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-leases").daemon().unstarted(r));
     long every = config.claimLease().toMillis() / 3;
@@ -203,7 +222,7 @@ public final class Worker implements AutoCloseable {
     reporter.start();
     dispatcher.start();
     consumer.start();
-    sideTasks = io.taskgrid.worker.internal.side.SideTasks.start(config.kafkaBootstrap(), config.registryTopic(),
+    sideTasks = io.taskgrid.worker.internal.side.SideTasks.start(config.kafkaEndpoint(), config.registryTopic(),
         "taskgrid-" + config.workerId() + "-side", redisson, config.keyspace(), config.workerId(), handlers, config.claimLease(),
         config.drainTimeout(), clock);
     presence = new PresenceReporter(new RedisWorkers(redisson, config.keyspace()),
@@ -218,8 +237,7 @@ public final class Worker implements AutoCloseable {
   /** The producer of this worker's lifecycle events (started, waiting); none when they are off. */
   private WorkerEvents startLifecycle() {
     if (!config.lifecycleOn()) return new WorkerEvents(LifecycleEvents.OFF, config.workerId());
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+    Properties p = config.kafkaEndpoint().clientProperties();
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "taskgrid-" + config.workerId() + "-lifecycle");
     lifecycleSink = new KafkaLifecycleSink(config.lifecycleTopic(), p);
     return new WorkerEvents(new LifecycleEvents(lifecycleSink, config.workerId(), clock), config.workerId());
@@ -239,7 +257,7 @@ public final class Worker implements AutoCloseable {
     Health liveness = new Health()
         .add("consumer", () -> consumer != null && consumer.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the Kafka consumer loop is not running"))
         .add("dispatcher", () -> dispatcher != null && dispatcher.isAlive() ? HealthCheck.Result.up("") : HealthCheck.Result.down("the dispatch loop is not running"));
-    admin = InfraChecks.admin(config.kafkaBootstrap(), "taskgrid-" + config.workerId() + "-health");
+    admin = InfraChecks.admin(config.kafkaEndpoint(), "taskgrid-" + config.workerId() + "-health");
     Health readiness = new Health()
         .add("worker", () -> state.get() == State.RUNNING ? HealthCheck.Result.up(config.workerId()) : HealthCheck.Result.down(state.get().name()))
         .add("kafka", InfraChecks.kafka(admin).cached(Duration.ofSeconds(1)))

@@ -3,6 +3,7 @@ package io.taskgrid.worker;
 import io.taskgrid.core.TaskTopics;
 import io.taskgrid.core.config.ApiClientSecurity;
 import io.taskgrid.core.config.InfraSecurity;
+import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.core.config.RedisEndpoint;
 import io.taskgrid.core.config.Setting;
 import io.taskgrid.core.keyspace.Keyspace;
@@ -187,6 +188,11 @@ public record WorkerConfig(
   /** Where Redis is, parsed from {@link #redisUrl}. */
   public RedisEndpoint redisEndpoint() {
     return RedisEndpoint.parse(REDIS_URL.name(), redisUrl);
+  }
+
+  /** Where Kafka is and how to connect to it: {@link #kafkaBootstrap} with the Kafka part of {@link #infraSecurity}. */
+  public KafkaEndpoint kafkaEndpoint() {
+    return new KafkaEndpoint(kafkaBootstrap, infraSecurity.kafka());
   }
 
   /** The topics of every priority, which this worker consumes. */

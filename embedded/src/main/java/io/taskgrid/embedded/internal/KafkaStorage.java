@@ -54,6 +54,14 @@ public final class KafkaStorage {
 
   /** Formats {@code logDir} for a new cluster, as {@code kafka-storage.sh format} would. */
   public static String format(Path logDir, int controllerPort) {
+    return format(logDir, controllerPort, List.of());
+  }
+
+  /**
+   * Formats {@code logDir} for a new cluster with SCRAM credentials in its first metadata, as
+   * {@code kafka-storage.sh format --add-scram 'SCRAM-SHA-256=[name=alice,password=secret]'} would.
+   */
+  public static String format(Path logDir, int controllerPort, List<String> scramArguments) {
     String clusterId = Uuid.randomUuid().toString();
     try {
       new Formatter()
@@ -65,6 +73,7 @@ public final class KafkaStorage {
           .setDirectories(List.of(logDir.toString()))
           .setReleaseVersion(MetadataVersion.latestProduction())
           .setHasDynamicQuorum(false)
+          .setScramArguments(scramArguments)
           .run();
     } catch (Exception e) {
       throw new IllegalStateException("cannot format Kafka storage in " + logDir + ": " + e, e);

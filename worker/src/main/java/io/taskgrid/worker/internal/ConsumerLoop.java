@@ -1,5 +1,6 @@
 package io.taskgrid.worker.internal;
 
+import io.taskgrid.core.config.KafkaEndpoint;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.taskgrid.core.Priority;
 import io.taskgrid.core.TaskTopics;
@@ -55,11 +56,10 @@ public final class ConsumerLoop implements AutoCloseable {
   private volatile Map<String, Map<Integer, Long>> lags = Map.of();
 
   /** @param maxInFlight the deliveries of one priority in flight at which its topic pauses */
-  public ConsumerLoop(String bootstrap, TaskTopics topics, String group, String clientId, Duration sessionTimeout, InFlight inFlight,
+  public ConsumerLoop(KafkaEndpoint kafka, TaskTopics topics, String group, String clientId, Duration sessionTimeout, InFlight inFlight,
       Consumer<Delivery> sink, int maxInFlight, ExecutionTracing tracing) {
     this.tracing = tracing;
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = kafka.clientProperties();
     p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

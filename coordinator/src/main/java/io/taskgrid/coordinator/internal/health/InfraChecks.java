@@ -1,8 +1,9 @@
 package io.taskgrid.coordinator.internal.health;
 
+import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.telemetry.HealthCheck;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -16,10 +17,12 @@ public final class InfraChecks {
   private InfraChecks() {}
 
   /** An admin client for {@link #kafka}: small, reconnecting by itself, closed with the coordinator. */
-  public static Admin admin(String bootstrap, String clientId) {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, AdminClientConfig.CLIENT_ID_CONFIG, clientId,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
+  public static Admin admin(KafkaEndpoint kafka, String clientId) {
+    Properties p = kafka.clientProperties();
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+    return Admin.create(p);
   }
 
   /** Up when a broker describes the cluster within the timeout. */

@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.lifecycle;
 
+import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.proto.v1.LifecycleEvent;
 import io.taskgrid.wire.lifecycle.LifecycleJson;
@@ -30,7 +31,7 @@ public final class LifecycleFeed implements LifecycleFanout.Activity, AutoClosea
   /** Events one stream may have waiting for its client before it is ended as too slow. */
   public static final int STREAM_BUFFER = 4096;
 
-  private final String bootstrap;
+  private final KafkaEndpoint kafka;
   private final String topic;
   private final String clientId;
   private final LifecycleFanout fanout = new LifecycleFanout(STREAM_BUFFER, this);
@@ -39,8 +40,8 @@ public final class LifecycleFeed implements LifecycleFanout.Activity, AutoClosea
   private final AtomicLong unreadable = new AtomicLong();
   private volatile boolean closed;
 
-  public LifecycleFeed(String bootstrap, String topic, String clientId) {
-    this.bootstrap = bootstrap;
+  public LifecycleFeed(KafkaEndpoint kafka, String topic, String clientId) {
+    this.kafka = kafka;
     this.topic = topic;
     this.clientId = clientId;
   }
@@ -69,7 +70,7 @@ public final class LifecycleFeed implements LifecycleFanout.Activity, AutoClosea
   }
 
   private void run(long gen) {
-    Properties p = KafkaSetup.committedReader(bootstrap, clientId + "-lifecycle-" + gen, 1000, 100);
+    Properties p = KafkaSetup.committedReader(kafka, clientId + "-lifecycle-" + gen, 1000, 100);
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     current.set(consumer);
     try {

@@ -1,9 +1,10 @@
 package io.taskgrid.coordinator.internal.queue;
 
 import io.taskgrid.core.UnavailableException;
+import io.taskgrid.core.config.KafkaEndpoint;
+import io.taskgrid.wire.kafka.KafkaAccess;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,11 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every Kafka client of the coordinator shares: how topics are created and producers configured. */
+/**
+ * What every Kafka client of the coordinator shares: how topics are created and producers
+ * configured. Every client starts from {@link KafkaEndpoint#clientProperties()}, so all of them
+ * use the configured servers and security.
+ */
 public final class KafkaSetup {
   private static final Logger log = LoggerFactory.getLogger(KafkaSetup.class);
 
@@ -27,9 +32,9 @@ public final class KafkaSetup {
    * Creates the topics that do not exist; existing ones are left as they are. Waits up to {@code
    * timeout} for each.
    */
-  public static void ensureTopics(String bootstrap, Duration timeout, NewTopic... topics) {
-    Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+  public static void ensureTopics(KafkaEndpoint kafka, Duration timeout, NewTopic... topics) {
+    Properties conf = kafka.clientProperties();
+    conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     try (Admin admin = Admin.create(conf)) {
       for (NewTopic t : topics) {
         try {
@@ -37,6 +42,9 @@ public final class KafkaSetup {
           log.info("Created topic {} with {} partitions {}", t.name(), t.numPartitions(), t.configs());
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
+            KafkaAccess.rejectedSettings(kafka, e.getCause()).ifPresent(rejected -> {
+              throw rejected;
+            });
             throw new UnavailableException("cannot create Kafka topic " + t.name() + ": " + e.getCause(), e.getCause());
           }
         } catch (TimeoutException e) {
@@ -54,9 +62,8 @@ public final class KafkaSetup {
    * every in-sync replica, idempotence, no lingering (latency matters at low rates; batches form by
    * themselves under load while a request is in flight). Callers add their time limits.
    */
-  public static Properties reliableProducer(String bootstrap, String clientId, int maxRequestBytes) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  public static Properties reliableProducer(KafkaEndpoint kafka, String clientId, int maxRequestBytes) {
+    Properties p = kafka.clientProperties();
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -74,9 +81,8 @@ public final class KafkaSetup {
    * @param fetchMaxWaitMs how long the broker holds a fetch that has nothing yet: what an idle
    *     reader costs it, and how late a new record can be seen
    */
-  public static Properties committedReader(String bootstrap, String clientId, int maxPollRecords, int fetchMaxWaitMs) {
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  public static Properties committedReader(KafkaEndpoint kafka, String clientId, int maxPollRecords, int fetchMaxWaitMs) {
+    Properties c = kafka.clientProperties();
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

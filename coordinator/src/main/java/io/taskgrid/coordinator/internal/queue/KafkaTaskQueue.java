@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.queue;
 
+import io.taskgrid.core.config.KafkaEndpoint;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -61,14 +62,14 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
   private final Tracer tracer;
   private final boolean tracing;
 
-  public KafkaTaskQueue(String bootstrap, TaskTopics topics, String clientId, int maxPayloadBytes, CoordinatorMeters meters,
+  public KafkaTaskQueue(KafkaEndpoint kafka, TaskTopics topics, String clientId, int maxPayloadBytes, CoordinatorMeters meters,
       OpenTelemetry openTelemetry) {
     this.topics = topics;
     this.meters = meters;
     this.openTelemetry = openTelemetry;
     this.tracer = openTelemetry.getTracer("io.taskgrid.coordinator");
     this.tracing = Telemetry.isTracing(openTelemetry);
-    Properties p = KafkaSetup.reliableProducer(bootstrap, clientId, maxPayloadBytes + ENVELOPE_BYTES);
+    Properties p = KafkaSetup.reliableProducer(kafka, clientId, maxPayloadBytes + ENVELOPE_BYTES);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
@@ -79,9 +80,9 @@ public final class KafkaTaskQueue implements TaskQueue, EventPublisher {
    * Creates the topics that do not exist, sized for the largest payload. Waits up to {@code
    * timeout}; an existing topic is left as it is.
    */
-  public static void ensureTopics(String bootstrap, List<String> topics, int partitions, short replication, int maxPayloadBytes,
+  public static void ensureTopics(KafkaEndpoint kafka, List<String> topics, int partitions, short replication, int maxPayloadBytes,
       Duration timeout) {
-    KafkaSetup.ensureTopics(bootstrap, timeout, topics.stream()
+    KafkaSetup.ensureTopics(kafka, timeout, topics.stream()
         .map(topic -> new NewTopic(topic, partitions, replication)
             .configs(Map.of("max.message.bytes", Integer.toString(maxPayloadBytes + ENVELOPE_BYTES),
                 "min.insync.replicas", Integer.toString(Math.max(1, replication - 1)))))

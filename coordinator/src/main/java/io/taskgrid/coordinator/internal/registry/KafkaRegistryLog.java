@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.registry;
 
+import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.core.Threads;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.core.UnavailableException;
@@ -69,16 +70,16 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
 
   private record Sync(Map<TopicPartition, Long> targets, CompletableFuture<Void> done) {}
 
-  public KafkaRegistryLog(String bootstrap, String registryTopic, String firesTopic, String clientId, ZoneId defaultZone, RegistryView view) {
+  public KafkaRegistryLog(KafkaEndpoint kafka, String registryTopic, String firesTopic, String clientId, ZoneId defaultZone, RegistryView view) {
     this.registryTopic = registryTopic;
     this.firesTopic = firesTopic;
     this.defaultZone = defaultZone;
     this.view = view;
     this.partitions = List.of(new TopicPartition(registryTopic, 0), new TopicPartition(firesTopic, 0));
     // records arrive as soon as written; sync() wakes the reader itself
-    Properties c = KafkaSetup.committedReader(bootstrap, clientId + "-registry-reader", 5000, 500);
+    Properties c = KafkaSetup.committedReader(kafka, clientId + "-registry-reader", 5000, 500);
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-    Properties p = KafkaSetup.reliableProducer(bootstrap, clientId + "-registry-writer", MAX_RECORD_BYTES);
+    Properties p = KafkaSetup.reliableProducer(kafka, clientId + "-registry-writer", MAX_RECORD_BYTES);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 12_000);
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
@@ -87,7 +88,7 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
   }
 
   /** Creates the two compacted topics if they do not exist (one partition each: one total order). */
-  public static void ensureTopics(String bootstrap, short replication, Duration timeout, String... topics) {
+  public static void ensureTopics(KafkaEndpoint kafka, short replication, Duration timeout, String... topics) {
     NewTopic[] compacted = new NewTopic[topics.length];
     for (int i = 0; i < topics.length; i++) {
       compacted[i] = new NewTopic(topics[i], 1, replication).configs(Map.of(
@@ -95,7 +96,7 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
           "max.message.bytes", Integer.toString(MAX_RECORD_BYTES),
           "min.insync.replicas", Integer.toString(Math.max(1, replication - 1))));
     }
-    KafkaSetup.ensureTopics(bootstrap, timeout, compacted);
+    KafkaSetup.ensureTopics(kafka, timeout, compacted);
   }
 
   public String firesTopic() {

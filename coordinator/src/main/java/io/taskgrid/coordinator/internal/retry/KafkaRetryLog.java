@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.retry;
 
+import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.core.UnavailableException;
 import io.taskgrid.proto.v1.TaskMessage;
@@ -26,9 +27,9 @@ public final class KafkaRetryLog implements RetryLog {
   private final String topic;
   private final KafkaProducer<String, byte[]> producer;
 
-  public KafkaRetryLog(String bootstrap, String topic, String clientId, int maxRequestBytes) {
+  public KafkaRetryLog(KafkaEndpoint kafka, String topic, String clientId, int maxRequestBytes) {
     this.topic = topic;
-    Properties p = KafkaSetup.reliableProducer(bootstrap, clientId + "-retries", maxRequestBytes);
+    Properties p = KafkaSetup.reliableProducer(kafka, clientId + "-retries", maxRequestBytes);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
@@ -40,8 +41,8 @@ public final class KafkaRetryLog implements RetryLog {
   }
 
   /** Creates the retries topic if missing: compacted, as many partitions as the tasks topic. */
-  public static void ensureTopic(String bootstrap, String topic, int partitions, short replication, int maxRecordBytes, Duration timeout) {
-    KafkaSetup.ensureTopics(bootstrap, timeout, new NewTopic(topic, partitions, replication).configs(Map.of(
+  public static void ensureTopic(KafkaEndpoint kafka, String topic, int partitions, short replication, int maxRecordBytes, Duration timeout) {
+    KafkaSetup.ensureTopics(kafka, timeout, new NewTopic(topic, partitions, replication).configs(Map.of(
         "cleanup.policy", "compact",
         "max.message.bytes", Integer.toString(maxRecordBytes),
         "min.insync.replicas", Integer.toString(Math.max(1, replication - 1)))));

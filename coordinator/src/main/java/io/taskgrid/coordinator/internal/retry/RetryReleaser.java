@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.retry;
 
+import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.core.Threads;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
@@ -53,7 +54,7 @@ public final class RetryReleaser implements AutoCloseable {
   private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
 
   /** What the releaser needs from its coordinator's configuration. */
-  public record Settings(String bootstrap, String clientId, String retriesTopic, String tasksTopic, String transactionalId,
+  public record Settings(KafkaEndpoint kafka, String clientId, String retriesTopic, String tasksTopic, String transactionalId,
       Duration releaseAhead, int maxRequestBytes) {}
 
   private final Settings settings;
@@ -203,7 +204,7 @@ public final class RetryReleaser implements AutoCloseable {
   }
 
   private KafkaProducer<String, byte[]> newProducer() {
-    Properties p = KafkaSetup.reliableProducer(settings.bootstrap(), settings.clientId() + "-retry-releaser", settings.maxRequestBytes());
+    Properties p = KafkaSetup.reliableProducer(settings.kafka(), settings.clientId() + "-retry-releaser", settings.maxRequestBytes());
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
@@ -212,7 +213,7 @@ public final class RetryReleaser implements AutoCloseable {
   }
 
   private KafkaConsumer<String, byte[]> newConsumer() {
-    Properties c = io.taskgrid.coordinator.internal.queue.KafkaSetup.committedReader(settings.bootstrap(), settings.clientId() + "-retries", 2000, 100);
+    Properties c = io.taskgrid.coordinator.internal.queue.KafkaSetup.committedReader(settings.kafka(), settings.clientId() + "-retries", 2000, 100);
     return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
   }
 

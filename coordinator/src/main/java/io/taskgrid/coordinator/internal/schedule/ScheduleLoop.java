@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.schedule;
 
+import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.core.Threads;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -89,7 +90,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
 
   /** What the loop needs from its coordinator's configuration. */
   public record Settings(
-      String bootstrap,
+      KafkaEndpoint kafka,
       String clientId,
       TaskTopics tasksTopics,
       String eventsTopic,
@@ -470,7 +471,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
   }
 
   private KafkaProducer<String, byte[]> newProducer() {
-    Properties p = KafkaSetup.reliableProducer(settings.bootstrap(), settings.clientId() + "-scheduler",
+    Properties p = KafkaSetup.reliableProducer(settings.kafka(), settings.clientId() + "-scheduler",
         settings.limits().maxPayloadBytes() + 64 * 1024);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
@@ -481,7 +482,7 @@ public final class ScheduleLoop implements RegistryView.Listener, AutoCloseable 
 
   private KafkaConsumer<String, byte[]> newEventConsumer() {
     // an idle leader costs the broker two fetches a second, not ten
-    Properties c = io.taskgrid.coordinator.internal.queue.KafkaSetup.committedReader(settings.bootstrap(), settings.clientId() + "-events", 200, 500);
+    Properties c = io.taskgrid.coordinator.internal.queue.KafkaSetup.committedReader(settings.kafka(), settings.clientId() + "-events", 200, 500);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.eventsGroup());
     return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
   }

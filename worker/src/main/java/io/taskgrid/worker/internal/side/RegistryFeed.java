@@ -1,5 +1,6 @@
 package io.taskgrid.worker.internal.side;
 
+import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.core.Threads;
 import io.taskgrid.core.task.SideTask;
 import io.taskgrid.proto.v1.TaskDefinition;
@@ -42,11 +43,10 @@ final class RegistryFeed implements AutoCloseable {
   private volatile boolean caughtUp;
   private volatile boolean running = true;
 
-  RegistryFeed(String bootstrap, String topic, String clientId, Predicate<String> hasHandler) {
+  RegistryFeed(KafkaEndpoint kafka, String topic, String clientId, Predicate<String> hasHandler) {
     this.topic = topic;
     this.hasHandler = hasHandler;
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = kafka.clientProperties();
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,5 +1,6 @@
 package io.taskgrid.worker.internal.side;
 
+import io.taskgrid.core.config.KafkaEndpoint;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.taskgrid.core.keyspace.Keyspace;
@@ -84,9 +85,9 @@ public final class SideTasks implements AutoCloseable {
    * Starts reading side tasks from {@code registryTopic} and running those this worker wins the
    * lease of.
    */
-  public static SideTasks start(String bootstrap, String registryTopic, String clientId, RedissonClient redisson, Keyspace keys,
+  public static SideTasks start(KafkaEndpoint kafka, String registryTopic, String clientId, RedissonClient redisson, Keyspace keys,
       String workerId, HandlerRegistry handlers, Duration lease, Duration grace, Clock clock) {
-    RegistryFeed feed = new RegistryFeed(bootstrap, registryTopic, clientId, name -> handlers.find(name).isPresent()).start();
+    RegistryFeed feed = new RegistryFeed(kafka, registryTopic, clientId, name -> handlers.find(name).isPresent()).start();
     SideTasks tasks = new SideTasks(feed::snapshot, feed::close, new RedisSideLeases(redisson, keys, workerId), handlers, lease, grace, clock);
     long every = Math.max(100, Math.min(1000, lease.toMillis() / 3));
     tasks.ticker.scheduleWithFixedDelay(tasks::tick, every, every, TimeUnit.MILLISECONDS);
