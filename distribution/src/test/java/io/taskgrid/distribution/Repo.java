@@ -91,7 +91,7 @@ final class Repo {
           assertThat(known)
               .as("%s: %s is not a setting of the %s (%s)", where, name, this, settings)
               .isTrue();
-          if (settings.contains(name)) real.put(name, e.getValue());
+          if (settings.contains(name)) real.put(name, SecretStandIns.local(e.getValue()));
         } else {
           assertThat(isOtherVariable(name)).as("%s: %s is neither a TASKGRID_* setting nor OTEL_*/JAVA_OPTS", where, name).isTrue();
         }
