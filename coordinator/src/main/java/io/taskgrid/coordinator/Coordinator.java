@@ -340,10 +340,12 @@ public final class Coordinator implements AutoCloseable {
         .add("scheduling", () -> scheduler.election().leaseRemaining()
             .map(left -> HealthCheck.Result.up("leader, lease held " + left.toMillis() + " ms more without renewal"))
             .orElseGet(() -> HealthCheck.Result.up("standby")));
-    ops = OpsServer.start(config.httpPort(), "tg-coordinator", metrics, liveness, readiness, httpRoutes(localChannel), tls.map(Coordinator::https));
+    ops = OpsServer.start(config.apiSecurity().bindAddress(), config.httpPort(), "tg-coordinator", metrics, liveness, readiness, httpRoutes(localChannel), tls.map(Coordinator::https));
+    if (ops.listensOnLoopbackOnly()) return; // dev mode: 127.0.0.1
     if (tls.isEmpty()) {
-      log.warn("The HTTP port {} serves the HTTP API and the dashboard on every interface without TLS: tokens and data cross the network "
-          + "in clear. Set {} and {}", ops.port(), ApiSecurity.TLS_CERT.name(), ApiSecurity.TLS_KEY.name());
+      log.warn("The HTTP port {} serves the HTTP API and the dashboard to the network without TLS: tokens and data cross it "
+          + "in clear. Set {} and {} (or {}=127.0.0.1)", ops.port(), ApiSecurity.TLS_CERT.name(), ApiSecurity.TLS_KEY.name(),
+          ApiSecurity.BIND_ADDRESS.name());
     }
     if (!config.apiSecurity().auth()) {
       log.warn("The HTTP port {} serves the HTTP API and the dashboard without authentication: anyone who reaches it may submit, read "

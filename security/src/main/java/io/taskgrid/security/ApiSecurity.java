@@ -34,7 +34,7 @@ import java.util.Optional;
  * @param jwtRoleClaim the claim holding the role
  * @param jwtHandlersClaim the claim holding the allowed handlers (optional in tokens)
  * @param jwtTaskPrefixesClaim the claim holding the allowed task id prefixes (optional in tokens)
- * @param bindAddress the address the gRPC port listens on; empty: every interface
+ * @param bindAddress the address the gRPC and HTTP ports listen on; empty: every interface
  */
 public record ApiSecurity(
     String tlsCert,
@@ -81,7 +81,7 @@ public record ApiSecurity(
   public static final Setting<String> JWT_TASK_PREFIXES_CLAIM = new Setting<>("TASKGRID_JWT_TASK_PREFIXES_CLAIM", "taskgrid_task_prefixes",
       "JWT claim holding the allowed task id prefixes (a list; absent: any).", String::trim);
   public static final Setting<String> BIND_ADDRESS = new Setting<>("TASKGRID_BIND_ADDRESS", "",
-      "Address the gRPC port listens on (e.g. `127.0.0.1`); empty: every interface.", String::trim);
+      "Address the gRPC and HTTP ports listen on (e.g. `127.0.0.1`); empty: every interface.", String::trim);
 
   /** Plaintext, anyone may call anything. */
   public static final ApiSecurity NONE = new ApiSecurity("", "", "", ClientAuth.OPTIONAL, false, "", "", "", "", "taskgrid_role",

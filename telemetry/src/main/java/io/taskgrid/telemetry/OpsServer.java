@@ -126,11 +126,21 @@ public final class OpsServer implements AutoCloseable {
    */
   public static OpsServer start(int port, String threadPrefix, Metrics metrics, Health liveness, Health readiness, List<Route> routes,
       Optional<Tls> tls) {
+    return start("", port, threadPrefix, metrics, liveness, readiness, routes, tls);
+  }
+
+  /**
+   * As {@link #start(int, String, Metrics, Health, Health, List, Optional)}, listening on {@code
+   * bindAddress} only (an IP address or host name; empty: every interface).
+   */
+  public static OpsServer start(String bindAddress, int port, String threadPrefix, Metrics metrics, Health liveness, Health readiness,
+      List<Route> routes, Optional<Tls> tls) {
+    InetSocketAddress address = bindAddress == null || bindAddress.isBlank() ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
     HttpServer server;
     try {
       if (tls.isPresent()) {
         Tls t = tls.get();
-        HttpsServer https = HttpsServer.create(new InetSocketAddress(port), 64);
+        HttpsServer https = HttpsServer.create(address, 64);
         https.setHttpsConfigurator(new HttpsConfigurator(t.context()) {
           @Override
           public void configure(HttpsParameters params) {
@@ -139,7 +149,7 @@ public final class OpsServer implements AutoCloseable {
         });
         server = https;
       } else {
-        server = HttpServer.create(new InetSocketAddress(port), 64);
+        server = HttpServer.create(address, 64);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open HTTP port " + port + " (" + HTTP_PORT.name() + ")", e);
@@ -211,6 +221,12 @@ public final class OpsServer implements AutoCloseable {
   /** The port it listens on (useful when started with 0). */
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** Whether it listens on a loopback address only (so no other host reaches it). */
+  public boolean listensOnLoopbackOnly() {
+    java.net.InetAddress a = server.getAddress().getAddress();
+    return a != null && a.isLoopbackAddress();
   }
 
   @Override
