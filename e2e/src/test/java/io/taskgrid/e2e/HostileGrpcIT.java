@@ -275,9 +275,9 @@ class HostileGrpcIT {
     assertAGoodCallStillRuns();
   }
 
-  /** 300 malformed watch streams at once, cancelled or half-closed at random; returns when all have ended and nothing is watched. */
+  /** 150 malformed watch streams at once, cancelled or half-closed at random; returns when all have ended and nothing is watched. */
   private void hostileWatchStreams(Random random) throws Exception {
-    int streams = 300;
+    int streams = 150;
     List<ClientCall<byte[], byte[]>> calls = new ArrayList<>();
     List<CompletableFuture<Status>> ends = new ArrayList<>();
     java.util.BitSet halfClosed = new java.util.BitSet();
