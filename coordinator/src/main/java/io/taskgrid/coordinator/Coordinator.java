@@ -50,7 +50,20 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.taskgrid.coordinator.internal.auth.ApiAccess;
+import io.taskgrid.security.ApiSecurity;
+import io.taskgrid.security.auth.AccessRule;
+import io.taskgrid.security.auth.AuthInterceptor;
+import io.taskgrid.security.auth.Authenticator;
+import io.taskgrid.security.tls.ServerTls;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -91,6 +104,7 @@ public final class Coordinator implements AutoCloseable {
   private Server localServer;
   private ManagedChannel localChannel;
   private HealthStatusManager health;
+  private Optional<ServerTls> tls = Optional.empty();
   private KafkaRegistryLog registryLog;
   private ScheduleLoop scheduler;
   private KafkaRetryLog retryLog;
@@ -98,12 +112,16 @@ public final class Coordinator implements AutoCloseable {
   private KafkaLifecycleSink lifecycleSink;
   private LifecycleFeed lifecycleFeed;
 
-  /** A coordinator listening on {@code config.grpcPort()}. */
+  /** A coordinator listening on {@code config.grpcPort()} (with TLS and on the address its {@link ApiSecurity} says). */
   public Coordinator(CoordinatorConfig config) {
-    this(config, Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), Clock.systemUTC());
+    this(config, null, Clock.systemUTC());
   }
 
-  /** A coordinator served by {@code serverBuilder} (tests pass an in-process one). */
+  /**
+   * A coordinator served by {@code serverBuilder} (tests pass an in-process one; its transport
+   * security is the builder's); null listens on {@code config.grpcPort()} as the other constructors do.
+   * Authentication and roles apply either way when {@link ApiSecurity#auth()} is on.
+   */
   public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock) {
     this(config, serverBuilder, clock, null, OpenTelemetry.noop());
   }
@@ -119,8 +137,7 @@ public final class Coordinator implements AutoCloseable {
 
   /** A coordinator on {@code config.grpcPort()} recording its metrics in {@code metrics} (the caller closes it). */
   public Coordinator(CoordinatorConfig config, Metrics metrics) {
-    this(config, Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), Clock.systemUTC(), metrics,
-        OpenTelemetry.noop());
+    this(config, null, Clock.systemUTC(), metrics, OpenTelemetry.noop());
   }
 
   /** A coordinator served by {@code serverBuilder} that traces with {@code openTelemetry}. */
@@ -130,14 +147,14 @@ public final class Coordinator implements AutoCloseable {
 
   /** A coordinator listening on {@code config.grpcPort()} that traces with {@code openTelemetry}. */
   public Coordinator(CoordinatorConfig config, OpenTelemetry openTelemetry) {
-    this(config, Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), Clock.systemUTC(), null,
-        openTelemetry);
+    this(config, null, Clock.systemUTC(), null, openTelemetry);
   }
 
   /**
    * A coordinator that records metrics in {@code metrics} (null: its own, as above) and traces
    * with {@code openTelemetry} (see {@link Telemetry}); {@link OpenTelemetry#noop()} traces nothing
-   * at no cost. The caller closes what it passed, after the coordinator.
+   * at no cost. The caller closes what it passed, after the coordinator. A null {@code serverBuilder}
+   * listens on {@code config.grpcPort()}, with TLS when configured.
    */
   public Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, Clock clock, Metrics metrics, OpenTelemetry openTelemetry) {
     this.config = config;
@@ -194,6 +211,8 @@ public final class Coordinator implements AutoCloseable {
       hub.output(outputFeed);
       meters.observeLeader(scheduler::isLeading);
       meters.observeWatched(hub::watchedCount);
+      tls = config.apiSecurity().serverTls(); // reads the files now: a bad one stops the start, naming its variable
+      Optional<Authenticator> authenticator = config.apiSecurity().authenticator(java.time.InstantSource.system());
       health = new HealthStatusManager();
       GrpcErrors errors = new GrpcErrors();
       // a batch may carry many payloads; each is checked against the payload limit
@@ -206,23 +225,35 @@ public final class Coordinator implements AutoCloseable {
       ServerServiceDefinition taskService = errors.guard(new TaskServiceImpl(store, queue, queue, hub, config.limits(), clock, meters, registry,
           sch.defaultZone(), sch.eventsTopic(), openTelemetry, RedisBreakers.reader(redisson, config.keyspace(), clock),
           new io.taskgrid.redis.RedisWorkers(redisson, config.keyspace()), lifecycle, lifecycleFeed), tracing);
-      server = serverBuilder
+      ServerServiceDefinition resultService = errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed,
+          new io.taskgrid.coordinator.internal.workflow.SuccessTriggers(view, store, queue, config.limits(), clock, lifecycle), lifecycle),
+          tracing);
+      ServerServiceDefinition localTaskService = taskService;
+      if (authenticator.isPresent()) {
+        // outermost: nothing runs for a call before it is authenticated and authorized
+        Map<String, AccessRule> rules = ApiAccess.rules(id -> owner(store, id));
+        taskService = ServerInterceptors.intercept(localTaskService, new AuthInterceptor(authenticator.get(), rules, false));
+        resultService = ServerInterceptors.intercept(resultService, new AuthInterceptor(authenticator.get(), rules, false));
+        // the in-process server's only callers are this process's HTTPS handlers, which forward the client certificate they verified
+        localTaskService = ServerInterceptors.intercept(localTaskService, new AuthInterceptor(authenticator.get(), rules, true));
+      }
+      server = (serverBuilder != null ? serverBuilder : networkServer())
           .addService(taskService)
-          .addService(errors.guard(new ResultServiceImpl(store, retryLog, openTelemetry, outputFeed,
-              new io.taskgrid.coordinator.internal.workflow.SuccessTriggers(view, store, queue, config.limits(), clock, lifecycle), lifecycle),
-              tracing))
+          .addService(resultService)
           .addService(health.getHealthService())
           .maxInboundMessageSize(maxMessage)
           .build()
           .start();
       // the HTTP API and the dashboard call the same TaskService, with the same checks and errors, in process
       String localName = "taskgrid-coordinator-" + config.coordinatorId() + "-" + java.util.UUID.randomUUID();
-      localServer = InProcessServerBuilder.forName(localName).addService(taskService).maxInboundMessageSize(maxMessage).build().start();
+      localServer = InProcessServerBuilder.forName(localName).addService(localTaskService).maxInboundMessageSize(maxMessage).build().start();
       localChannel = InProcessChannelBuilder.forName(localName).maxInboundMessageSize(maxMessage).build();
       health.setStatus("", ServingStatus.SERVING);
       if (config.httpPort() != OpsServer.OFF) startOps();
-      log.info("Coordinator {} serving on port {} (Kafka {}, topic {}, Redis {}, namespace {})", config.coordinatorId(),
-          server.getPort(), config.kafkaBootstrap(), config.taskTopics().all(), config.redisEndpoint().display(), config.namespace());
+      log.info("Coordinator {} serving on port {} (Kafka {}, topic {}, Redis {}, namespace {}; {}, authentication {})", config.coordinatorId(),
+          server.getPort(), config.kafkaBootstrap(), config.taskTopics().all(), config.redisEndpoint().display(), config.namespace(),
+          tls.map(t -> "TLS, client certificates " + t.clientAuth().label()).orElse("plaintext"), config.apiSecurity().auth() ? "on" : "off");
+      warnIfExposed();
       return this;
     } catch (IOException e) {
       close();
@@ -231,6 +262,51 @@ public final class Coordinator implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** The gRPC port of the port-based constructors: on the configured address, with TLS when configured. */
+  private ServerBuilder<?> networkServer() {
+    ServerCredentials credentials = tls.map(ServerTls::grpcCredentials).orElseGet(InsecureServerCredentials::create);
+    String address = config.apiSecurity().bindAddress();
+    if (address.isEmpty()) return Grpc.newServerBuilderForPort(config.grpcPort(), credentials);
+    return NettyServerBuilder.forAddress(new InetSocketAddress(address, config.grpcPort()), credentials);
+  }
+
+  /** Says so when the gRPC port can be reached from other hosts without TLS or without authentication. */
+  private void warnIfExposed() {
+    for (SocketAddress a : server.getListenSockets()) {
+      if (!(a instanceof InetSocketAddress inet) || (inet.getAddress() != null && inet.getAddress().isLoopbackAddress())) continue;
+      if (tls.isEmpty()) {
+        log.warn("The gRPC port listens on {} without TLS: anyone on the network can read and alter calls. Set {} and {} (or {}=127.0.0.1)",
+            inet, ApiSecurity.TLS_CERT.name(), ApiSecurity.TLS_KEY.name(), ApiSecurity.BIND_ADDRESS.name());
+      }
+      if (!config.apiSecurity().auth()) {
+        log.warn("The gRPC port listens on {} without authentication: anyone who reaches it may submit, read and delete. Set {}=on",
+            inet, ApiSecurity.AUTH.name());
+      }
+      return;
+    }
+  }
+
+  /** The handler and task of an execution, for the allow-lists of restricted identities. */
+  private static Optional<ApiAccess.ExecutionOwner> owner(RedisExecutionStore store, String executionId) {
+    try {
+      return store.get(executionId).toCompletableFuture().get(10, TimeUnit.SECONDS)
+          .map(r -> new ApiAccess.ExecutionOwner(r.handler(), r.taskId() == null ? "" : r.taskId()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while looking up execution " + executionId);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot look up execution " + executionId, e);
+    }
+  }
+
+  /**
+   * The TLS of this coordinator's ports, when configured: the gRPC port's, and the one the HTTP
+   * port serves HTTPS with. Read at {@link #start()}.
+   */
+  Optional<ServerTls> serverTls() {
+    return tls;
   }
 
   /**
@@ -263,7 +339,24 @@ public final class Coordinator implements AutoCloseable {
         .add("scheduling", () -> scheduler.election().leaseRemaining()
             .map(left -> HealthCheck.Result.up("leader, lease held " + left.toMillis() + " ms more without renewal"))
             .orElseGet(() -> HealthCheck.Result.up("standby")));
-    ops = OpsServer.start(config.httpPort(), "tg-coordinator", metrics, liveness, readiness, httpRoutes(localChannel));
+    ops = OpsServer.start(config.httpPort(), "tg-coordinator", metrics, liveness, readiness, httpRoutes(localChannel), tls.map(Coordinator::https));
+    if (tls.isEmpty()) {
+      log.warn("The HTTP port {} serves the HTTP API and the dashboard on every interface without TLS: tokens and data cross the network "
+          + "in clear. Set {} and {}", ops.port(), ApiSecurity.TLS_CERT.name(), ApiSecurity.TLS_KEY.name());
+    }
+    if (!config.apiSecurity().auth()) {
+      log.warn("The HTTP port {} serves the HTTP API and the dashboard without authentication: anyone who reaches it may submit, read "
+          + "and delete. Set {}=on", ops.port(), ApiSecurity.AUTH.name());
+    }
+  }
+
+  /** HTTPS for the HTTP port: the gRPC port's reloading certificate and its client-certificate mode. */
+  private static OpsServer.Tls https(ServerTls tls) {
+    return new OpsServer.Tls(tls.sslContext(), switch (tls.clientAuth()) {
+      case NONE -> OpsServer.ClientAuth.NONE;
+      case OPTIONAL -> OpsServer.ClientAuth.WANT;
+      case REQUIRE -> OpsServer.ClientAuth.NEED;
+    });
   }
 
   /** What the HTTP port serves besides metrics and health: the JSON API and the dashboard, over {@code api}. */

@@ -26,7 +26,15 @@ public final class CoordinatorMain {
       System.exit(2);
       return;
     }
-    Coordinator coordinator = new Coordinator(config, telemetry.openTelemetry()).start();
+    Coordinator coordinator;
+    try {
+      coordinator = new Coordinator(config, telemetry.openTelemetry()).start();
+    } catch (IllegalArgumentException e) { // a TLS, identities or JWKS file that cannot be used
+      System.err.println("taskgrid coordinator: bad configuration: " + e.getMessage());
+      telemetry.close();
+      System.exit(2);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       coordinator.close();

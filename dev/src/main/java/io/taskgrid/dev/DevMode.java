@@ -61,6 +61,8 @@ public final class DevMode {
     }
     // the operations endpoints are on in dev mode: the coordinator's on 8233, the worker's on the next port
     env.putIfAbsent(OpsServer.HTTP_PORT.name(), "8233");
+    // dev mode is plaintext and open: it listens on loopback only, so only this machine reaches it
+    env.putIfAbsent(io.taskgrid.security.ApiSecurity.BIND_ADDRESS.name(), "127.0.0.1");
     boolean traced = Boolean.getBoolean("taskgrid.dev.traces");
     TraceViewer viewer = traced ? TraceViewer.start(16686) : null;
     OpenTelemetrySdk coordinatorSdk = traced ? sdk("taskgrid-coordinator", viewer) : null;
@@ -100,7 +102,7 @@ public final class DevMode {
 
         ==========================================================================
          Taskgrid is running (started in %.1f s)
-           gRPC API (TaskService):  %s
+           gRPC API (TaskService):  %s  (%s)
            dashboard:               %s
            metrics and health:      %s
            infrastructure:          %s
@@ -108,7 +110,7 @@ public final class DevMode {
            tasks file:              %s
            traces:                  %s
         ==========================================================================
-        """, (System.nanoTime() - t0) / 1e9, address, dashboard(coordinator), opsDescription(coordinator, worker), infra.description(), worker.id(),
+        """, (System.nanoTime() - t0) / 1e9, address, security(coordinatorConfig), dashboard(coordinator), opsDescription(coordinator, worker), infra.description(), worker.id(),
         env.getOrDefault(CoordinatorConfig.TASKS_FILE.name(), "(none)"),
         traced ? viewer.address() + "  (every execution; its trace id is on its lines)" : "off (start with -Dtraces to see them)");
     System.out.println("Registered tasks:");
@@ -137,6 +139,13 @@ public final class DevMode {
         """.formatted(address));
     readCommands(client);
     stopped.await();
+  }
+
+  /** How the gRPC port is secured: dev mode's default is plaintext on loopback, and the banner says so. */
+  private static String security(CoordinatorConfig config) {
+    var api = config.apiSecurity();
+    String where = api.bindAddress().isEmpty() ? "all interfaces" : api.bindAddress().equals("127.0.0.1") ? "loopback only" : api.bindAddress();
+    return (api.tls() ? "TLS" : "plaintext") + " on " + where + ", authentication " + (api.auth() ? "on" : "off");
   }
 
   private static String dashboard(Coordinator coordinator) {

@@ -51,6 +51,7 @@ class KubernetesManifestsTest {
   private static final Path K8S = Repo.ROOT.resolve("deploy/kubernetes");
   private static final Path BASE = K8S.resolve("base");
   private static final Path OVERLAY = K8S.resolve("overlays/example");
+  private static final Path SECURED = K8S.resolve("overlays/secured");
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   static List<HasMetadata> parse(String where, String yaml) {
@@ -107,41 +108,89 @@ class KubernetesManifestsTest {
 
   @Test
   void theBaseHoldsTogether() {
-    checkObjects("base", base());
+    checkObjects("base", base(), false);
   }
 
   @Test
-  void theOverlayPointsAtFilesThatExist() {
-    assertThat(kustomizationEntries(OVERLAY, "resources")).contains("../../base");
-    for (String r : kustomizationEntries(OVERLAY, "resources")) {
-      Path p = OVERLAY.resolve(r).normalize();
-      assertThat(Files.isRegularFile(p) || Files.isRegularFile(p.resolve("kustomization.yaml"))).as("overlay resource %s", r).isTrue();
-    }
-    for (String patch : kustomizationEntries(OVERLAY, "patches")) {
-      Path p = OVERLAY.resolve(patch);
-      assertThat(p).as("overlay patch %s", patch).isRegularFile();
-      Object doc = Repo.yamlDocuments(Repo.read(p)).get(0);
-      if (doc instanceof List<?> ops) {
-        for (Object op : ops) assertThat(map(op, "json patch op")).containsKeys("op", "path");
-      } else {
-        HasMetadata target = parse(p.toString(), Repo.read(p)).get(0);
-        assertThat(base()).as("patch %s targets a base object", patch)
-            .anyMatch(h -> h.getKind().equals(target.getKind()) && h.getMetadata().getName().equals(target.getMetadata().getName()));
+  void theOverlaysPointAtFilesThatExist() {
+    for (Path overlay : List.of(OVERLAY, SECURED)) {
+      assertThat(kustomizationEntries(overlay, "resources")).contains("../../base");
+      for (String r : kustomizationEntries(overlay, "resources")) {
+        Path p = overlay.resolve(r).normalize();
+        assertThat(Files.isRegularFile(p) || Files.isRegularFile(p.resolve("kustomization.yaml"))).as("overlay resource %s", r).isTrue();
+      }
+      for (String patch : kustomizationEntries(overlay, "patches")) {
+        Path p = overlay.resolve(patch);
+        assertThat(p).as("overlay patch %s", patch).isRegularFile();
+        Object doc = Repo.yamlDocuments(Repo.read(p)).get(0);
+        if (doc instanceof List<?> ops) {
+          for (Object op : ops) assertThat(map(op, "json patch op")).containsKeys("op", "path");
+        } else {
+          HasMetadata target = parse(p.toString(), Repo.read(p)).get(0);
+          assertThat(base()).as("patch %s targets a base object", patch)
+              .anyMatch(h -> h.getKind().equals(target.getKind()) && h.getMetadata().getName().equals(target.getMetadata().getName()));
+        }
       }
     }
   }
 
   @Test
   void theRenderedOverlayHoldsTogether() throws Exception {
+    checkObjects("overlay", render(OVERLAY), false);
+  }
+
+  /**
+   * The secured overlay: TLS and authentication settings the coordinators really read, probes on
+   * the HTTPS health endpoints (Kubernetes' gRPC probes speak no TLS), every file a setting names
+   * mounted from a Secret, and KEDA reading the lag with credentials.
+   */
+  @Test
+  void theRenderedSecuredOverlayHoldsTogether() throws Exception {
+    List<HasMetadata> objects = render(SECURED);
+    checkObjects("secured overlay", objects, true);
+    for (Repo.Role role : Repo.Role.values()) {
+      Deployment d = deploymentRunning(objects, role);
+      Container c = container(d);
+      Map<String, String> env = environment(objects, c);
+      List<String> files = env.entrySet().stream()
+          .filter(e -> e.getKey().matches("TASKGRID_.*_(CERT|KEY|CA|FILE)") && !e.getKey().equals("TASKGRID_TASKS_FILE"))
+          .map(Map.Entry::getValue).toList();
+      assertThat(files).as("%s reads certificates and secrets", role).isNotEmpty();
+      for (String file : files) {
+        VolumeMount mount = c.getVolumeMounts().stream().filter(m -> file.startsWith(m.getMountPath() + "/")).findFirst()
+            .orElseThrow(() -> new AssertionError(role + ": nothing mounted where " + file + " is"));
+        Volume volume = d.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
+            .findFirst().orElseThrow();
+        assertThat(volume.getSecret()).as("%s: %s comes from a Secret", role, file).isNotNull();
+        if (volume.getSecret().getItems() != null && !volume.getSecret().getItems().isEmpty()) {
+          String key = file.substring(mount.getMountPath().length() + 1);
+          assertThat(volume.getSecret().getItems()).as("%s: the Secret's items include %s", role, key).anyMatch(i -> i.getPath().equals(key));
+        }
+      }
+    }
+    Map<String, String> coordinatorEnv = environment(objects, container(deploymentRunning(objects, Repo.Role.COORDINATOR)));
+    assertThat(coordinatorEnv).containsEntry("TASKGRID_AUTH", "on").containsKey("TASKGRID_TLS_CERT").containsKey("TASKGRID_IDENTITIES_FILE");
+    Map<String, String> workerEnv = environment(objects, container(deploymentRunning(objects, Repo.Role.WORKER)));
+    assertThat(workerEnv).containsKeys("TASKGRID_CLIENT_TLS_CA", "TASKGRID_CLIENT_TLS_CERT", "TASKGRID_CLIENT_TLS_KEY");
+    GenericKubernetesResource scaled = objects.stream().filter(h -> h.getKind().equals("ScaledObject"))
+        .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+    for (Object t : list(map(scaled.getAdditionalProperties().get("spec"), "spec").get("triggers"), "triggers")) {
+      assertThat(map(map(t, "trigger").get("authenticationRef"), "authenticationRef").get("name")).isEqualTo("taskgrid-kafka");
+    }
+    assertThat(objects).anyMatch(h -> h.getKind().equals("TriggerAuthentication") && h.getMetadata().getName().equals("taskgrid-kafka"));
+    assertThat(objects).filteredOn(h -> h.getKind().equals("Certificate")).hasSize(2);
+  }
+
+  private static List<HasMetadata> render(Path overlay) throws Exception {
     assumeTrue(kubectl() != null, "kubectl is not installed: the overlay is not rendered");
-    Process p = new ProcessBuilder(kubectl(), "kustomize", OVERLAY.toString()).redirectErrorStream(false).start();
+    Process p = new ProcessBuilder(kubectl(), "kustomize", overlay.toString()).redirectErrorStream(false).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("kubectl kustomize: %s", err).isZero();
-    List<HasMetadata> objects = parse("kubectl kustomize " + OVERLAY, out);
+    List<HasMetadata> objects = parse("kubectl kustomize " + overlay, out);
     assertThat(objects).allMatch(h -> h.getKind().equals("Namespace") || "taskgrid".equals(h.getMetadata().getNamespace()));
-    checkObjects("overlay", objects);
+    return objects;
   }
 
   private static String kubectl() {
@@ -205,10 +254,10 @@ class KubernetesManifestsTest {
     return port(c, new IntOrString(name));
   }
 
-  private static void checkObjects(String where, List<HasMetadata> objects) {
+  private static void checkObjects(String where, List<HasMetadata> objects, boolean secured) {
     Deployment coordinator = deploymentRunning(objects, Repo.Role.COORDINATOR);
     Deployment worker = deploymentRunning(objects, Repo.Role.WORKER);
-    checkCoordinator(where, objects, coordinator);
+    checkCoordinator(where, objects, coordinator, secured);
     checkWorker(where, objects, worker, coordinator);
     checkScaledObject(where, objects, worker, coordinator);
     for (Deployment d : List.of(coordinator, worker)) {
@@ -224,7 +273,7 @@ class KubernetesManifestsTest {
     }
   }
 
-  private static void checkCoordinator(String where, List<HasMetadata> objects, Deployment d) {
+  private static void checkCoordinator(String where, List<HasMetadata> objects, Deployment d, boolean secured) {
     Container c = container(d);
     Map<String, String> env = environment(objects, c);
     Repo.Role.COORDINATOR.checkEnvironment(where + " coordinator", env, shared(objects, c));
@@ -233,10 +282,18 @@ class KubernetesManifestsTest {
     int grpc = CoordinatorConfig.GRPC_PORT.read(env);
     assertThat(namedPort(c, "grpc")).as("the container opens TASKGRID_GRPC_PORT").isEqualTo(grpc);
     assertThat(namedPort(c, "http")).as("the container opens the operations port").isEqualTo(Integer.parseInt(env.get("TASKGRID_HTTP_PORT")));
-    for (Probe probe : List.of(c.getReadinessProbe(), c.getLivenessProbe())) {
-      assertThat(probe).as("coordinator readiness and liveness probes").isNotNull();
-      assertThat(probe.getGrpc()).as("a gRPC health probe").isNotNull();
-      assertThat(probe.getGrpc().getPort()).as("probe on the gRPC port").isEqualTo(grpc);
+    for (Probe probe : List.of(c.getReadinessProbe(), c.getLivenessProbe(), c.getStartupProbe())) {
+      assertThat(probe).as("coordinator readiness, liveness and startup probes").isNotNull();
+      if (secured) {
+        // the gRPC port has TLS, which Kubernetes' gRPC probes do not speak
+        assertThat(probe.getGrpc()).as("%s: no gRPC probe on a TLS port", where).isNull();
+        assertThat(probe.getHttpGet().getScheme()).isEqualTo("HTTPS");
+        assertThat(port(c, probe.getHttpGet().getPort())).as("probe on the operations port").isEqualTo(namedPort(c, "http"));
+        assertThat(probe.getHttpGet().getPath()).startsWith("/health/");
+      } else {
+        assertThat(probe.getGrpc()).as("a gRPC health probe").isNotNull();
+        assertThat(probe.getGrpc().getPort()).as("probe on the gRPC port").isEqualTo(grpc);
+      }
     }
 
     PodDisruptionBudget pdb = all(objects, PodDisruptionBudget.class).get(0);

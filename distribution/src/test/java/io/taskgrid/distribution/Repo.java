@@ -123,7 +123,8 @@ final class Repo {
   /** YAML as plain maps and lists, anchors and merge keys resolved (as Docker Compose reads them). */
   @SuppressWarnings("unchecked")
   static Map<String, Object> yaml(Path file) {
-    Object doc = new Yaml(new LoaderOptions()).load(read(file));
+    Object doc = new Yaml(new ComposeTags(), new org.yaml.snakeyaml.representer.Representer(new org.yaml.snakeyaml.DumperOptions()),
+        new org.yaml.snakeyaml.DumperOptions(), new LoaderOptions()).load(read(file));
     assertThat(doc).as("%s is a YAML mapping", file).isInstanceOf(Map.class);
     return (Map<String, Object>) doc;
   }
@@ -154,5 +155,28 @@ final class Repo {
     Path script = DIST_SRC.resolve(imagePath.substring(IMAGE_HOME.length() + 1));
     assertThat(script).as("%s: %s is in the distribution", where, imagePath).isRegularFile();
     assertThat(Files.isExecutable(script)).as("%s is executable", script).isTrue();
+  }
+
+  /** Docker Compose's own tags: {@code !reset} (drop what the files before set) reads as null, {@code !override} as its value. */
+  static final class ComposeTags extends org.yaml.snakeyaml.constructor.SafeConstructor {
+    ComposeTags() {
+      super(new LoaderOptions());
+      yamlConstructors.put(new org.yaml.snakeyaml.nodes.Tag("!reset"), new org.yaml.snakeyaml.constructor.AbstractConstruct() {
+        @Override
+        public Object construct(org.yaml.snakeyaml.nodes.Node node) {
+          return null;
+        }
+      });
+      yamlConstructors.put(new org.yaml.snakeyaml.nodes.Tag("!override"), new org.yaml.snakeyaml.constructor.AbstractConstruct() {
+        @Override
+        public Object construct(org.yaml.snakeyaml.nodes.Node node) {
+          return switch (node) {
+            case org.yaml.snakeyaml.nodes.MappingNode m -> constructMapping(m);
+            case org.yaml.snakeyaml.nodes.SequenceNode q -> constructSequence(q);
+            default -> constructScalar((org.yaml.snakeyaml.nodes.ScalarNode) node);
+          };
+        }
+      });
+    }
   }
 }

@@ -203,6 +203,9 @@ class AdmissionIT {
     assertThat(maxRunningAtOnce()).isEqualTo(1);
   }
 
+  /** How much later than its stamp in the rate budget a handler may read its clock (see below). */
+  private static final long HANDLER_CLOCK_ALLOWANCE_MS = 100;
+
   @Test
   void threeWorkersShareOneRateBudget() {
     resetRecord();
@@ -215,17 +218,22 @@ class AdmissionIT {
 
     List<Long> times = starts().stream().map(s -> Long.parseLong(s[1])).sorted().toList();
     assertThat(times).hasSize(200);
+    // the budget stamps each start in Redis (sliding-started.lua) just before the handler runs; the
+    // handler then reads its own clock, a few ms later on a busy machine, and later for some starts
+    // than for others. The stamps keep 10 in any second; the handlers' clocks are checked over
+    // windows shorter by that allowance (a start that really came early would still show).
+    long window = 1000 - HANDLER_CLOCK_ALLOWANCE_MS;
     int most = 0;
     int at = 0;
     for (int i = 0, j = 0; i < times.size(); i++) {
-      while (times.get(i) - times.get(j) >= 1000) j++;
+      while (times.get(i) - times.get(j) >= window) j++;
       if (i - j + 1 > most) {
         most = i - j + 1;
         at = j;
       }
     }
     System.out.println("RATE busiest window starts at " + at + ": " + times.subList(Math.max(0, at - 12), Math.min(times.size(), at + most + 12)));
-    assertThat(most).as("starts in the busiest 1-second window").isLessThanOrEqualTo(10);
+    assertThat(most).as("starts in the busiest %d ms window", window).isLessThanOrEqualTo(10);
   }
 
   @Test

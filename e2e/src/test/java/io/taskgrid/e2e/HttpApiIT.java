@@ -210,7 +210,7 @@ class HttpApiIT {
         "get /v1/executions/{execution_id}:watch", "post /v1/tasks", "put /v1/tasks/{task.id}", "get /v1/tasks/{task_id}", "get /v1/tasks",
         "post /v1/tasks/{task_id}:pause", "post /v1/tasks/{task_id}:resume", "delete /v1/tasks/{task_id}", "post /v1/tasks/{task_id}:run",
         "post /v1/schedules:preview", "post /v1/events/{name}", "post /v1/executions/{execution_id}:cancel", "get /v1/executions",
-        "get /v1/circuit-breakers", "get /v1/stats", "get /v1/lifecycle:watch", "get /v1/workers");
+        "get /v1/circuit-breakers", "get /v1/stats", "get /v1/lifecycle:watch", "get /v1/workers", "get /v1/whoami");
     for (String route : routes) {
       String[] mp = route.split(" ");
       assertThat(doc.path("paths").path(mp[1]).has(mp[0])).as(route).isTrue();

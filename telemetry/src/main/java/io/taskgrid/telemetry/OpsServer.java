@@ -3,6 +3,9 @@ package io.taskgrid.telemetry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.taskgrid.core.config.Setting;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,17 +15,20 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operations endpoint of a coordinator or worker, on plain HTTP: {@code GET /metrics}
- * (Prometheus text format), {@code GET /health/live} and {@code GET /health/ready} (200 when up,
- * 503 when not, a JSON body naming each check). Served by the JDK's HTTP server on two threads of
- * its own; nothing here touches the task path.
+ * The operations endpoint of a coordinator or worker, on plain HTTP or, with {@link Tls}, on
+ * HTTPS only: {@code GET /metrics} (Prometheus text format), {@code GET /health/live} and {@code
+ * GET /health/ready} (200 when up, 503 when not, a JSON body naming each check). Served by the
+ * JDK's HTTP server, a virtual thread per exchange; nothing here touches the task path.
  */
 public final class OpsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
@@ -70,15 +76,73 @@ public final class OpsServer implements AutoCloseable {
     }
   }
 
+  /** Whether an HTTPS port asks a client for a certificate. */
+  public enum ClientAuth {
+    /** Never asks. */
+    NONE,
+    /** Asks; a client without one is still served (it authenticates some other way, or not at all). */
+    WANT,
+    /** Asks, and refuses the handshake of a client without a certificate the context trusts. */
+    NEED
+  }
+
+  /**
+   * HTTPS for the port: the server's certificate and trusted client CAs are {@code context}'s (a
+   * context whose key manager reloads its files serves the new certificate to new connections).
+   */
+  public record Tls(SSLContext context, ClientAuth clientAuth) {
+    public Tls {
+      if (context == null) throw new IllegalArgumentException("HTTPS needs an SSLContext");
+      if (clientAuth == null) throw new IllegalArgumentException("HTTPS needs a client-auth mode (NONE, WANT or NEED)");
+    }
+
+    /** The handshake parameters of each connection: the context's defaults with the client-auth mode. */
+    SSLParameters parameters() {
+      SSLParameters p = context.getDefaultSSLParameters();
+      switch (clientAuth) {
+        case NONE -> {
+          p.setNeedClientAuth(false);
+          p.setWantClientAuth(false);
+        }
+        case WANT -> p.setWantClientAuth(true);
+        case NEED -> p.setNeedClientAuth(true);
+      }
+      return p;
+    }
+  }
+
   /**
    * As {@link #start(int, String, Metrics, Health, Health)}, plus {@code routes} (the coordinator's
    * HTTP API and dashboard); a route at {@code /} replaces the default not-found answer.
    */
   public static OpsServer start(int port, String threadPrefix, Metrics metrics, Health liveness, Health readiness, List<Route> routes) {
+    return start(port, threadPrefix, metrics, liveness, readiness, routes, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(int, String, Metrics, Health, Health, List)}, on HTTPS when {@code tls} is
+   * present (then only HTTPS: a plaintext request gets no answer). Metrics and health need no
+   * credentials either way; the routes' handlers check their own (an {@link
+   * com.sun.net.httpserver.HttpsExchange} gives them the client's verified certificate).
+   */
+  public static OpsServer start(int port, String threadPrefix, Metrics metrics, Health liveness, Health readiness, List<Route> routes,
+      Optional<Tls> tls) {
     hardenDefaults();
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 64);
+      if (tls.isPresent()) {
+        Tls t = tls.get();
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(port), 64);
+        https.setHttpsConfigurator(new HttpsConfigurator(t.context()) {
+          @Override
+          public void configure(HttpsParameters params) {
+            params.setSSLParameters(t.parameters());
+          }
+        });
+        server = https;
+      } else {
+        server = HttpServer.create(new InetSocketAddress(port), 64);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open HTTP port " + port + " (" + HTTP_PORT.name() + ")", e);
     }
@@ -102,7 +166,8 @@ public final class OpsServer implements AutoCloseable {
           () -> new Response(404, "text/plain; charset=utf-8", "try /metrics, /health/live or /health/ready\n".getBytes(StandardCharsets.UTF_8))));
     }
     server.start();
-    log.info("HTTP endpoint on http://0.0.0.0:{} (/metrics, /health/live, /health/ready{})", server.getAddress().getPort(),
+    log.info("HTTP endpoint on {}://0.0.0.0:{}{} (/metrics, /health/live, /health/ready{})", tls.isPresent() ? "https" : "http",
+        server.getAddress().getPort(), tls.map(t -> ", client certificates: " + t.clientAuth().name().toLowerCase(java.util.Locale.ROOT)).orElse(""),
         routes.stream().map(r -> ", " + r.path()).collect(java.util.stream.Collectors.joining()));
     return new OpsServer(server, executor);
   }

@@ -30,7 +30,7 @@ final class LifecycleStream {
   private static final Duration KEEPALIVE = Duration.ofSeconds(10);
   private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
 
-  private final TaskServiceGrpc.TaskServiceStub api;
+  private final Channel channel;
   private final Duration keepalive;
 
   LifecycleStream(Channel channel) {
@@ -39,7 +39,7 @@ final class LifecycleStream {
 
   /** With a comment line every {@code keepalive} while no event comes (how soon a gone browser is noticed). */
   LifecycleStream(Channel channel, Duration keepalive) {
-    this.api = TaskServiceGrpc.newStub(channel);
+    this.channel = channel;
     this.keepalive = keepalive;
   }
 
@@ -47,6 +47,12 @@ final class LifecycleStream {
   private record End(Status status) {}
 
   void serve(HttpExchange exchange, WatchLifecycleRequest request) throws IOException {
+    serve(exchange, request, channel);
+  }
+
+  /** As {@link #serve(HttpExchange, WatchLifecycleRequest)}, calling over {@code as} (the channel with the browser's credentials). */
+  void serve(HttpExchange exchange, WatchLifecycleRequest request, Channel as) throws IOException {
+    TaskServiceGrpc.TaskServiceStub api = TaskServiceGrpc.newStub(as);
     BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     AtomicReference<ClientCallStreamObserver<WatchLifecycleRequest>> call = new AtomicReference<>();
     api.watchLifecycle(request, new ClientResponseObserver<WatchLifecycleRequest, LifecycleEvent>() {
@@ -88,6 +94,10 @@ final class LifecycleStream {
             // a named event the page's script stops on; a closed stream alone would make the browser reconnect for ever
             if (end.status().getCode() == Status.Code.UNIMPLEMENTED) {
               send(out, "event: unavailable\ndata: live updates are not available on this coordinator\n\n");
+            } else if (end.status().getCode() == Status.Code.UNAUTHENTICATED) {
+              send(out, "event: unavailable\ndata: live updates are off: not signed in\n\n");
+            } else if (end.status().getCode() == Status.Code.PERMISSION_DENIED) {
+              send(out, "event: unavailable\ndata: live updates are off: " + oneLine(String.valueOf(end.status().getDescription())) + "\n\n");
             } else if (end.status().getCode() == Status.Code.FAILED_PRECONDITION) {
               send(out, "event: unavailable\ndata: live updates are off: " + oneLine(String.valueOf(end.status().getDescription())) + "\n\n");
             } else {

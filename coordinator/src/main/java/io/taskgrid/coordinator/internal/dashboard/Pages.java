@@ -67,10 +67,33 @@ final class Pages {
     }
   }
 
+  /**
+   * Who the browser is, as WhoAmI answered for its credentials, for the header line.
+   *
+   * @param name the identity's name
+   * @param role its role's label
+   * @param authenticationOn whether the coordinator authenticates at all ("authentication is off" otherwise)
+   * @param session whether the browser signed in on the login page (then the header offers to sign out)
+   */
+  record Viewer(String name, String role, boolean authenticationOn, boolean session) {
+    /** WhoAmI could not be asked (the coordinator is stopping, say): the header names nobody. */
+    static final Viewer UNKNOWN = new Viewer("", "", false, false);
+
+    boolean known() {
+      return !name.isEmpty();
+    }
+  }
+
   private final Instant now;
+  private final Viewer viewer;
 
   Pages(Instant now) {
+    this(now, Viewer.UNKNOWN);
+  }
+
+  Pages(Instant now, Viewer viewer) {
     this.now = now;
+    this.viewer = viewer;
   }
 
   // ------------------------------------------------------------------- tasks
@@ -372,6 +395,8 @@ final class Pages {
     return switch (f.code()) {
       case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
       case NOT_FOUND -> 404;
+      case UNAUTHENTICATED -> 401;
+      case PERMISSION_DENIED -> 403;
       default -> 503;
     };
   }
@@ -382,15 +407,51 @@ final class Pages {
       {"tasks", "/ui/", "Tasks"}, {"executions", "/ui/executions", "Executions"}, {"stats", "/ui/stats", "Statistics"},
       {"breakers", "/ui/breakers", "Circuit breakers"}, {"workers", "/ui/workers", "Workers"}};
 
-  private static Page page(String title, String section, int status, Html body) {
+  private Page page(String title, String section, int status, Html body) {
     Html h = new Html().raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .fmt("<title>{} · Taskgrid</title>", title)
         .raw("<link rel=\"stylesheet\" href=\"/ui/static/dashboard.css\"><script src=\"/ui/static/dashboard.js\" defer></script></head>")
         .raw("<body><header><a class=\"brand\" href=\"/ui/\">Taskgrid</a><nav>");
     for (String[] n : NAV) h.fmt("<a href=\"{}\"{}>{}</a>", n[1], n[0].equals(section) ? new Html().raw(" class=\"current\"") : "", n[2]);
-    h.raw("</nav><span id=\"live\" class=\"live\"></span></header><main>").fmt("{}", body).raw("</main></body></html>");
+    h.raw("</nav><span id=\"live\" class=\"live\"></span>");
+    whoami(h);
+    h.raw("</header><main>").fmt("{}", body).raw("</main></body></html>");
     return new Page(status, h.toString());
+  }
+
+  /** The header's line about who is signed in, with a sign-out button for a browser that signed in here. */
+  private void whoami(Html h) {
+    if (!viewer.known()) return;
+    h.raw("<span id=\"whoami\" class=\"whoami\">");
+    if (!viewer.authenticationOn()) h.raw("authentication is off");
+    else h.fmt("signed in as {} ({})", viewer.name(), viewer.role());
+    h.raw("</span>");
+    if (viewer.session()) h.raw("<form class=\"logout\" method=\"post\" action=\"/ui/logout\"><button type=\"submit\" name=\"logout\">Sign out</button></form>");
+  }
+
+  // ------------------------------------------------------------------- login
+
+  /**
+   * The sign-in form: an API key or JWT, posted to {@code /ui/login}, then back to {@code back}.
+   * {@code message} (when not empty) says why the last attempt, or the saved token, was refused.
+   */
+  Page login(int status, String back, String message) {
+    Html h = new Html().raw("<h1>Sign in</h1>");
+    if (viewer.known() && !viewer.authenticationOn()) {
+      h.raw("<p class=\"notice\" id=\"message\">Authentication is off on this coordinator: there is nothing to sign in to.</p>")
+          .raw("<p><a href=\"/ui/\">Go to the tasks</a></p>");
+      return page("Sign in", "", status, h);
+    }
+    if (!message.isEmpty()) h.fmt("<p class=\"error\" id=\"message\">{}</p>", message);
+    if (viewer.known()) h.fmt("<p class=\"notice\" id=\"current\">You are signed in as {} ({}).</p>", viewer.name(), viewer.role());
+    h.raw("<form class=\"login\" method=\"post\" action=\"/ui/login\">")
+        .fmt("<input type=\"hidden\" name=\"back\" value=\"{}\">", back)
+        .raw("<label>API key or JWT <input type=\"password\" name=\"token\" id=\"token\" autocomplete=\"current-password\" required></label> ")
+        .raw("<button type=\"submit\" name=\"login\">Sign in</button></form>")
+        .raw("<p class=\"note\">The token is checked by the coordinator, then kept in a cookie of this browser (not readable by scripts, "
+            + "not sent by other sites) until the browser closes or you sign out.</p>");
+    return page("Sign in", "", status, h);
   }
 
   private static void field(Html h, String name, String value) {

@@ -13,6 +13,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import io.taskgrid.coordinator.internal.httpauth.Caller;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * coordinator's in-process server, so the checks, errors and tracing are the gRPC API's own).
  * Answers are proto3 JSON (lowerCamelCase names; both spellings are accepted in requests); server
  * streams are Server-Sent Events, one {@code data:} line of JSON per message. Every error is an
- * {@link ApiError} JSON body.
+ * {@link ApiError} JSON body. Each call carries the request's credentials ({@link Caller}: its
+ * {@code Authorization} header, and its verified client certificate on HTTPS), so the service
+ * authenticates and authorizes it as a gRPC call: UNAUTHENTICATED is 401 with {@code
+ * WWW-Authenticate: Bearer}, PERMISSION_DENIED 403.
  */
 public final class HttpApi implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -48,6 +52,8 @@ public final class HttpApi implements HttpHandler {
   static final String OPENAPI_PATH = "/v1/openapi.json";
   /** How long an event stream stays silent before a comment line checks the client is still there. */
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+  /** The challenge of a 401: send a bearer token (a client certificate, on HTTPS, is asked for by the handshake). */
+  static final String CHALLENGE = "Bearer realm=\"taskgrid\"";
   /** How much of a too-large body is read and dropped so the client gets the 413 rather than a reset. */
   private static final int DRAIN_LIMIT = 1 << 20;
   private static final JsonFormat.Printer PRETTY = JsonFormat.printer();
@@ -80,7 +86,9 @@ public final class HttpApi implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try {
-      serve(exchange);
+      serve(exchange, Caller.of(exchange).channel(channel));
+    } catch (Caller.MalformedCredentials e) {
+      error(exchange, ApiError.of(Status.Code.UNAUTHENTICATED, e.getMessage()), Map.of());
     } catch (ApiException e) {
       error(exchange, e.error(), Map.of());
     } catch (MethodNotAllowed e) {
@@ -101,7 +109,7 @@ public final class HttpApi implements HttpHandler {
     }
   }
 
-  private void serve(HttpExchange exchange) throws IOException {
+  private void serve(HttpExchange exchange, Channel caller) throws IOException {
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getRawPath();
     PathTemplate.checkPath(path);
@@ -115,9 +123,9 @@ public final class HttpApi implements HttpHandler {
     if (body.length > 0) checkJson(exchange.getRequestHeaders().getFirst("Content-Type"));
     Message request = RequestMapping.build(matched.route(), matched.variables(), exchange.getRequestURI().getRawQuery(), body);
     if (matched.route().serverStreaming()) {
-      stream(exchange, matched.route(), request);
+      stream(exchange, caller, matched.route(), request);
     } else {
-      Message response = ClientCalls.blockingUnaryCall(channel, matched.route().grpcMethod(),
+      Message response = ClientCalls.blockingUnaryCall(caller, matched.route().grpcMethod(),
           CallOptions.DEFAULT.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS), request);
       respond(exchange, 200, (print(PRETTY, response) + "\n").getBytes(StandardCharsets.UTF_8));
     }
@@ -210,9 +218,9 @@ public final class HttpApi implements HttpHandler {
    * finds out when the stream is quiet) and pulled one message at a time, so a slow client slows
    * the stream instead of queueing it here.
    */
-  private void stream(HttpExchange exchange, ApiRoute route, Message request) throws IOException {
+  private void stream(HttpExchange exchange, Channel caller, ApiRoute route, Message request) throws IOException {
     BlockingQueue<Object> items = new LinkedBlockingQueue<>();
-    ClientCall<Message, Message> call = channel.newCall(route.grpcMethod(), CallOptions.DEFAULT);
+    ClientCall<Message, Message> call = caller.newCall(route.grpcMethod(), CallOptions.DEFAULT);
     AtomicReference<ClientCallStreamObserver<Message>> requests = new AtomicReference<>();
     ClientCalls.asyncServerStreamingCall(call, request, new ClientResponseObserver<Message, Message>() {
       @Override
@@ -298,6 +306,7 @@ public final class HttpApi implements HttpHandler {
   private static void error(HttpExchange exchange, ApiError error, Map<String, String> headers) {
     try {
       headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+      if (error.httpStatus() == 401) exchange.getResponseHeaders().set("WWW-Authenticate", CHALLENGE);
       respond(exchange, error.httpStatus(), error.json());
     } catch (IOException | RuntimeException e) {
       // headers already sent (a stream that failed mid-way) or the client is gone: nothing more to tell it
