@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,6 +137,7 @@ public final class OpsServer implements AutoCloseable {
   public static OpsServer start(String bindAddress, int port, String threadPrefix, Metrics metrics, Health liveness, Health readiness,
       List<Route> routes, Optional<Tls> tls) {
     InetSocketAddress address = bindAddress == null || bindAddress.isBlank() ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port);
+    hardenDefaults();
     HttpServer server;
     try {
       if (tls.isPresent()) {
@@ -178,6 +180,38 @@ public final class OpsServer implements AutoCloseable {
         server.getAddress().getPort(), tls.map(t -> ", client certificates: " + t.clientAuth().name().toLowerCase(java.util.Locale.ROOT)).orElse(""),
         routes.stream().map(r -> ", " + r.path()).collect(java.util.stream.Collectors.joining()));
     return new OpsServer(server, executor);
+  }
+
+  /**
+   * The JDK HTTP server's limits against slow and greedy clients, as {@code name=value} of its
+   * system properties. By default it waits forever for a request's headers and body (a slow-loris
+   * client, one byte at a time, holds a connection and its thread for good); these bound that.
+   * Not {@code sun.net.httpserver.maxRspTime}: event streams (watches) answer for as long as their
+   * client stays.
+   */
+  static final Map<String, String> HARDENED = Map.of(
+      // a request's line, headers and body must all arrive within this many seconds (a connection that sent nothing yet too)
+      "sun.net.httpserver.maxReqTime", "15",
+      // a kept-alive connection with no request is closed after this many seconds (the JDK's default, stated)
+      "sun.net.httpserver.idleInterval", "30",
+      // kept-alive connections waiting for a next request, at most (the JDK's default, stated)
+      "sun.net.httpserver.maxIdleConnections", "200",
+      // request headers, at most: more closes the connection unanswered
+      "sun.net.httpserver.maxReqHeaders", "100",
+      // bytes of request line and headers, at most, on JDKs that read it (25 does); elsewhere maxReqHeaders is the bound
+      "sun.net.httpserver.maxReqHeaderSize", Integer.toString(64 * 1024),
+      // open connections, at most: more are closed as they are accepted
+      "jdk.httpserver.maxConnections", "1000");
+
+  /**
+   * Sets each {@link #HARDENED} property the process has not set itself (a value given with
+   * {@code -D} wins). The JDK reads them once, when its first HTTP server starts, so this runs
+   * before any server is created.
+   */
+  static void hardenDefaults() {
+    HARDENED.forEach((name, value) -> {
+      if (System.getProperty(name) == null) System.setProperty(name, value);
+    });
   }
 
   private record Response(int status, String contentType, byte[] body) {}

@@ -1,9 +1,15 @@
 package io.taskgrid.coordinator.internal.api;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import io.grpc.BindableService;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -11,10 +17,14 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
 import io.taskgrid.core.InvalidArgumentException;
 import io.taskgrid.core.NotFoundException;
 import io.taskgrid.core.TaskgridException;
 import io.taskgrid.core.UnavailableException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +36,23 @@ import org.slf4j.LoggerFactory;
 public final class GrpcErrors implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
 
+  /** A request as it came on the wire. */
+  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("cannot read the request").withCause(e).asRuntimeException();
+      }
+    }
+  };
+
   /**
    * {@code service} behind this interceptor, with its requests parsed inside the interceptor's
    * reach: a request that is not a valid protobuf message (bytes cut short, a string that is not
@@ -36,7 +63,8 @@ public final class GrpcErrors implements ServerInterceptor {
     ServerInterceptor[] all = new ServerInterceptor[outer.length + 1];
     all[0] = this; // innermost: outer interceptors (tracing) see the status it maps
     System.arraycopy(outer, 0, all, 1, outer.length);
-    return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(service.bindService()), all);
+    // requests come as bytes to be parsed inside this interceptor, which can then tell which field broke the parse
+    return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service.bindService(), RAW), all);
   }
 
   /** The status a client should see for {@code error}. */
@@ -62,6 +90,35 @@ public final class GrpcErrors implements ServerInterceptor {
     };
   }
 
+  /** The path of the first string field of {@code request} that is not UTF-8 (e.g. {@code task.tags}), or null. */
+  static String invalidUtf8Field(MethodDescriptor<?, ?> method, byte[] request) {
+    if (!(method.getSchemaDescriptor() instanceof ProtoMethodDescriptorSupplier s)) return null;
+    try {
+      return invalidUtf8Field(s.getMethodDescriptor().getInputType(), ByteString.copyFrom(request), "", 0);
+    } catch (IOException | RuntimeException e) {
+      return null; // broken in another way too: the parser's own message says how
+    }
+  }
+
+  private static String invalidUtf8Field(Descriptor type, ByteString bytes, String prefix, int depth) throws IOException {
+    CodedInputStream in = bytes.newCodedInput();
+    while (!in.isAtEnd()) {
+      int tag = in.readTag();
+      FieldDescriptor f = type.findFieldByNumber(WireFormat.getTagFieldNumber(tag));
+      if (f == null || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        in.skipField(tag);
+      } else if (f.getType() == FieldDescriptor.Type.STRING) {
+        if (!in.readBytes().isValidUtf8()) return prefix + f.getName();
+      } else if (f.getType() == FieldDescriptor.Type.MESSAGE && depth < 32) {
+        String inner = invalidUtf8Field(f.getMessageType(), in.readBytes(), prefix + f.getName() + ".", depth + 1);
+        if (inner != null) return inner;
+      } else {
+        in.skipField(tag);
+      }
+    }
+    return null;
+  }
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     ServerCall.Listener<Q> delegate = next.startCall(call, headers);
@@ -73,6 +130,11 @@ public final class GrpcErrors implements ServerInterceptor {
         if (closed) return;
         try {
           super.onMessage(message);
+        } catch (StatusRuntimeException e) {
+          String field = e.getCause() instanceof InvalidProtocolBufferException && message instanceof byte[] bytes
+              ? invalidUtf8Field(call.getMethodDescriptor(), bytes) : null;
+          // protobuf refuses a string that is not UTF-8 without saying which: name it
+          close(field == null ? e : Status.INVALID_ARGUMENT.withDescription(field + ": is not valid UTF-8").asRuntimeException());
         } catch (RuntimeException e) {
           close(e);
         }

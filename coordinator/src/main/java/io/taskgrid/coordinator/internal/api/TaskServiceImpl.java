@@ -1,5 +1,6 @@
 package io.taskgrid.coordinator.internal.api;
 
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -398,11 +399,16 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     return watch;
   }
 
+  /** Ids one WatchExecutions message may carry. */
+  static final int MAX_WATCH_IDS_PER_MESSAGE = 10_000;
+  /** Executions one WatchExecutions stream may watch at once (the Java SDK watches every result it waits for on one stream). */
+  static final int MAX_WATCHED_PER_STREAM = 100_000;
+
   /** One WatchExecutions stream: many ids, one response stream. */
   private final class MultiWatch implements StreamObserver<WatchExecutionsRequest> {
     private final ServerCallStreamObserver<ExecutionUpdate> out;
     private final Map<String, WatchHub.Watcher> watched = new ConcurrentHashMap<>();
-    private boolean finished;
+    private volatile boolean finished;
 
     MultiWatch(ServerCallStreamObserver<ExecutionUpdate> out) {
       this.out = out;
@@ -410,6 +416,18 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
 
     @Override
     public void onNext(WatchExecutionsRequest request) {
+      if (finished) return;
+      // each id costs a watcher here and, malformed or unknown, an answer queued for the client: a stream holds a bounded number
+      if (request.getExecutionIdsCount() > MAX_WATCH_IDS_PER_MESSAGE) {
+        end(Status.INVALID_ARGUMENT.withDescription("execution_ids: at most " + MAX_WATCH_IDS_PER_MESSAGE + " per message, got "
+            + request.getExecutionIdsCount()));
+        return;
+      }
+      if (watched.size() + request.getExecutionIdsCount() > MAX_WATCHED_PER_STREAM) {
+        end(Status.RESOURCE_EXHAUSTED.withDescription("execution_ids: at most " + MAX_WATCHED_PER_STREAM
+            + " executions watched at once on one stream; watch the rest on another stream or when these have ended"));
+        return;
+      }
       List<String> ids = new ArrayList<>(request.getExecutionIdsCount());
       for (int i = 0; i < request.getExecutionIdsCount(); i++) {
         try {
@@ -456,6 +474,15 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
 
     private synchronized void send(ExecutionUpdate update) {
       if (!finished && !out.isCancelled()) out.onNext(update);
+    }
+
+    /** Ends the stream with {@code status}: nothing more is sent, nothing stays watched. */
+    private synchronized void end(Status status) {
+      unwatchAll();
+      if (!finished) {
+        finished = true;
+        out.onError(status.asRuntimeException());
+      }
     }
 
     void unwatchAll() {

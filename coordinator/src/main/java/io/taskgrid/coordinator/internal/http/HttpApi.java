@@ -188,7 +188,8 @@ public final class HttpApi implements HttpHandler {
       }
     }
     InputStream in = exchange.getRequestBody();
-    if (length > maxBodyBytes) throw tooLarge(in, length);
+    // a body declared far over the limit is not waited for: a client sending it slowly (or never) held the answer back
+    if (length > maxBodyBytes) throw tooLarge(length - maxBodyBytes <= DRAIN_LIMIT ? in : InputStream.nullInputStream(), length);
     ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(0, Math.min(length, 64 * 1024)));
     byte[] buffer = new byte[8192];
     int n;

@@ -37,7 +37,7 @@ final class RequestMapping {
     String type = route.rpc().getInputType().getName();
     if (body.length > 0) {
       if (route.body().isEmpty()) {
-        throw ApiException.invalid(route.httpMethod() + " " + route.path().template() + " takes no body: send the fields of "
+        throw ApiException.invalid("body: " + route.httpMethod() + " " + route.path().template() + " takes no body: send the fields of "
             + type + " as query parameters");
       }
       FieldDescriptor field = route.bodyField();
