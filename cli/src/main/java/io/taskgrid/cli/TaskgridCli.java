@@ -222,8 +222,10 @@ public final class TaskgridCli implements Runnable {
         }
         // gRPC's "io exception" says little; its cause says "Connection refused: /127.0.0.1:7233"
         String cause = status.getCause() == null || status.getCause().getMessage() == null ? "" : " (" + status.getCause().getMessage() + ")";
+        // a plaintext call to a TLS port ends with the connection closed, which says nothing of TLS
+        String hint = (message + cause).contains("Network closed") && !context.security().tls() ? " (if the coordinator uses TLS, add --tls or --tls-ca)" : "";
         err.println("taskgrid: coordinator " + context.coordinatorsForMessages() + " unreachable (" + status.getCode() + ")"
-            + (message.isEmpty() ? "" : ": " + message) + cause);
+            + (message.isEmpty() ? "" : ": " + message) + cause + hint);
         yield UNAVAILABLE;
       }
       case UNAUTHENTICATED -> {

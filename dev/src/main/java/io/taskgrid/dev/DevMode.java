@@ -112,7 +112,7 @@ public final class DevMode {
            tasks file:              %s
            traces:                  %s
         ==========================================================================
-        """, (System.nanoTime() - t0) / 1e9, address, security(coordinatorConfig), dashboard(coordinator), opsDescription(coordinator, worker), infra.description(), worker.id(),
+        """, (System.nanoTime() - t0) / 1e9, address, security(coordinatorConfig), dashboard(coordinator, coordinatorConfig), opsDescription(coordinator, coordinatorConfig, worker), infra.description(), worker.id(),
         env.getOrDefault(CoordinatorConfig.TASKS_FILE.name(), "(none)"),
         traced ? viewer.address() + "  (every execution; its trace id is on its lines)" : "off (start with -Dtraces to see them)");
     System.out.println("Registered tasks:");
@@ -150,15 +150,20 @@ public final class DevMode {
     return (api.tls() ? "TLS" : "plaintext") + " on " + where + ", authentication " + (api.auth() ? "on" : "off");
   }
 
-  private static String dashboard(Coordinator coordinator) {
-    return coordinator.httpPort().isPresent() ? "http://127.0.0.1:" + coordinator.httpPort().getAsInt() + "/ui/"
+  /** The coordinator's HTTP port's scheme: https when it has TLS (TASKGRID_TLS_CERT). */
+  private static String scheme(CoordinatorConfig config) {
+    return config.apiSecurity().tls() ? "https" : "http";
+  }
+
+  private static String dashboard(Coordinator coordinator, CoordinatorConfig config) {
+    return coordinator.httpPort().isPresent() ? scheme(config) + "://127.0.0.1:" + coordinator.httpPort().getAsInt() + "/ui/"
         : "off (it is served on TASKGRID_HTTP_PORT)";
   }
 
-  private static String opsDescription(Coordinator coordinator, Worker worker) {
+  private static String opsDescription(Coordinator coordinator, CoordinatorConfig config, Worker worker) {
     if (coordinator.httpPort().isEmpty()) return "off (TASKGRID_HTTP_PORT=off)";
     String w = worker.httpPort().isPresent() ? ", worker http://127.0.0.1:" + worker.httpPort().getAsInt() : "";
-    return "coordinator http://127.0.0.1:" + coordinator.httpPort().getAsInt() + w + " (/metrics, /health/ready)";
+    return "coordinator " + scheme(config) + "://127.0.0.1:" + coordinator.httpPort().getAsInt() + w + " (/metrics, /health/ready)";
   }
 
   /** An SDK that sends its spans to the trace page. */
