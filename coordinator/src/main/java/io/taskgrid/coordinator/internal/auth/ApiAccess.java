@@ -133,9 +133,11 @@ public final class ApiAccess {
       // the coordinator's services take raw messages (see GrpcErrors.guard): parse them as the service will
       rule = rule.withScope((who, req) -> {
         Object request = req;
-        if (req instanceof InputStream in) {
+        // as bytes (GrpcErrors' raw marshaller) or as a stream: either way the request the service will parse
+        InputStream raw = req instanceof byte[] bytes ? new java.io.ByteArrayInputStream(bytes) : req instanceof InputStream in ? in : null;
+        if (raw != null) {
           try {
-            request = method.parseRequest(in);
+            request = method.parseRequest(raw);
           } catch (RuntimeException e) {
             return Optional.empty(); // the service cannot parse it either: it answers INVALID_ARGUMENT and does nothing
           }

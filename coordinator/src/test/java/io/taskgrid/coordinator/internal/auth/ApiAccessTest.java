@@ -107,11 +107,13 @@ class ApiAccessTest {
     Optional<String> typed = rule(method).scope().denial(who, request);
     // the coordinator's services take raw messages: the same answer from the bytes
     assertThat(rule(method).scope().denial(who, request.toByteString().newInput())).isEqualTo(typed);
+    assertThat(rule(method).scope().denial(who, request.toByteArray())).as("as a byte array (GrpcErrors' raw marshaller)").isEqualTo(typed);
     return typed;
   }
 
   @Test
   void aMalformedRequestIsLeftToTheServiceToRefuse() {
     assertThat(rule("SubmitTask").scope().denial(MAILER, new java.io.ByteArrayInputStream(new byte[] {(byte) 0xff, 1, 2}))).isEmpty();
+    assertThat(rule("SubmitTask").scope().denial(MAILER, new byte[] {(byte) 0xff, 1, 2})).isEmpty();
   }
 }
