@@ -10,12 +10,15 @@ public record Payload(byte[] data, String contentType) {
   public static final String OCTET_STREAM = "application/octet-stream";
   public static final String TEXT = "text/plain; charset=utf-8";
   public static final String JSON = "application/json";
+  private static final byte[] NO_BYTES = new byte[0];
   public static final Payload EMPTY = new Payload(new byte[0], OCTET_STREAM);
 
   public Payload {
-    data = data == null ? new byte[0] : data.clone();
+    data = data == null || data.length == 0 ? NO_BYTES : data.clone();
     contentType = contentType == null || contentType.isEmpty() ? OCTET_STREAM : contentType;
-    if (contentType.length() > 255 || !MEDIA_TYPE.matcher(contentType).matches()) {
+    // the common types skip the pattern: results and payloads are read back on every task
+    boolean common = contentType.equals(OCTET_STREAM) || contentType.equals(JSON) || contentType.equals(TEXT);
+    if (!common && (contentType.length() > 255 || !MEDIA_TYPE.matcher(contentType).matches())) {
       throw new InvalidArgumentException(
           "payload.content_type",
           "must be a media type such as application/json, got " + InvalidArgumentException.quote(contentType));

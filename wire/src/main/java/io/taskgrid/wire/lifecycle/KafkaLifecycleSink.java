@@ -58,7 +58,7 @@ public final class KafkaLifecycleSink implements LifecycleSink, AutoCloseable {
 
   /**
    * {@code base} with what an observer stream needs: one acknowledgement, no idempotence (a
-   * repeat is harmless: events carry an id), a short linger and lz4 so that events of many
+   * repeat is harmless: events carry an id), a 25 ms linger and lz4 so that events of many
    * executions share requests, and bounded blocking (only this sink's thread ever blocks).
    */
   static Properties settings(Properties base) {
@@ -66,7 +66,7 @@ public final class KafkaLifecycleSink implements LifecycleSink, AutoCloseable {
     p.putAll(base);
     p.put(ProducerConfig.ACKS_CONFIG, "1");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 25);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);

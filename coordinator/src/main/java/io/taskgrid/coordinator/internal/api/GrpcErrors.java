@@ -54,6 +54,23 @@ public final class GrpcErrors implements ServerInterceptor {
   };
 
   /**
+   * A response as the service's own marshaller streams it, handed to the transport as it is: gRPC
+   * writes a protobuf stream straight into its frame, where a byte-array response marshaller
+   * would serialize every response into an array first and copy it again.
+   */
+  private static final MethodDescriptor.Marshaller<InputStream> STREAMED = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(InputStream value) {
+      return value;
+    }
+
+    @Override
+    public InputStream parse(InputStream stream) {
+      return stream;
+    }
+  };
+
+  /**
    * {@code service} behind this interceptor, with its requests parsed inside the interceptor's
    * reach: a request that is not a valid protobuf message (bytes cut short, a string that is not
    * UTF-8) is INVALID_ARGUMENT, where gRPC, parsing it before any interceptor, would answer UNKNOWN.
@@ -64,7 +81,7 @@ public final class GrpcErrors implements ServerInterceptor {
     all[0] = this; // innermost: outer interceptors (tracing) see the status it maps
     System.arraycopy(outer, 0, all, 1, outer.length);
     // requests come as bytes to be parsed inside this interceptor, which can then tell which field broke the parse
-    return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service.bindService(), RAW), all);
+    return ServerInterceptors.intercept(ServerInterceptors.useMarshalledMessages(service.bindService(), RAW, STREAMED), all);
   }
 
   /** The status a client should see for {@code error}. */
