@@ -11,36 +11,22 @@
 # by one build of the working tree (it builds offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmark/lib.sh
 rev="${1:-c1e7244}"
 pairs="${2:-3}"
 work="${TMPDIR:-/tmp}/taskgrid-compare"
 mkdir -p "$work"
-
-classpath() { # $1: a checkout; builds it and prints the benchmark module's class path
-  (cd "$1" && ./mvnw -q -o -pl benchmark -am package -DskipTests -Dmaven.javadoc.skip=true \
-      dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >"$work/build.log" 2>&1) \
-    || { tail -40 "$work/build.log" >&2; exit 1; }
-  (cd "$1" && for m in proto core wire telemetry embedded redis client-sdk coordinator worker; do
-     [ -d "$m/target/classes" ] && printf '%s:' "$PWD/$m/target/classes"; done)
-  printf '%s:%s\n' "$PWD/$1/benchmark/target/classes" "$(cat "$work/cp.txt")" | sed "s#$PWD/$1/#$1/#"
-}
 
 old="$work/old"
 rm -rf "$old"
 git clone -q . "$old"
 git -C "$old" checkout -q "$rev"
 echo "Building $rev in $old"
-cp_old="$(classpath "$old")"
+cp_old="$(benchmark_classpath "$old" "$work")"
 echo "Building the working tree"
-cp_new="$(classpath "$PWD")"
+cp_new="$(benchmark_classpath "$PWD" "$work")"
 
-java="${JAVA21:-}"
-if [ -z "$java" ]; then
-  for j in /usr/lib/jvm/*-2[1-9]-* /usr/lib/jvm/*-2[1-9] /usr/lib/jvm/*jdk-2[1-9]*; do
-    [ -x "$j/bin/java" ] && { java="$j/bin/java"; break; }
-  done
-fi
-[ -n "$java" ] || { echo "no JDK 21+ found; set JAVA21=/path/to/bin/java" >&2; exit 1; }
+java="$(find_java21)"
 
 tasks="${BENCH_TASKS:-50000}"
 redis_calls() { # $1: the benchmark JVM, $2: a file; keeps its redis-server's INFO commandstats of the last second

@@ -48,13 +48,16 @@ public final class Benchmark {
     // are not Taskgrid's, so the peak heap and the latencies below are the scheduler's own.
     try (KafkaProcess kafka = KafkaProcess.start(); RedisProcess redis = RedisProcess.start()) {
       String infra = "Kafka 4.4 (KRaft) child process at " + kafka.bootstrapServers() + ", redis-server process at " + redis.redisUrl();
+      // BENCH_LIFECYCLE=off measures without the lifecycle topic (default: on, as users get it)
+      String lifecycle = System.getenv().getOrDefault("BENCH_LIFECYCLE", "on").equals("off") ? "off" : "bench.lifecycle";
       Map<String, String> env = Map.of(CoordinatorConfig.KAFKA_BOOTSTRAP.name(), kafka.bootstrapServers(),
           CoordinatorConfig.REDIS_URL.name(), redis.redisUrl(), CoordinatorConfig.GRPC_PORT.name(), "0",
-          CoordinatorConfig.NAMESPACE.name(), "bench", CoordinatorConfig.TASKS_TOPIC.name(), "bench.tasks");
+          CoordinatorConfig.NAMESPACE.name(), "bench", CoordinatorConfig.TASKS_TOPIC.name(), "bench.tasks",
+          CoordinatorConfig.LIFECYCLE_TOPIC.name(), lifecycle);
       try (Coordinator coordinator = new Coordinator(CoordinatorConfig.fromEnvironment(env)).start()) {
         String address = "127.0.0.1:" + coordinator.port();
         WorkerConfig wc = WorkerConfig.defaults(kafka.bootstrapServers(), redis.redisUrl(), address)
-            .withNamespace("bench").withTopicAndGroup("bench.tasks", "bench-workers").withConcurrency(256);
+            .withNamespace("bench").withTopicAndGroup("bench.tasks", "bench-workers").withConcurrency(256).withLifecycleTopic(lifecycle);
         AtomicLongArray handlerStart = new AtomicLongArray(rate * Math.max(seconds, warmupSeconds) + 1);
         try (Worker worker = Worker.builder(wc)
             .handler("noop", ctx -> null)
