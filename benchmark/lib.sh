@@ -17,6 +17,7 @@ find_java21() {
 benchmark_classpath() {
   local dir="$1" work="$2" mode
   mkdir -p "$work"
+  work=$(cd "$work" && pwd) # Maven resolves a relative output file against each module's directory
   for mode in -o ""; do
     (cd "$dir" && ./mvnw -q $mode -pl benchmark -am package -DskipTests -Dmaven.javadoc.skip=true \
         dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >"$work/build.log" 2>&1) && break
