@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends lifecycle events to the lifecycle topic, best effort. {@link #emit} only puts the event in
  * a bounded queue; one thread of this sink turns events into JSON and gives them to one producer,
- * which batches them (linger, lz4) and needs one acknowledgement (the leader's). Nothing here
+ * which batches them (a 25 ms linger) and needs one acknowledgement (the leader's). Nothing here
  * waits on the task path: when Kafka is slow or away and the queue is full, events are dropped and
  * counted. An event can also be lost when the process dies with it queued or in flight.
  *
@@ -58,8 +58,11 @@ public final class KafkaLifecycleSink implements LifecycleSink, AutoCloseable {
 
   /**
    * {@code base} with what an observer stream needs: one acknowledgement, no idempotence (a
-   * repeat is harmless: events carry an id), a 25 ms linger and lz4 so that events of many
-   * executions share requests, and bounded blocking (only this sink's thread ever blocks).
+   * repeat is harmless: events carry an id), a 25 ms linger so that events of many executions
+   * share requests, no compression (the topic is for any consumer, and kafkajs, for one, reads no
+   * lz4 or snappy without a plugin; compressing also cost this thread and the broker more CPU than
+   * the bytes it saved on a local network), and bounded blocking (only this sink's thread ever
+   * blocks).
    */
   static Properties settings(Properties base) {
     Properties p = new Properties();
@@ -68,7 +71,7 @@ public final class KafkaLifecycleSink implements LifecycleSink, AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 25);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

@@ -85,7 +85,7 @@ class LifecycleEventsTest {
     Properties p = KafkaLifecycleSink.settings(base);
 
     assertThat(p).containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "k:9092").containsEntry(ProducerConfig.ACKS_CONFIG, "1")
-        .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false).containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false).containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     assertThat((Integer) p.get(ProducerConfig.LINGER_MS_CONFIG)).isPositive();
   }
 }
