@@ -1,0 +1,228 @@
+package io.taskgrid.benchmark;
+
+import io.taskgrid.client.ExecutionInfo;
+import io.taskgrid.client.ExecutionStatus;
+import io.taskgrid.client.TaskHandle;
+import io.taskgrid.client.TaskRequest;
+import io.taskgrid.client.TaskgridClient;
+import io.taskgrid.embedded.KafkaProcess;
+import io.taskgrid.embedded.RedisProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Taskgrid as deployed: the broker, Redis, one coordinator and the workers each in their own
+ * process ({@code CoordinatorMain}, {@code WorkerMain} with its example handlers, default
+ * settings), this JVM only the client. Measures:
+ *
+ * <ul>
+ *   <li>no-op throughput: {@code BENCH_TASKS} (default 50,000) {@code echo} tasks in batches of
+ *       1000, submit to result delivered, one worker of concurrency 256, with the CPU each process
+ *       spent per task (read from the operating system);
+ *   <li>scale-out: tasks sleeping 50 ms on 1, 2 and 4 workers of concurrency 4 (so one worker
+ *       can run at most 80 a second), {@code BENCH_SCALE_SECONDS} (default 20) of work per point,
+ *       with each process's CPU per task.
+ * </ul>
+ *
+ * <p>Run: {@code ./mvnw -q -Pbenchmark-deployed package}. Writes {@code
+ * target/deployed-benchmark-report.md}.
+ */
+public final class DeployedBenchmark {
+  private static final int BATCH = 1000;
+
+  private DeployedBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Path report = Path.of(args.length > 0 ? args[0] : "deployed-benchmark-report.md");
+    int tasks = Integer.parseInt(System.getenv().getOrDefault("BENCH_TASKS", "50000"));
+    int scaleSeconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_SCALE_SECONDS", "20"));
+    StringBuilder out = new StringBuilder("## Deployed-shape benchmark\n\n");
+    out.append(String.format(Locale.ROOT, "Machine: %d CPUs, Java %s. Kafka (KRaft), redis-server, one coordinator and the workers "
+        + "each a process with default settings; this JVM is only the client.%n%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version")));
+    try (KafkaProcess kafka = KafkaProcess.start(); RedisProcess redis = RedisProcess.start()) {
+      int port = freePort();
+      Map<String, String> common = new LinkedHashMap<>();
+      common.put("TASKGRID_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+      common.put("TASKGRID_REDIS_URL", redis.redisUrl());
+      common.put("TASKGRID_COORDINATORS", "127.0.0.1:" + port);
+      Map<String, String> coordinatorEnv = new LinkedHashMap<>(common);
+      coordinatorEnv.put("TASKGRID_GRPC_PORT", Integer.toString(port));
+      Process coordinator = launch("io.taskgrid.coordinator.CoordinatorMain", coordinatorEnv, "coordinator");
+      List<Process> workers = new ArrayList<>();
+      try (TaskgridClient client = TaskgridClient.builder().coordinators("127.0.0.1:" + port).build()) {
+        workers.add(launch("io.taskgrid.worker.WorkerMain", workerEnv(common, 256), "worker-0"));
+        awaitReady(client);
+        System.out.println("Warm-up: 10000 no-op tasks");
+        run(client, TaskRequest.builder("echo").build(), 10_000);
+        Meter meter = new Meter(coordinator, workers, kafka, redis);
+        System.out.printf("Throughput: %d no-op tasks in batches of %d, one worker (concurrency 256)%n", tasks, BATCH);
+        double perSecond = run(client, TaskRequest.builder("echo").build(), tasks);
+        out.append(String.format(Locale.ROOT, "### No-op throughput (%d tasks in batches of %d, one worker of concurrency 256)%n%n"
+            + "%.0f tasks/s, submit to result delivered.%n%n", tasks, BATCH, perSecond));
+        out.append(meter.table(tasks)).append('\n');
+        stopAll(workers);
+
+        out.append(String.format(Locale.ROOT, "### Scale-out (tasks sleeping 50 ms, workers of concurrency 4: at most 80/s each)%n%n"
+            + "| workers | tasks | tasks/s | of the slots' 80/s each | speed-up | CPU per task: coordinator / workers / broker / Redis (µs) |%n"
+            + "|---|---|---|---|---|---|%n"));
+        double one = 0;
+        for (int n : new int[] {1, 2, 4}) {
+          for (int i = 0; i < n; i++) workers.add(launch("io.taskgrid.worker.WorkerMain", workerEnv(common, 4), "worker-" + n + "-" + i));
+          TaskRequest sleep = TaskRequest.builder("sleep").payloadText("50ms").build();
+          // until every worker holds partitions and has run some: a rebalance inside the measured run would count against it
+          run(client, sleep, 40 * n * 4);
+          int count = 80 * n * scaleSeconds;
+          Meter m = new Meter(coordinator, workers, kafka, redis);
+          System.out.printf("Scale-out: %d workers, %d tasks sleeping 50 ms%n", n, count);
+          double rate = run(client, sleep, count);
+          if (n == 1) one = rate;
+          Meter.Costs c = m.costs(count);
+          out.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f%% | %.2fx | %.0f / %.0f / %.0f / %.0f |%n", n, count, rate,
+              100 * rate / (80.0 * n), rate / one, c.coordinator(), c.workers(), c.broker(), c.redis()));
+          stopAll(workers);
+        }
+      } finally {
+        stopAll(workers);
+        coordinator.destroy();
+        coordinator.waitFor(15, TimeUnit.SECONDS);
+        coordinator.destroyForcibly();
+      }
+    }
+    System.out.println(out);
+    Files.writeString(report, out.toString());
+    System.out.println("Report written to " + report);
+    System.exit(0);
+  }
+
+  private static Map<String, String> workerEnv(Map<String, String> common, int concurrency) {
+    Map<String, String> env = new LinkedHashMap<>(common);
+    env.put("TASKGRID_WORKER_CONCURRENCY", Integer.toString(concurrency));
+    return env;
+  }
+
+  /** Submits {@code tasks} copies of {@code request} in batches, a few in flight; waits for every result; tasks/s. */
+  private static double run(TaskgridClient client, TaskRequest request, int tasks) {
+    List<TaskRequest> batch = new ArrayList<>(BATCH);
+    long t0 = System.nanoTime();
+    List<CompletableFuture<ExecutionInfo>> results = new ArrayList<>(tasks);
+    List<CompletableFuture<List<TaskHandle>>> inflight = new ArrayList<>();
+    for (int sent = 0; sent < tasks; sent += BATCH) {
+      int size = Math.min(BATCH, tasks - sent);
+      batch.clear();
+      for (int i = 0; i < size; i++) batch.add(request);
+      List<TaskRequest> copy = List.copyOf(batch);
+      inflight.add(CompletableFuture.supplyAsync(() -> client.submitAll(copy)));
+      if (inflight.size() == 4) inflight.remove(0).join().forEach(h -> results.add(h.result()));
+    }
+    inflight.forEach(f -> f.join().forEach(h -> results.add(h.result())));
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).orTimeout(15, TimeUnit.MINUTES).join();
+    long failed = results.stream().filter(f -> f.join().status() != ExecutionStatus.SUCCEEDED).count();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(Locale.ROOT, "  %d tasks in %.2f s = %.1f tasks/s (%d not SUCCEEDED)%n", tasks, seconds, tasks / seconds, failed);
+    return tasks / seconds;
+  }
+
+  private static void awaitReady(TaskgridClient client) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (true) {
+      try {
+        ExecutionInfo info = client.submit(TaskRequest.builder("echo").build()).result().get(30, TimeUnit.SECONDS);
+        if (info.status() == ExecutionStatus.SUCCEEDED) return;
+      } catch (Exception e) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("the coordinator and worker did not become ready", e);
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static Process launch(String mainClass, Map<String, String> env, String name) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=5", "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), mainClass);
+    pb.environment().putAll(env);
+    Path log = Path.of(System.getProperty("java.io.tmpdir"), "taskgrid-deployed-" + name + ".log");
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    System.out.println("Started " + name + " (log " + log + ")");
+    return pb.start();
+  }
+
+  private static void stopAll(List<Process> processes) throws InterruptedException {
+    for (Process p : processes) p.destroy(); // SIGTERM: a graceful stop, as a deployment would
+    for (Process p : processes) {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+    }
+    processes.clear();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** CPU time of each process of the cluster from one instant on. */
+  private static final class Meter {
+    record Costs(double coordinator, double workers, double broker, double redis) {}
+
+    private final Process coordinator;
+    private final List<ProcessHandle> workers;
+    private final List<ProcessHandle> infra;
+    private final long c0;
+    private final long w0;
+    private final long k0;
+    private final long r0;
+
+    Meter(Process coordinator, List<Process> workers, KafkaProcess kafka, RedisProcess redis) {
+      this.coordinator = coordinator;
+      this.workers = workers.stream().map(Process::toHandle).toList();
+      List<Long> ours = new ArrayList<>(workers.stream().map(Process::pid).toList());
+      ours.add(coordinator.pid());
+      // the broker and redis-server, wherever below this JVM they run (not the coordinator's or workers' own children)
+      this.infra = ProcessHandle.current().descendants().filter(p -> !ours.contains(p.pid()) && !p.parent().map(q -> ours.contains(q.pid())).orElse(false)).toList();
+      this.c0 = cpu(coordinator.toHandle());
+      this.w0 = this.workers.stream().mapToLong(Meter::cpu).sum();
+      this.k0 = cpuOf("kafka.Kafka");
+      this.r0 = cpuOf("redis-server");
+    }
+
+    Costs costs(int tasks) {
+      double per = 1000.0 * tasks; // nanoseconds -> microseconds per task
+      return new Costs((cpu(coordinator.toHandle()) - c0) / per, (workers.stream().mapToLong(Meter::cpu).sum() - w0) / per,
+          (cpuOf("kafka.Kafka") - k0) / per, (cpuOf("redis-server") - r0) / per);
+    }
+
+    String table(int tasks) {
+      Costs c = costs(tasks);
+      return String.format(Locale.ROOT, "| process | CPU per task |%n|---|---|%n| coordinator | %.0f µs |%n| worker | %.0f µs |%n"
+          + "| Kafka broker | %.0f µs |%n| redis-server | %.0f µs |%n", c.coordinator(), c.workers(), c.broker(), c.redis());
+    }
+
+    private long cpuOf(String command) {
+      return infra.stream().filter(p -> commandLine(p).contains(command)).mapToLong(Meter::cpu).sum();
+    }
+
+    /** The process's command line: /proc's on Linux (whole, however long), else what the JDK reports. */
+    private static String commandLine(ProcessHandle p) {
+      try {
+        return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"))).replace('\0', ' ');
+      } catch (IOException | RuntimeException e) {
+        return p.info().commandLine().orElse(p.info().command().orElse(""));
+      }
+    }
+
+    private static long cpu(ProcessHandle p) {
+      return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+  }
+}
