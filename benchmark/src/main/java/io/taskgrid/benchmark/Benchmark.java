@@ -35,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
  * rate, unmeasured, before the latency run; default 15).
  */
 public final class Benchmark {
-  private static final int BATCH = 1000;
+  static final int BATCH = 1000;
 
   public static void main(String[] args) throws Exception {
     Path report = Path.of(args.length > 0 ? args[0] : "benchmark-report.md");
@@ -98,15 +98,19 @@ public final class Benchmark {
     return throughput(client, tasks, TaskRequest.builder("noop").build());
   }
 
-  /** Submits {@code tasks} copies of {@code request} in batches, waits for every result; tasks/s. */
+  /**
+   * Submits {@code tasks} copies of {@code request} in batches of {@value #BATCH} (the last one
+   * shorter), waits for every result; tasks/s.
+   */
   static double throughput(TaskgridClient client, int tasks, TaskRequest request) {
-    List<TaskRequest> batch = new ArrayList<>(BATCH);
-    for (int i = 0; i < BATCH; i++) batch.add(request);
+    List<TaskRequest> full = new ArrayList<>(BATCH);
+    for (int i = 0; i < BATCH; i++) full.add(request);
     long t0 = System.nanoTime();
     List<CompletableFuture<?>> results = new ArrayList<>(tasks);
     // a few submitters in flight at once, as many clients would be
     List<CompletableFuture<List<TaskHandle>>> inflight = new ArrayList<>();
     for (int sent = 0; sent < tasks; sent += BATCH) {
+      List<TaskRequest> batch = full.subList(0, Math.min(BATCH, tasks - sent));
       inflight.add(CompletableFuture.supplyAsync(() -> client.submitAll(batch)));
       if (inflight.size() == 4) {
         inflight.remove(0).join().forEach(h -> results.add(h.result()));

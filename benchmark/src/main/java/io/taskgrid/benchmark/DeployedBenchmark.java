@@ -2,7 +2,6 @@ package io.taskgrid.benchmark;
 
 import io.taskgrid.client.ExecutionInfo;
 import io.taskgrid.client.ExecutionStatus;
-import io.taskgrid.client.TaskHandle;
 import io.taskgrid.client.TaskRequest;
 import io.taskgrid.client.TaskgridClient;
 import io.taskgrid.embedded.KafkaProcess;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,8 +36,6 @@ import java.util.concurrent.TimeUnit;
  * target/deployed-benchmark-report.md}.
  */
 public final class DeployedBenchmark {
-  private static final int BATCH = 1000;
-
   private DeployedBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -64,12 +60,12 @@ public final class DeployedBenchmark {
         workers.add(launch("io.taskgrid.worker.WorkerMain", workerEnv(common, 256), "worker-0"));
         awaitReady(client);
         System.out.println("Warm-up: 10000 no-op tasks");
-        run(client, TaskRequest.builder("echo").build(), 10_000);
+        Benchmark.throughput(client, 10_000, TaskRequest.builder("echo").build());
         Meter meter = new Meter(coordinator, workers, kafka, redis);
-        System.out.printf("Throughput: %d no-op tasks in batches of %d, one worker (concurrency 256)%n", tasks, BATCH);
-        double perSecond = run(client, TaskRequest.builder("echo").build(), tasks);
+        System.out.printf("Throughput: %d no-op tasks in batches of %d, one worker (concurrency 256)%n", tasks, Benchmark.BATCH);
+        double perSecond = Benchmark.throughput(client, tasks, TaskRequest.builder("echo").build());
         out.append(String.format(Locale.ROOT, "### No-op throughput (%d tasks in batches of %d, one worker of concurrency 256)%n%n"
-            + "%.0f tasks/s, submit to result delivered.%n%n", tasks, BATCH, perSecond));
+            + "%.0f tasks/s, submit to result delivered.%n%n", tasks, Benchmark.BATCH, perSecond));
         out.append(meter.table(tasks)).append('\n');
         stopAll(workers);
 
@@ -81,11 +77,11 @@ public final class DeployedBenchmark {
           for (int i = 0; i < n; i++) workers.add(launch("io.taskgrid.worker.WorkerMain", workerEnv(common, 4), "worker-" + n + "-" + i));
           TaskRequest sleep = TaskRequest.builder("sleep").payloadText("50ms").build();
           // until every worker holds partitions and has run some: a rebalance inside the measured run would count against it
-          run(client, sleep, 40 * n * 4);
+          Benchmark.throughput(client, 40 * n * 4, sleep);
           int count = 80 * n * scaleSeconds;
           Meter m = new Meter(coordinator, workers, kafka, redis);
           System.out.printf("Scale-out: %d workers, %d tasks sleeping 50 ms%n", n, count);
-          double rate = run(client, sleep, count);
+          double rate = Benchmark.throughput(client, count, sleep);
           if (n == 1) one = rate;
           Meter.Costs c = m.costs(count);
           out.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f%% | %.2fx | %.0f / %.0f / %.0f / %.0f |%n", n, count, rate,
@@ -109,28 +105,6 @@ public final class DeployedBenchmark {
     Map<String, String> env = new LinkedHashMap<>(common);
     env.put("TASKGRID_WORKER_CONCURRENCY", Integer.toString(concurrency));
     return env;
-  }
-
-  /** Submits {@code tasks} copies of {@code request} in batches, a few in flight; waits for every result; tasks/s. */
-  private static double run(TaskgridClient client, TaskRequest request, int tasks) {
-    List<TaskRequest> batch = new ArrayList<>(BATCH);
-    long t0 = System.nanoTime();
-    List<CompletableFuture<ExecutionInfo>> results = new ArrayList<>(tasks);
-    List<CompletableFuture<List<TaskHandle>>> inflight = new ArrayList<>();
-    for (int sent = 0; sent < tasks; sent += BATCH) {
-      int size = Math.min(BATCH, tasks - sent);
-      batch.clear();
-      for (int i = 0; i < size; i++) batch.add(request);
-      List<TaskRequest> copy = List.copyOf(batch);
-      inflight.add(CompletableFuture.supplyAsync(() -> client.submitAll(copy)));
-      if (inflight.size() == 4) inflight.remove(0).join().forEach(h -> results.add(h.result()));
-    }
-    inflight.forEach(f -> f.join().forEach(h -> results.add(h.result())));
-    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).orTimeout(15, TimeUnit.MINUTES).join();
-    long failed = results.stream().filter(f -> f.join().status() != ExecutionStatus.SUCCEEDED).count();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(Locale.ROOT, "  %d tasks in %.2f s = %.1f tasks/s (%d not SUCCEEDED)%n", tasks, seconds, tasks / seconds, failed);
-    return tasks / seconds;
   }
 
   private static void awaitReady(TaskgridClient client) throws InterruptedException {
