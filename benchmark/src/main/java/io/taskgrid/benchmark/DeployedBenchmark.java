@@ -27,9 +27,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>no-op throughput: {@code BENCH_TASKS} (default 50,000) {@code echo} tasks in batches of
  *       1000, submit to result delivered, one worker of concurrency 256, with the CPU each process
  *       spent per task (read from the operating system);
+ *   <li>{@code GetExecution}: the coordinator's CPU per call, a client reading 200 finished
+ *       executions over and over ({@code BENCH_READS}, default 20,000 calls, 4 at a time);
  *   <li>scale-out: tasks sleeping 50 ms on 1, 2 and 4 workers of concurrency 4 (so one worker
- *       can run at most 80 a second), {@code BENCH_SCALE_SECONDS} (default 20) of work per point,
- *       with each process's CPU per task.
+ *       can run at most 80 a second): {@code BENCH_SCALE_WARMUP_SECONDS} (default 20) of the
+ *       same work unmeasured, so that the new worker processes are past their JIT compilation as
+ *       a deployed worker is, then {@code BENCH_SCALE_SECONDS} (default 30) measured, with each
+ *       process's CPU per task, and the part of it its JIT compiler threads still took.
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -Pbenchmark-deployed package}. Writes {@code
@@ -41,7 +45,9 @@ public final class DeployedBenchmark {
   public static void main(String[] args) throws Exception {
     Path report = Path.of(args.length > 0 ? args[0] : "deployed-benchmark-report.md");
     int tasks = Integer.parseInt(System.getenv().getOrDefault("BENCH_TASKS", "50000"));
-    int scaleSeconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_SCALE_SECONDS", "20"));
+    int scaleSeconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_SCALE_SECONDS", "30"));
+    int scaleWarmup = Integer.parseInt(System.getenv().getOrDefault("BENCH_SCALE_WARMUP_SECONDS", "20"));
+    int reads = Integer.parseInt(System.getenv().getOrDefault("BENCH_READS", "20000"));
     StringBuilder out = new StringBuilder("## Deployed-shape benchmark\n\n");
     out.append(String.format(Locale.ROOT, "Machine: %d CPUs, Java %s. Kafka (KRaft), redis-server, one coordinator and the workers "
         + "each a process with default settings; this JVM is only the client.%n%n", Runtime.getRuntime().availableProcessors(),
@@ -67,25 +73,31 @@ public final class DeployedBenchmark {
         out.append(String.format(Locale.ROOT, "### No-op throughput (%d tasks in batches of %d, one worker of concurrency 256)%n%n"
             + "%.0f tasks/s, submit to result delivered.%n%n", tasks, Benchmark.BATCH, perSecond));
         out.append(meter.table(tasks)).append('\n');
+        out.append(readCost(client, coordinator, reads)).append('\n');
         stopAll(workers);
 
         out.append(String.format(Locale.ROOT, "### Scale-out (tasks sleeping 50 ms, workers of concurrency 4: at most 80/s each)%n%n"
-            + "| workers | tasks | tasks/s | of the slots' 80/s each | speed-up | CPU per task: coordinator / workers / broker / Redis (µs) |%n"
-            + "|---|---|---|---|---|---|%n"));
+            + "%d s of the same work unmeasured first, then %d s measured. CPU per task in µs; in brackets the part the "
+            + "process's JIT compiler threads took.%n%n"
+            + "| workers | tasks | tasks/s | of the slots' 80/s each | speed-up | coordinator | workers | broker | Redis |%n"
+            + "|---|---|---|---|---|---|---|---|---|%n", scaleWarmup, scaleSeconds));
         double one = 0;
         for (int n : new int[] {1, 2, 4}) {
           for (int i = 0; i < n; i++) workers.add(launch("io.taskgrid.worker.WorkerMain", workerEnv(common, 4), "worker-" + n + "-" + i));
           TaskRequest sleep = TaskRequest.builder("sleep").payloadText("50ms").build();
-          // until every worker holds partitions and has run some: a rebalance inside the measured run would count against it
-          Benchmark.throughput(client, 40 * n * 4, sleep);
+          // until every worker holds partitions and is past its JIT compilation: a rebalance or a
+          // compiler inside the measured run would count against it
+          System.out.printf("Scale-out warm-up: %d workers, %d s%n", n, scaleWarmup);
+          Benchmark.throughput(client, 80 * n * scaleWarmup, sleep);
           int count = 80 * n * scaleSeconds;
           Meter m = new Meter(coordinator, workers, kafka, redis);
           System.out.printf("Scale-out: %d workers, %d tasks sleeping 50 ms%n", n, count);
           double rate = Benchmark.throughput(client, count, sleep);
           if (n == 1) one = rate;
           Meter.Costs c = m.costs(count);
-          out.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f%% | %.2fx | %.0f / %.0f / %.0f / %.0f |%n", n, count, rate,
-              100 * rate / (80.0 * n), rate / one, c.coordinator(), c.workers(), c.broker(), c.redis()));
+          out.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f%% | %.2fx | %.0f (%.0f) | %.0f (%.0f) | %.0f (%.0f) | %.0f |%n", n,
+              count, rate, 100 * rate / (80.0 * n), rate / one, c.coordinator(), c.coordinatorJit(), c.workers(), c.workersJit(),
+              c.broker(), c.brokerJit(), c.redis()));
           stopAll(workers);
         }
       } finally {
@@ -99,6 +111,41 @@ public final class DeployedBenchmark {
     Files.writeString(report, out.toString());
     System.out.println("Report written to " + report);
     System.exit(0);
+  }
+
+  /**
+   * The coordinator's CPU per {@code GetExecution}: 200 finished executions read {@code calls}
+   * times in all, 4 calls at a time, after as many unmeasured.
+   */
+  private static String readCost(TaskgridClient client, Process coordinator, int calls) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (var h : client.submitAll(java.util.Collections.nCopies(200, TaskRequest.builder("echo").build()))) {
+      h.result().get(60, TimeUnit.SECONDS);
+      ids.add(h.id());
+    }
+    System.out.printf("GetExecution: %d calls unmeasured, then %d measured%n", calls, calls);
+    readAll(client, ids, calls);
+    long cpu0 = Meter.cpu(coordinator.toHandle());
+    long t0 = System.nanoTime();
+    readAll(client, ids, calls);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double micros = (Meter.cpu(coordinator.toHandle()) - cpu0) / 1000.0 / calls;
+    System.out.printf(Locale.ROOT, "  %d calls in %.2f s, coordinator CPU %.0f µs per call%n", calls, seconds, micros);
+    return String.format(Locale.ROOT, "### GetExecution (%d calls over 200 finished executions, 4 at a time)%n%n"
+        + "%.0f calls/s; coordinator CPU per call: %.0f µs.%n", calls, calls / seconds, micros);
+  }
+
+  private static void readAll(TaskgridClient client, List<String> ids, int calls) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> readers = new ArrayList<>();
+    for (int r = 0; r < 4; r++) {
+      readers.add(Thread.ofPlatform().start(() -> {
+        for (int i; (i = next.getAndIncrement()) < calls; ) {
+          if (client.get(ids.get(i % ids.size())).status() != ExecutionStatus.SUCCEEDED) throw new IllegalStateException("not SUCCEEDED");
+        }
+      }));
+    }
+    for (Thread t : readers) t.join();
   }
 
   private static Map<String, String> workerEnv(Map<String, String> common, int concurrency) {
@@ -147,7 +194,8 @@ public final class DeployedBenchmark {
 
   /** CPU time of each process of the cluster from one instant on. */
   private static final class Meter {
-    record Costs(double coordinator, double workers, double broker, double redis) {}
+    record Costs(double coordinator, double workers, double broker, double redis, double coordinatorJit, double workersJit,
+        double brokerJit) {}
 
     private final Process coordinator;
     private final List<ProcessHandle> workers;
@@ -156,6 +204,9 @@ public final class DeployedBenchmark {
     private final long w0;
     private final long k0;
     private final long r0;
+    private final long cj0;
+    private final long wj0;
+    private final long kj0;
 
     Meter(Process coordinator, List<Process> workers, KafkaProcess kafka, RedisProcess redis) {
       this.coordinator = coordinator;
@@ -168,18 +219,52 @@ public final class DeployedBenchmark {
       this.w0 = this.workers.stream().mapToLong(Meter::cpu).sum();
       this.k0 = cpuOf("kafka.Kafka");
       this.r0 = cpuOf("redis-server");
+      this.cj0 = jit(coordinator.toHandle());
+      this.wj0 = this.workers.stream().mapToLong(Meter::jit).sum();
+      this.kj0 = jitOf("kafka.Kafka");
     }
 
     Costs costs(int tasks) {
       double per = 1000.0 * tasks; // nanoseconds -> microseconds per task
       return new Costs((cpu(coordinator.toHandle()) - c0) / per, (workers.stream().mapToLong(Meter::cpu).sum() - w0) / per,
-          (cpuOf("kafka.Kafka") - k0) / per, (cpuOf("redis-server") - r0) / per);
+          (cpuOf("kafka.Kafka") - k0) / per, (cpuOf("redis-server") - r0) / per, (jit(coordinator.toHandle()) - cj0) / per,
+          (workers.stream().mapToLong(Meter::jit).sum() - wj0) / per, (jitOf("kafka.Kafka") - kj0) / per);
     }
 
     String table(int tasks) {
       Costs c = costs(tasks);
       return String.format(Locale.ROOT, "| process | CPU per task |%n|---|---|%n| coordinator | %.0f µs |%n| worker | %.0f µs |%n"
           + "| Kafka broker | %.0f µs |%n| redis-server | %.0f µs |%n", c.coordinator(), c.workers(), c.broker(), c.redis());
+    }
+
+    private long jitOf(String command) {
+      return infra.stream().filter(p -> commandLine(p).contains(command)).mapToLong(Meter::jit).sum();
+    }
+
+    /**
+     * CPU nanoseconds the process's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre")
+     * have used, from /proc (Linux; 0 elsewhere). Clock ticks of 10 ms.
+     */
+    static long jit(ProcessHandle p) {
+      long ticks = 0;
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+        for (Path t : (Iterable<Path>) tasks::iterator) {
+          String stat;
+          try {
+            stat = Files.readString(t.resolve("stat"));
+          } catch (IOException e) {
+            continue; // the thread ended
+          }
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          if (open < 0 || close < 0 || !stat.substring(open + 1, close).contains("CompilerThre")) continue;
+          String[] f = stat.substring(close + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        }
+      } catch (IOException | RuntimeException e) {
+        return 0;
+      }
+      return ticks * 10_000_000L;
     }
 
     private long cpuOf(String command) {
@@ -195,7 +280,7 @@ public final class DeployedBenchmark {
       }
     }
 
-    private static long cpu(ProcessHandle p) {
+    static long cpu(ProcessHandle p) {
       return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
   }

@@ -139,7 +139,7 @@ class HostileGrpcIT {
       case "ListExecutions" -> "{\"taskId\":\"hostile-absent\",\"pageSize\":10,\"labels\":{\"a\":\"b\"}}";
       case "ListTasks" -> "{\"tag\":\"hostile\",\"pageSize\":10}";
       case "WatchLifecycle" -> "{\"handler\":\"hostile-nobody\",\"kinds\":[\"LIFECYCLE_EVENT_KIND_UNSPECIFIED\"]}";
-      case "ReportOutcomes" -> "{\"workerId\":\"hostile-worker\",\"outcomes\":[{\"executionId\":\"" + unknownExecution
+      case "ReportOutcomes", "StreamOutcomes" -> "{\"workerId\":\"hostile-worker\",\"outcomes\":[{\"executionId\":\"" + unknownExecution
           + "\",\"attempt\":1,\"status\":\"EXECUTION_STATUS_SUCCEEDED\",\"handler\":\"hostile-echo\"}]}";
       case "ReportOutput" -> "{\"workerId\":\"hostile-worker\",\"lines\":[{\"executionId\":\"" + unknownExecution + "\",\"attempt\":1,\"text\":\"hi\"}]}";
       default -> "{}";

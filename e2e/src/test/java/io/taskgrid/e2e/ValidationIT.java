@@ -146,4 +146,45 @@ class ValidationIT {
     assertThat(e.getStatus().getDescription()).startsWith("outcomes[0].status:");
     assertNothingWritten();
   }
+
+  @Test
+  void anOutcomeStreamAnswersAnInvalidBatchWithItsReasonAndGoesOn() throws Exception {
+    java.util.concurrent.BlockingQueue<Object> answers = new java.util.concurrent.LinkedBlockingQueue<>();
+    var requests = ResultServiceGrpc.newStub(channel).streamOutcomes(new io.grpc.stub.StreamObserver<>() {
+      @Override
+      public void onNext(io.taskgrid.proto.v1.ReportOutcomesResponse r) {
+        answers.add(r);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        answers.add(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        answers.add("completed");
+      }
+    });
+    requests.onNext(ReportOutcomesRequest.newBuilder().setWorkerId("w").setSequence(7).addOutcomes(
+        Outcome.newBuilder().setExecutionId("0190c5d4-7a3e-7000-8000-000000000000")).build());
+    var first = (io.taskgrid.proto.v1.ReportOutcomesResponse) answers.poll(30, TimeUnit.SECONDS);
+    assertThat(first.getSequence()).isEqualTo(7);
+    assertThat(first.getInvalid()).startsWith("outcomes[0].status:");
+
+    requests.onNext(ReportOutcomesRequest.newBuilder().setWorkerId("w").setSequence(8).addOutcomes(
+        Outcome.newBuilder().setExecutionId("not-an-id").setStatus(io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_SUCCEEDED)).build());
+    var second = (io.taskgrid.proto.v1.ReportOutcomesResponse) answers.poll(30, TimeUnit.SECONDS);
+    assertThat(second.getSequence()).isEqualTo(8);
+    assertThat(second.getInvalid()).isEqualTo("outcomes[0].execution_id: must be a UUID, got \"not-an-id\"");
+
+    requests.onNext(ReportOutcomesRequest.newBuilder().setSequence(9).build());
+    var third = (io.taskgrid.proto.v1.ReportOutcomesResponse) answers.poll(30, TimeUnit.SECONDS);
+    assertThat(third.getSequence()).isEqualTo(9);
+    assertThat(third.getInvalid()).isEqualTo("worker_id: must not be empty");
+
+    requests.onCompleted();
+    assertThat(answers.poll(30, TimeUnit.SECONDS)).isEqualTo("completed");
+    assertNothingWritten();
+  }
 }

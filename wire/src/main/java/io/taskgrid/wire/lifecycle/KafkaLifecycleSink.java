@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends lifecycle events to the lifecycle topic, best effort. {@link #emit} only puts the event in
  * a bounded queue; one thread of this sink turns events into JSON and gives them to one producer,
- * which batches them (a 25 ms linger) and needs one acknowledgement (the leader's). Nothing here
+ * which batches them (a 100 ms linger) and needs one acknowledgement (the leader's). Nothing here
  * waits on the task path: when Kafka is slow or away and the queue is full, events are dropped and
  * counted. An event can also be lost when the process dies with it queued or in flight.
  *
@@ -58,8 +58,9 @@ public final class KafkaLifecycleSink implements LifecycleSink, AutoCloseable {
 
   /**
    * {@code base} with what an observer stream needs: one acknowledgement, no idempotence (a
-   * repeat is harmless: events carry an id), a 25 ms linger so that events of many executions
-   * share requests, no compression (the topic is for any consumer, and kafkajs, for one, reads no
+   * repeat is harmless: events carry an id), a 100 ms linger so that events of many executions
+   * share requests (at the rates of a few workers running slow tasks, 25 ms left most requests
+   * carrying one or two events, and this producer a sixth of a worker's CPU), no compression (the topic is for any consumer, and kafkajs, for one, reads no
    * lz4 or snappy without a plugin; compressing also cost this thread and the broker more CPU than
    * the bytes it saved on a local network), and bounded blocking (only this sink's thread ever
    * blocks).
@@ -69,7 +70,7 @@ public final class KafkaLifecycleSink implements LifecycleSink, AutoCloseable {
     p.putAll(base);
     p.put(ProducerConfig.ACKS_CONFIG, "1");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 25);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 100);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);

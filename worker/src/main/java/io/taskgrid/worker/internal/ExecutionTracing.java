@@ -74,6 +74,11 @@ public final class ExecutionTracing {
     return tracer;
   }
 
+  /** Whether spans are recorded (an exporter is configured). */
+  boolean isOn() {
+    return on;
+  }
+
   /** The span of processing one record of a task message. */
   Span process(ConsumerRecord<String, byte[]> record, TaskMessage message) {
     if (!on) return Span.getInvalid();

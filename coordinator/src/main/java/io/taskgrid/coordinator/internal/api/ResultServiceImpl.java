@@ -1,6 +1,11 @@
 package io.taskgrid.coordinator.internal.api;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -35,6 +40,8 @@ import java.util.List;
  */
 public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImplBase {
   private static final int MAX_BATCH = 10_000;
+  /** Batches of one StreamOutcomes call recorded at once. */
+  static final int STREAM_PENDING = 8;
   private final ExecutionStore store;
   private final RetryLog retries;
   private final SuccessTriggers successes;
@@ -91,6 +98,100 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
 
   @Override
   public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> out) {
+    Span call = tracing ? Span.current() : Span.getInvalid();
+    TaskServiceImpl.respond(record(request, call), out);
+  }
+
+  /**
+   * Batches of outcomes on one call (see the proto): each is recorded as {@link #reportOutcomes}
+   * records it and acknowledged with its sequence; at most {@value #STREAM_PENDING} batches of a
+   * call are recorded at once (the next is read when one is acknowledged), so a worker cannot
+   * queue unbounded work here. A batch refused as invalid is answered with its reason and the call
+   * goes on; any other failure ends the call with its status, and the worker resends what was not
+   * acknowledged. No span events: the call lives as long as its worker, and a span holds its
+   * events until it ends.
+   */
+  @Override
+  public StreamObserver<ReportOutcomesRequest> streamOutcomes(StreamObserver<ReportOutcomesResponse> out) {
+    ServerCallStreamObserver<ReportOutcomesResponse> server = (ServerCallStreamObserver<ReportOutcomesResponse>) out;
+    server.disableAutoRequest();
+    server.request(STREAM_PENDING);
+    return new StreamObserver<>() {
+      private int pending; // batches being recorded, guarded by out
+      private boolean halfClosed; // guarded by out
+      private boolean ended; // guarded by out
+
+      @Override
+      public void onNext(ReportOutcomesRequest request) {
+        long sequence = request.getSequence();
+        synchronized (out) {
+          pending++;
+        }
+        CompletableFuture<ReportOutcomesResponse> recorded;
+        try {
+          recorded = record(request, Span.getInvalid()).toCompletableFuture();
+        } catch (InvalidArgumentException e) {
+          answer(ReportOutcomesResponse.newBuilder().setSequence(sequence).setInvalid(e.getMessage()).build());
+          return;
+        }
+        recorded.whenComplete((response, error) -> {
+          if (error == null) {
+            answer(response.toBuilder().setSequence(sequence).build());
+            return;
+          }
+          StatusRuntimeException status = GrpcErrors.toStatus(error);
+          if (status.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+            answer(ReportOutcomesResponse.newBuilder().setSequence(sequence).setInvalid(status.getStatus().getDescription()).build());
+            return;
+          }
+          synchronized (out) {
+            if (ended) return;
+            ended = true;
+            out.onError(status);
+          }
+        });
+      }
+
+      private void answer(ReportOutcomesResponse response) {
+        synchronized (out) {
+          pending--;
+          if (ended) return;
+          out.onNext(response);
+          if (halfClosed && pending == 0) {
+            ended = true;
+            out.onCompleted();
+          } else {
+            server.request(1);
+          }
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        synchronized (out) {
+          ended = true; // the worker went: what it sent and we record stays recorded; it resends the rest
+        }
+      }
+
+      @Override
+      public void onCompleted() {
+        synchronized (out) {
+          halfClosed = true;
+          if (pending == 0 && !ended) {
+            ended = true;
+            out.onCompleted();
+          }
+        }
+      }
+    };
+  }
+
+  /**
+   * Records {@code request}'s outcomes; completes once they are durable. Throws {@link
+   * InvalidArgumentException} for a batch that is not valid, before anything of it is recorded.
+   * {@code call}: the server span to add the {@code outcomes recorded} event to, or an invalid one.
+   */
+  private CompletionStage<ReportOutcomesResponse> record(ReportOutcomesRequest request, Span call) {
     if (request.getWorkerId().isEmpty()) {
       throw new InvalidArgumentException("worker_id", "must not be empty");
     }
@@ -120,7 +221,6 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
         outcomes.add(new ReportedOutcome(id, attempt, o.getHandler(), request.getWorkerId(), outcome));
       }
     }
-    Span call = tracing ? Span.current() : Span.getInvalid();
     // the next attempts are durable in Kafka before any execution is RETRY_SCHEDULED in Redis: a
     // crash in between leaves the attempt RUNNING, its worker resends, and the duplicate retry
     // record replaces the first (same key)
@@ -140,7 +240,7 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
         return n;
       });
     }
-    TaskServiceImpl.respond(recorded.thenApply(n -> ReportOutcomesResponse.newBuilder().setRecorded(n).build()), out);
+    return recorded.thenApply(n -> ReportOutcomesResponse.newBuilder().setRecorded(n).build());
   }
 
   /** The next attempt's message of an outcome, checked against the outcome it comes with. */

@@ -120,6 +120,7 @@ public final class ApiAccess {
     put(r, TaskServiceGrpc.getWhoAmIMethod(), AccessRule.anyIdentity());
     // workers: outcomes and output; allow-lists do not apply (a worker runs what Kafka gives it)
     put(r, ResultServiceGrpc.getReportOutcomesMethod(), AccessRule.write(Role.WORKER, Scope.ANY));
+    put(r, ResultServiceGrpc.getStreamOutcomesMethod(), AccessRule.write(Role.WORKER, Scope.ANY));
     put(r, ResultServiceGrpc.getReportOutputMethod(), AccessRule.read(Role.WORKER, Scope.ANY));
     // open: load balancers and orchestrators probe without credentials
     put(r, HealthGrpc.getCheckMethod(), AccessRule.open());

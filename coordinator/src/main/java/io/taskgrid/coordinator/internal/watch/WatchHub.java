@@ -25,12 +25,17 @@ import org.slf4j.LoggerFactory;
  * batches.
  *
  * <p>Changes published while the feed's connection is down are lost, so when the feed is
- * resubscribed every watched execution is read again; and a periodic sweep re-reads executions
- * watched for longer than the sweep interval, as a safety net.
+ * resubscribed every watched execution is read again; and a periodic sweep re-reads watched
+ * executions as a safety net: first once the sweep interval has passed, then at gaps that double
+ * with the time watched, up to {@link #MAX_SWEEP_GAP} (see {@link #nextSweep}). A client waiting
+ * on a backlog of 10,000 queued tasks so costs Redis a few reads per task instead of one per task
+ * every interval.
  */
 public final class WatchHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WatchHub.class);
   private static final int MAX_BATCH = 2000;
+  /** The longest a watched execution goes without a sweep re-reading it. */
+  static final Duration MAX_SWEEP_GAP = Duration.ofSeconds(60);
 
   /** Receives states of one execution; returns true when it wants no more. */
   public interface Watcher {
@@ -48,8 +53,8 @@ public final class WatchHub implements AutoCloseable {
     default void onOutput(List<io.taskgrid.proto.v1.OutputLine> lines) {}
   }
 
-  /** The watchers of one execution, and since when (nanoTime) it is watched. */
-  private record Watched(Set<Watcher> watchers, long since) {
+  /** The watchers of one execution, since when (nanoTime) it is watched, and when the sweep reads it next. */
+  private record Watched(Set<Watcher> watchers, long since, java.util.concurrent.atomic.AtomicLong due) {
     boolean terminalOnly() {
       for (Watcher w : watchers) if (!w.terminalOnly()) return false;
       return true;
@@ -141,7 +146,8 @@ public final class WatchHub implements AutoCloseable {
     if (watchers.isEmpty()) return;
     long now = System.nanoTime();
     watchers.forEach((id, w) -> watched.compute(id, (k, cur) -> {
-      Watched next = cur != null ? cur : new Watched(ConcurrentHashMap.newKeySet(), now);
+      Watched next = cur != null ? cur : new Watched(ConcurrentHashMap.newKeySet(), now,
+          new java.util.concurrent.atomic.AtomicLong(now + sweepNanos));
       next.watchers().add(w);
       return next;
     }));
@@ -228,14 +234,26 @@ public final class WatchHub implements AutoCloseable {
     }).toCompletableFuture().join();
   }
 
-  /** Re-reads executions watched for longer than the sweep interval, or all after a resubscription. */
+  /**
+   * When the sweep reads an execution watched since {@code since} next, having read it at {@code
+   * now}: after as long again as it has been watched (so the gaps double), at least {@code
+   * minGap}, at most {@link #MAX_SWEEP_GAP}. All nanoTime values.
+   */
+  static long nextSweep(long since, long now, long minGap) {
+    return now + Math.min(MAX_SWEEP_GAP.toNanos(), Math.max(minGap, now - since));
+  }
+
+  /** Re-reads the watched executions whose sweep is due, or all after a resubscription. */
   private void sweep() {
     boolean all = fullSweepWanted.getAndSet(false);
     try {
-      long cutoff = System.nanoTime() - sweepNanos;
+      long now = System.nanoTime();
       List<String> ids = new ArrayList<>();
       watched.forEach((id, w) -> {
-        if (all || w.since() - cutoff < 0) ids.add(id);
+        if (all || w.due().get() - now <= 0) {
+          ids.add(id);
+          w.due().set(nextSweep(w.since(), now, sweepNanos));
+        }
       });
       for (int i = 0; i < ids.size(); i += MAX_BATCH) {
         refresh(ids.subList(i, Math.min(ids.size(), i + MAX_BATCH)));

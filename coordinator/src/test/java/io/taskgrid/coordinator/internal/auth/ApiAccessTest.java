@@ -45,7 +45,7 @@ class ApiAccessTest {
       Map.entry("GetTask", Role.VIEWER), Map.entry("ListTasks", Role.VIEWER), Map.entry("PreviewSchedule", Role.VIEWER),
       Map.entry("ListExecutions", Role.VIEWER), Map.entry("ListCircuitBreakers", Role.VIEWER), Map.entry("GetStats", Role.VIEWER),
       Map.entry("WatchLifecycle", Role.VIEWER), Map.entry("ListWorkers", Role.VIEWER),
-      Map.entry("ReportOutcomes", Role.WORKER), Map.entry("ReportOutput", Role.WORKER));
+      Map.entry("ReportOutcomes", Role.WORKER), Map.entry("StreamOutcomes", Role.WORKER), Map.entry("ReportOutput", Role.WORKER));
 
   @Test
   void everyRpcOfTheApiHasTheRoleItShouldNeed() {
