@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *       can run at most 80 a second): {@code BENCH_SCALE_WARMUP_SECONDS} (default 20) of the
  *       same work unmeasured, so that the new worker processes are past their JIT compilation as
  *       a deployed worker is, then {@code BENCH_SCALE_SECONDS} (default 30) measured, with each
- *       process's CPU per task, and the part of it its JIT compiler threads still took.
+ *       process's CPU per task, and the part of it its JIT compiler threads still took
+ *       ({@code BENCH_WORKERS}, default {@code 1,2,4}: the points; empty for none).
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -Pbenchmark-deployed package}. Writes {@code
@@ -82,7 +83,10 @@ public final class DeployedBenchmark {
             + "| workers | tasks | tasks/s | of the slots' 80/s each | speed-up | coordinator | workers | broker | Redis |%n"
             + "|---|---|---|---|---|---|---|---|---|%n", scaleWarmup, scaleSeconds));
         double one = 0;
-        for (int n : new int[] {1, 2, 4}) {
+        // BENCH_WORKERS: the points of the scale-out, e.g. "1,4" or "" for none (default 1,2,4)
+        int[] points = java.util.Arrays.stream(System.getenv().getOrDefault("BENCH_WORKERS", "1,2,4").split(","))
+            .map(String::trim).filter(x -> !x.isEmpty()).mapToInt(Integer::parseInt).toArray();
+        for (int n : points) {
           for (int i = 0; i < n; i++) workers.add(launch("io.taskgrid.worker.WorkerMain", workerEnv(common, 4), "worker-" + n + "-" + i));
           TaskRequest sleep = TaskRequest.builder("sleep").payloadText("50ms").build();
           // until every worker holds partitions and is past its JIT compilation: a rebalance or a
@@ -95,8 +99,8 @@ public final class DeployedBenchmark {
           double rate = Benchmark.throughput(client, count, sleep);
           if (n == 1) one = rate;
           Meter.Costs c = m.costs(count);
-          out.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f%% | %.2fx | %.0f (%.0f) | %.0f (%.0f) | %.0f (%.0f) | %.0f |%n", n,
-              count, rate, 100 * rate / (80.0 * n), rate / one, c.coordinator(), c.coordinatorJit(), c.workers(), c.workersJit(),
+          out.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f%% | %s | %.0f (%.0f) | %.0f (%.0f) | %.0f (%.0f) | %.0f |%n", n,
+              count, rate, 100 * rate / (80.0 * n), one == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", rate / one), c.coordinator(), c.coordinatorJit(), c.workers(), c.workersJit(),
               c.broker(), c.brokerJit(), c.redis()));
           stopAll(workers);
         }

@@ -36,22 +36,52 @@ import org.slf4j.LoggerFactory;
 public final class GrpcErrors implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
 
-  /** A request as it came on the wire. */
+  /**
+   * A request as it came on the wire. Both directions say how long the message is: gRPC's message
+   * streams and {@link #knownLength} implement {@link io.grpc.KnownLength}, so the bytes are read
+   * into one array of their size (where {@code readAllBytes} starts with a 16 KiB buffer and copies)
+   * and protobuf's marshaller parses from that array (where, from a plain stream, it allocates a
+   * 4 KiB decoder buffer): both were a sixth of the coordinator's CPU on small calls such as
+   * GetExecution.
+   */
   private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
     @Override
     public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
+      return knownLength(value);
     }
 
     @Override
     public byte[] parse(InputStream stream) {
       try {
+        if (stream instanceof io.grpc.KnownLength) {
+          byte[] bytes = new byte[stream.available()];
+          int read = stream.readNBytes(bytes, 0, bytes.length);
+          int next = stream.read();
+          if (read == bytes.length && next == -1) return bytes;
+          // the length was not the whole message after all: the rest as it comes
+          java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+          all.write(bytes, 0, read);
+          if (next != -1) all.write(next);
+          stream.transferTo(all);
+          return all.toByteArray();
+        }
         return stream.readAllBytes();
       } catch (IOException e) {
         throw Status.INTERNAL.withDescription("cannot read the request").withCause(e).asRuntimeException();
       }
     }
   };
+
+  /** {@code bytes} as a stream that tells its length, so that protobuf parses it from the array. */
+  public static InputStream knownLength(byte[] bytes) {
+    return new KnownLengthBytes(bytes);
+  }
+
+  private static final class KnownLengthBytes extends ByteArrayInputStream implements io.grpc.KnownLength {
+    KnownLengthBytes(byte[] bytes) {
+      super(bytes);
+    }
+  }
 
   /**
    * A response as the service's own marshaller streams it, handed to the transport as it is: gRPC

@@ -135,7 +135,7 @@ public final class ApiAccess {
       rule = rule.withScope((who, req) -> {
         Object request = req;
         // as bytes (GrpcErrors' raw marshaller) or as a stream: either way the request the service will parse
-        InputStream raw = req instanceof byte[] bytes ? new java.io.ByteArrayInputStream(bytes) : req instanceof InputStream in ? in : null;
+        InputStream raw = req instanceof byte[] bytes ? io.taskgrid.coordinator.internal.api.GrpcErrors.knownLength(bytes) : req instanceof InputStream in ? in : null;
         if (raw != null) {
           try {
             request = method.parseRequest(raw);

@@ -384,6 +384,8 @@ public final class RedisExecutionStore implements ExecutionStore {
   private final CallTimer listTimer;
   private final CallTimer statsTimer;
   private final java.time.InstantSource clock;
+  /** Finished executions GetExecution read lately (see {@link TerminalRecordCache}). */
+  private final TerminalRecordCache terminal;
 
   public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention,
       CoordinatorMeters meters) {
@@ -393,6 +395,7 @@ public final class RedisExecutionStore implements ExecutionStore {
   public RedisExecutionStore(RedissonClient redisson, Keyspace keys, Duration executionRetention, Duration idempotencyRetention,
       CoordinatorMeters meters, java.time.InstantSource clock) {
     this.clock = clock;
+    this.terminal = new TerminalRecordCache(clock);
     this.cancelTimer = meters.redis("cancel");
     this.listTimer = meters.redis("list");
     this.statsTimer = meters.redis("stats");
@@ -550,7 +553,13 @@ public final class RedisExecutionStore implements ExecutionStore {
 
   @Override
   public CompletionStage<Optional<ExecutionRecord>> get(String executionId) {
-    return read(List.of(executionId), false).thenApply(m -> Optional.ofNullable(m.get(executionId)).flatMap(Snapshot::record));
+    ExecutionRecord cached = terminal.get(executionId);
+    if (cached != null) return CompletableFuture.completedFuture(Optional.of(cached));
+    return read(List.of(executionId), false).thenApply(m -> {
+      Optional<ExecutionRecord> r = Optional.ofNullable(m.get(executionId)).flatMap(Snapshot::record);
+      r.ifPresent(terminal::put);
+      return r;
+    });
   }
 
   @Override
