@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends outcomes to a coordinator in batches, and tells {@code onAcknowledged} once a coordinator
- * recorded them. Batches go as messages on one long-lived {@code StreamOutcomes} call (up to
- * {@value #STREAM_PENDING} unacknowledged at once), which costs both sides a fraction of a unary
- * call per batch; {@code ReportOutcomes} calls are used for a coordinator that answers
+ * recorded them. Batches go as messages on one long-lived {@code StreamOutcomes} call, which
+ * costs both sides a fraction of a unary call per batch. One batch is unacknowledged at a time
+ * ({@link #STREAM_PENDING}): what ends meanwhile forms the next batch, so batches grow with the
+ * rate (with four in flight, each was a quarter the size, and the no-op benchmark paid for four
+ * times the recording calls); {@code ReportOutcomes} calls are used for a coordinator that answers
  * UNIMPLEMENTED (an older version, tried again after {@link #UNARY_FOR}), for a batch the stream
  * refused as invalid (sent one by one, below), and, when tracing, for a batch of one outcome, so
  * that the call is part of its execution's trace. When the stream fails or a batch is not
@@ -44,8 +46,8 @@ public final class OutcomeReporter implements AutoCloseable {
   /** Bytes of outcomes per call, well under the coordinator's message limit (16 MiB at least). */
   static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
-  /** Batches sent on the stream and not yet acknowledged, at most. */
-  static final int STREAM_PENDING = 4;
+  /** Batches sent on the stream and not yet acknowledged, at most (by default). */
+  static final int STREAM_PENDING = 1;
   /** How long a coordinator that answered UNIMPLEMENTED to the stream gets unary calls. */
   static final Duration UNARY_FOR = Duration.ofMinutes(5);
 
@@ -72,6 +74,7 @@ public final class OutcomeReporter implements AutoCloseable {
   /** Per coordinator: until when (nanoTime) it gets unary calls; 0 for none. */
   private final long[] unaryUntil;
   private long sequence;
+  private int streamPending;
 
   public OutcomeReporter(String workerId, List<String> addresses, List<ManagedChannel> channels, Consumer<Run> onAcknowledged) {
     this(workerId, addresses, channels, onAcknowledged, ExecutionTracing.off());
@@ -85,7 +88,14 @@ public final class OutcomeReporter implements AutoCloseable {
     this.channels = channels;
     this.onAcknowledged = onAcknowledged;
     this.unaryUntil = new long[channels.size()];
+    this.streamPending = STREAM_PENDING;
     this.thread = Thread.ofPlatform().name("tg-worker-reporter").daemon().unstarted(this::loop);
+  }
+
+  /** Lets up to {@code n} batches be unacknowledged on the stream at once (tests of out-of-order acknowledgements). */
+  OutcomeReporter streamPending(int n) {
+    this.streamPending = n;
+    return this;
   }
 
   public void start() {
@@ -167,7 +177,7 @@ public final class OutcomeReporter implements AutoCloseable {
 
   /**
    * Sends {@code batch} on the stream to the current coordinator (opening it when there is none),
-   * as messages of at most {@link #MAX_REQUEST_BYTES}, waiting while {@value #STREAM_PENDING} are
+   * as messages of at most {@link #MAX_REQUEST_BYTES}, waiting while {@code streamPending} are
    * unacknowledged. True when all of it was sent; false when the stream failed first (what was not
    * sent is back at the head of {@code batch}; what was sent is in {@link #returned}).
    */
@@ -185,7 +195,7 @@ public final class OutcomeReporter implements AutoCloseable {
       }
       OutcomeStream s;
       synchronized (lock) {
-        while ((s = stream) != null && s.pending.size() >= STREAM_PENDING && !abandoned) {
+        while ((s = stream) != null && s.pending.size() >= streamPending && !abandoned) {
           lock.wait(100);
           if (expiredLocked() != null) break;
         }

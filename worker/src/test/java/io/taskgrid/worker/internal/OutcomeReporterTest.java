@@ -150,7 +150,7 @@ class OutcomeReporterTest {
         };
       }
     }, acknowledged);
-    reporter.start();
+    reporter.streamPending(4).start();
 
     for (int i = 0; i < 40; i++) {
       reporter.report(finished("e" + i, new byte[1]));
