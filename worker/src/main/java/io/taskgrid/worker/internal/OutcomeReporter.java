@@ -182,17 +182,11 @@ public final class OutcomeReporter implements AutoCloseable {
    * sent is back at the head of {@code batch}; what was sent is in {@link #returned}).
    */
   private boolean streamAll(List<Run> batch) throws InterruptedException {
-    List<io.taskgrid.proto.v1.Outcome> outcomes = new ArrayList<>(batch.size());
-    for (Run r : batch) outcomes.add(toProto(r));
+    List<io.taskgrid.proto.v1.Outcome> outcomes = outcomes(batch);
     int from = 0;
     while (from < outcomes.size()) {
       ReportOutcomesRequest.Builder request = ReportOutcomesRequest.newBuilder().setWorkerId(workerId);
-      int bytes = 0;
-      int to = from;
-      while (to < outcomes.size() && (to == from || bytes + outcomes.get(to).getSerializedSize() <= MAX_REQUEST_BYTES)) {
-        bytes += outcomes.get(to).getSerializedSize();
-        request.addOutcomes(outcomes.get(to++));
-      }
+      int to = fill(request, outcomes, from, false);
       OutcomeStream s;
       synchronized (lock) {
         while ((s = stream) != null && s.pending.size() >= streamPending && !abandoned) {
@@ -374,17 +368,11 @@ public final class OutcomeReporter implements AutoCloseable {
   }
 
   private boolean sendAll(List<Run> batch, boolean oneByOne) {
-    List<io.taskgrid.proto.v1.Outcome> outcomes = new ArrayList<>(batch.size());
-    for (Run r : batch) outcomes.add(toProto(r));
+    List<io.taskgrid.proto.v1.Outcome> outcomes = outcomes(batch);
     int from = 0;
     while (from < outcomes.size()) {
       ReportOutcomesRequest.Builder request = ReportOutcomesRequest.newBuilder().setWorkerId(workerId);
-      int bytes = 0;
-      int to = from;
-      while (to < outcomes.size() && (to == from || !oneByOne && bytes + outcomes.get(to).getSerializedSize() <= MAX_REQUEST_BYTES)) {
-        bytes += outcomes.get(to).getSerializedSize();
-        request.addOutcomes(outcomes.get(to++));
-      }
+      int to = fill(request, outcomes, from, oneByOne);
       // a call that carries one outcome is part of its execution's trace; a batch of many traces
       // is a trace of its own (each execution's process span ends when the call recorded its outcome)
       Status.Code answer;
@@ -450,6 +438,27 @@ public final class OutcomeReporter implements AutoCloseable {
       }
     }
     return s.toString();
+  }
+
+  private List<io.taskgrid.proto.v1.Outcome> outcomes(List<Run> batch) {
+    List<io.taskgrid.proto.v1.Outcome> outcomes = new ArrayList<>(batch.size());
+    for (Run r : batch) outcomes.add(toProto(r));
+    return outcomes;
+  }
+
+  /**
+   * Adds {@code outcomes} from {@code from} on to {@code request} while it stays under {@link
+   * #MAX_REQUEST_BYTES} (one outcome at least; only one with {@code oneByOne}); returns the index
+   * after the last one added.
+   */
+  private static int fill(ReportOutcomesRequest.Builder request, List<io.taskgrid.proto.v1.Outcome> outcomes, int from, boolean oneByOne) {
+    int bytes = 0;
+    int to = from;
+    while (to < outcomes.size() && (to == from || !oneByOne && bytes + outcomes.get(to).getSerializedSize() <= MAX_REQUEST_BYTES)) {
+      bytes += outcomes.get(to).getSerializedSize();
+      request.addOutcomes(outcomes.get(to++));
+    }
+    return to;
   }
 
   private io.taskgrid.proto.v1.Outcome toProto(Run run) {

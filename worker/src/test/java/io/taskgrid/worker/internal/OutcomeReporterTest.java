@@ -64,19 +64,7 @@ class OutcomeReporterTest {
   void anOutcomeTheCoordinatorRefusesAsInvalidIsDroppedWithoutHoldingBackTheOthers() throws Exception {
     Set<String> recorded = ConcurrentHashMap.newKeySet();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    reporter = reporterTo(new ResultServiceGrpc.ResultServiceImplBase() {
-      @Override
-      public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> out) {
-        received.add(request);
-        if (request.getOutcomesList().stream().anyMatch(o -> o.getExecutionId().startsWith("bad"))) {
-          out.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription("outcomes[0].execution_id: must be a UUID").asRuntimeException());
-          return;
-        }
-        request.getOutcomesList().forEach(o -> recorded.add(o.getExecutionId()));
-        out.onNext(ReportOutcomesResponse.getDefaultInstance());
-        out.onCompleted();
-      }
-    }, acknowledged);
+    reporter = reporterTo(new RefusingBad(recorded), acknowledged);
     for (String id : List.of("e1", "bad", "e2", "e3")) reporter.report(finished(id, new byte[1]));
     reporter.start(); // all four in one batch
 
@@ -215,19 +203,7 @@ class OutcomeReporterTest {
   void aBatchTheStreamRefusesAsInvalidIsSentOneByOneAndOnlyTheInvalidOutcomeIsDropped() throws Exception {
     Set<String> recorded = ConcurrentHashMap.newKeySet();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    reporter = reporterTo(new ResultServiceGrpc.ResultServiceImplBase() {
-      @Override
-      public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> out) {
-        received.add(request);
-        if (request.getOutcomesList().stream().anyMatch(o -> o.getExecutionId().startsWith("bad"))) {
-          out.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription("outcomes[0].execution_id: must be a UUID").asRuntimeException());
-          return;
-        }
-        request.getOutcomesList().forEach(o -> recorded.add(o.getExecutionId()));
-        out.onNext(ReportOutcomesResponse.getDefaultInstance());
-        out.onCompleted();
-      }
-
+    reporter = reporterTo(new RefusingBad(recorded) {
       @Override
       public StreamObserver<ReportOutcomesRequest> streamOutcomes(StreamObserver<ReportOutcomesResponse> out) {
         return new StreamObserver<>() {
@@ -262,6 +238,27 @@ class OutcomeReporterTest {
     assertThat(received).hasSize(4).allSatisfy(r -> assertThat(r.getOutcomesCount()).isEqualTo(1));
     reporter.report(finished("e4", new byte[1]));
     await().atMost(Duration.ofSeconds(30)).until(() -> recorded.contains("e4"));
+  }
+
+  /** Records the outcomes of unary calls, refusing as invalid a call with an execution id that starts with "bad". */
+  private class RefusingBad extends ResultServiceGrpc.ResultServiceImplBase {
+    final Set<String> recorded;
+
+    RefusingBad(Set<String> recorded) {
+      this.recorded = recorded;
+    }
+
+      @Override
+      public void reportOutcomes(ReportOutcomesRequest request, StreamObserver<ReportOutcomesResponse> out) {
+        received.add(request);
+        if (request.getOutcomesList().stream().anyMatch(o -> o.getExecutionId().startsWith("bad"))) {
+          out.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription("outcomes[0].execution_id: must be a UUID").asRuntimeException());
+          return;
+        }
+        request.getOutcomesList().forEach(o -> recorded.add(o.getExecutionId()));
+        out.onNext(ReportOutcomesResponse.getDefaultInstance());
+        out.onCompleted();
+      }
   }
 
   /** A reporter to {@code service} in this process, adding what it acknowledges to {@code acknowledged}. */
