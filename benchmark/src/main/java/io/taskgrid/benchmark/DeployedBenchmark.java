@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  *       same work unmeasured, so that the new worker processes are past their JIT compilation as
  *       a deployed worker is, then {@code BENCH_SCALE_SECONDS} (default 30) measured, with each
  *       process's CPU per task, and the part of it its JIT compiler threads still took
- *       ({@code BENCH_WORKERS}, default {@code 1,2,4}: the points; empty for none).
+ *       ({@code BENCH_WORKERS}, default {@code 1,2,4}: the points; empty for none);
+ *   <li>the submit rate of one coordinator and of two, no worker running ({@code BENCH_SUBMITS},
+ *       default 100,000 tasks per point, 0 for none).
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -Pbenchmark-deployed package}. Writes {@code
@@ -49,6 +51,7 @@ public final class DeployedBenchmark {
     int scaleSeconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_SCALE_SECONDS", "30"));
     int scaleWarmup = Integer.parseInt(System.getenv().getOrDefault("BENCH_SCALE_WARMUP_SECONDS", "20"));
     int reads = Integer.parseInt(System.getenv().getOrDefault("BENCH_READS", "20000"));
+    int submits = Integer.parseInt(System.getenv().getOrDefault("BENCH_SUBMITS", "100000"));
     StringBuilder out = new StringBuilder("## Deployed-shape benchmark\n\n");
     out.append(String.format(Locale.ROOT, "Machine: %d CPUs, Java %s. Kafka (KRaft), redis-server, one coordinator and the workers "
         + "each a process with default settings; this JVM is only the client.%n%n", Runtime.getRuntime().availableProcessors(),
@@ -104,6 +107,7 @@ public final class DeployedBenchmark {
               c.broker(), c.brokerJit(), c.redis()));
           stopAll(workers);
         }
+        if (submits > 0) out.append('\n').append(submitRates(client, coordinator, common, submits));
       } finally {
         stopAll(workers);
         coordinator.destroy();
@@ -115,6 +119,89 @@ public final class DeployedBenchmark {
     Files.writeString(report, out.toString());
     System.out.println("Report written to " + report);
     System.exit(0);
+  }
+
+  /**
+   * The submit rate of one coordinator and of two, no worker running (so submitting is all the
+   * cluster does): {@code count} no-op tasks in batches of 1000 from 4 submitters, acknowledged
+   * (recorded in Redis and written to Kafka), spread over the coordinators; each point after as
+   * many unmeasured. With two, the second coordinator is a process of its own like the first.
+   */
+  private static String submitRates(TaskgridClient first, Process coordinator, Map<String, String> common, int count) throws Exception {
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "### Submit rate, 1 and 2 coordinators (%d no-op tasks in batches "
+        + "of 1000 from 4 submitters, no worker running)%n%n| coordinators | tasks/s acknowledged | speed-up | CPU per task: coordinators "
+        + "| broker | Redis (µs) |%n|---|---|---|---|---|---|%n", count));
+    double one = 0;
+    int port2 = freePort();
+    Map<String, String> env2 = new LinkedHashMap<>(common);
+    env2.put("TASKGRID_GRPC_PORT", Integer.toString(port2));
+    Process second = null;
+    try {
+      for (int n : new int[] {1, 2}) {
+        List<TaskgridClient> clients = new ArrayList<>(List.of(first));
+        List<Process> coordinators = new ArrayList<>(List.of(coordinator));
+        if (n == 2) {
+          second = launch("io.taskgrid.coordinator.CoordinatorMain", env2, "coordinator-2");
+          coordinators.add(second);
+          TaskgridClient c2 = TaskgridClient.builder().coordinators("127.0.0.1:" + port2).build();
+          clients.add(c2);
+          awaitSubmit(c2);
+        }
+        System.out.printf("Submit rate: %d coordinators, %d tasks unmeasured, then %d measured%n", n, count, count);
+        submitAll(clients, count);
+        long[] c0 = coordinators.stream().mapToLong(p -> Meter.cpu(p.toHandle())).toArray();
+        long k0 = Meter.cpuOf("kafka.Kafka", coordinators);
+        long r0 = Meter.cpuOf("redis-server", coordinators);
+        long t0 = System.nanoTime();
+        submitAll(clients, count);
+        double rate = count / ((System.nanoTime() - t0) / 1e9);
+        long cpu = 0;
+        for (int i = 0; i < coordinators.size(); i++) cpu += Meter.cpu(coordinators.get(i).toHandle()) - c0[i];
+        double per = 1000.0 * count;
+        if (n == 1) one = rate;
+        System.out.printf(Locale.ROOT, "  %.0f tasks/s%n", rate);
+        out.append(String.format(Locale.ROOT, "| %d | %.0f | %.2fx | %.0f | %.0f | %.0f |%n", n, rate, rate / one, cpu / per,
+            (Meter.cpuOf("kafka.Kafka", coordinators) - k0) / per, (Meter.cpuOf("redis-server", coordinators) - r0) / per));
+        if (n == 2) clients.get(1).close();
+      }
+    } finally {
+      if (second != null) {
+        second.destroy();
+        second.waitFor(15, TimeUnit.SECONDS);
+        second.destroyForcibly();
+      }
+    }
+    return out.toString();
+  }
+
+  /** {@code count} no-op tasks in batches of 1000 from 4 threads, thread i submitting to {@code clients[i % n]}. */
+  private static void submitAll(List<TaskgridClient> clients, int count) throws InterruptedException {
+    java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(count);
+    List<TaskRequest> batch = java.util.Collections.nCopies(Benchmark.BATCH, TaskRequest.builder("echo").build());
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      TaskgridClient client = clients.get(t % clients.size());
+      threads.add(Thread.ofPlatform().start(() -> {
+        int take;
+        while ((take = Math.min(Benchmark.BATCH, left.getAndAdd(-Benchmark.BATCH))) > 0) {
+          client.submitAll(batch.subList(0, take));
+        }
+      }));
+    }
+    for (Thread t : threads) t.join();
+  }
+
+  private static void awaitSubmit(TaskgridClient client) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (true) {
+      try {
+        client.submit(TaskRequest.builder("echo").build());
+        return;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("the second coordinator did not become ready", e);
+      }
+      Thread.sleep(500);
+    }
   }
 
   /**
@@ -239,6 +326,14 @@ public final class DeployedBenchmark {
       Costs c = costs(tasks);
       return String.format(Locale.ROOT, "| process | CPU per task |%n|---|---|%n| coordinator | %.0f µs |%n| worker | %.0f µs |%n"
           + "| Kafka broker | %.0f µs |%n| redis-server | %.0f µs |%n", c.coordinator(), c.workers(), c.broker(), c.redis());
+    }
+
+    /** CPU nanoseconds of the processes below this JVM whose command line has {@code command}, not below {@code ours}. */
+    static long cpuOf(String command, List<Process> ours) {
+      List<Long> pids = ours.stream().map(Process::pid).toList();
+      return ProcessHandle.current().descendants().filter(p -> !pids.contains(p.pid())
+              && !p.parent().map(q -> pids.contains(q.pid())).orElse(false) && commandLine(p).contains(command))
+          .mapToLong(Meter::cpu).sum();
     }
 
     private long jitOf(String command) {

@@ -104,8 +104,16 @@ class DashboardIT {
     browser.get(base + path);
   }
 
+  /** The element, once the page shows it (a click that submits a form returns before the next page is there). */
   private WebElement find(String css) {
-    return browser.findElement(By.cssSelector(css));
+    return await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(org.openqa.selenium.NoSuchElementException.class)
+        .until(() -> browser.findElement(By.cssSelector(css)), e -> e != null);
+  }
+
+  /** Waits until the page shows {@code css} with a text that {@code wanted} accepts (the page after a click may still be loading). */
+  private void awaitText(String css, java.util.function.Predicate<String> wanted) {
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(() -> find(css).getText(), wanted::test);
   }
 
   private List<WebElement> all(String css) {
@@ -134,11 +142,11 @@ class DashboardIT {
 
     row.findElement(By.cssSelector("button[name='pause']")).click();
     await().atMost(Duration.ofSeconds(10)).until(() -> client.tasks().get(id).state() == TaskState.PAUSED);
-    assertThat(find("tr[data-task-id='" + id + "'] td.state").getText()).isEqualTo("PAUSED");
+    awaitText("tr[data-task-id='" + id + "'] td.state", "PAUSED"::equals);
 
     find("tr[data-task-id='" + id + "'] button[name='resume']").click();
     await().atMost(Duration.ofSeconds(10)).until(() -> client.tasks().get(id).state() == TaskState.ACTIVE);
-    assertThat(find("tr[data-task-id='" + id + "'] td.state").getText()).isEqualTo("ACTIVE");
+    awaitText("tr[data-task-id='" + id + "'] td.state", "ACTIVE"::equals);
 
     open("/ui/tasks/" + id);
     assertThat(find("h1").getText()).contains(id);
@@ -159,7 +167,7 @@ class DashboardIT {
     screenshot("executions");
 
     rows.getFirst().findElement(By.cssSelector("a")).click();
-    assertThat(find("h1").getText()).contains(handle.id());
+    awaitText("h1", t -> t.contains(handle.id()));
     List<WebElement> attemptRows = all("#attempts tbody tr");
     assertThat(attemptRows).hasSize(2);
     assertThat(attemptRows.get(0).getText()).contains("FAILED", "java.lang.IllegalStateException: first attempt fails <on purpose>");

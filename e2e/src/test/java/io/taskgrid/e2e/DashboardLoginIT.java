@@ -90,8 +90,10 @@ class DashboardLoginIT {
     browser.get(base + path);
   }
 
+  /** The element, once the page shows it (a click that submits a form returns before the next page is there). */
   private WebElement find(String css) {
-    return browser.findElement(By.cssSelector(css));
+    return await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(org.openqa.selenium.NoSuchElementException.class)
+        .until(() -> browser.findElement(By.cssSelector(css)), e -> e != null);
   }
 
   private void signIn(String key) {
@@ -173,7 +175,9 @@ class DashboardLoginIT {
 
     row.findElement(By.cssSelector("button[name='pause']")).click();
 
-    assertThat(find("h1").getText()).isEqualTo("Not allowed");
+    // the dashboard's h1 until the answer page replaces it
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(() -> find("h1").getText(), "Not allowed"::equals);
     assertThat(find("#message").getText()).startsWith("wallboard (viewer) may not pause task " + id + ": ");
     screenshot("denied");
   }

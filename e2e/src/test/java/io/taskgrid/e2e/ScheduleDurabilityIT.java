@@ -59,6 +59,10 @@ class ScheduleDurabilityIT {
     }
     Instant restarted = Instant.now();
     cluster.coordinator(port);
+    // the client's channel may still be backing off from the connections refused while no
+    // coordinator listened (gRPC's reconnect backoff can outlast the SDK's retries of a read)
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(io.taskgrid.client.TaskgridUnavailableException.class)
+        .until(() -> tasks.listAll(TaskQuery.all()).count() >= 0);
 
     assertThat(tasks.listAll(TaskQuery.all()).map(TaskInfo::id)).containsExactly("once", "tick");
     TaskInfo once = tasks.get("once");
