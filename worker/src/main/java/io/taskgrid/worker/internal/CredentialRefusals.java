@@ -6,7 +6,8 @@ import io.grpc.Status;
  * Turns the coordinators' refusals of this worker's credentials (UNAUTHENTICATED,
  * PERMISSION_DENIED) into one log line per streak of them, saying what to fix, instead of one per
  * retried call: while the token is wrong every report fails the same way, and the outcomes are
- * kept and retried anyway. A streak ends with the first call a coordinator accepts.
+ * kept and retried anyway. A streak ends with the first call a coordinator accepts. Thread-safe:
+ * the reporter thread and the outcome stream's callbacks both report to it.
  */
 final class CredentialRefusals {
   private Status.Code streak; // the refusal being reported; null when the last call went through
@@ -20,7 +21,7 @@ final class CredentialRefusals {
    * The line to log for this refusal, or null when the streak already said it: a refusal of
    * another kind (authenticated now, but not allowed) starts a new streak.
    */
-  String refused(String coordinator, Status status) {
+  synchronized String refused(String coordinator, Status status) {
     if (status.getCode() == streak) return null;
     streak = status.getCode();
     String said = status.getDescription() == null ? "" : ": " + status.getDescription();
@@ -33,7 +34,7 @@ final class CredentialRefusals {
   }
 
   /** The line to log when a call goes through after a streak of refusals, else null. */
-  String accepted(String coordinator) {
+  synchronized String accepted(String coordinator) {
     if (streak == null) return null;
     streak = null;
     return "Coordinator " + coordinator + " accepts this worker's outcomes again";
