@@ -131,11 +131,7 @@ public final class OutcomeReporter implements AutoCloseable {
           }
         }
         for (List<Run> one : invalid) sendOneByOne(one);
-        if (failed) {
-          current = (current + 1) % channels.size();
-          Thread.sleep(backoffMs); // pacing between retries of a coordinator that is down
-          backoffMs = Math.min(2000, backoffMs * 2);
-        }
+        if (failed) backoffMs = nextCoordinator(backoffMs);
         if (batch.isEmpty()) {
           Run first = queue.poll(100, TimeUnit.MILLISECONDS);
           if (first == null) {
@@ -149,9 +145,7 @@ public final class OutcomeReporter implements AutoCloseable {
         if (unary ? sendAll(batch) : streamAll(batch)) {
           if (unary) backoffMs = 50;
         } else if (unary) {
-          current = (current + 1) % channels.size();
-          Thread.sleep(backoffMs);
-          backoffMs = Math.min(2000, backoffMs * 2);
+          backoffMs = nextCoordinator(backoffMs);
         }
         synchronized (lock) {
           if (acknowledgedSinceFailure) backoffMs = 50;
@@ -163,6 +157,16 @@ public final class OutcomeReporter implements AutoCloseable {
         log.error("Unexpected error reporting outcomes; retrying", e);
       }
     }
+  }
+
+  /**
+   * Moves to the next coordinator after a pause of {@code backoffMs} (pacing between retries of a
+   * coordinator that is down); the pause before the next such move.
+   */
+  private long nextCoordinator(long backoffMs) throws InterruptedException {
+    current = (current + 1) % channels.size();
+    Thread.sleep(backoffMs);
+    return Math.min(2000, backoffMs * 2);
   }
 
   /** An acknowledgement came since the reporter thread last looked (guarded by lock). */
@@ -316,9 +320,7 @@ public final class OutcomeReporter implements AutoCloseable {
     long backoffMs = 50;
     while (!left.isEmpty() && !abandoned) {
       if (sendAll(left, true)) return;
-      current = (current + 1) % channels.size();
-      Thread.sleep(backoffMs);
-      backoffMs = Math.min(2000, backoffMs * 2);
+      backoffMs = nextCoordinator(backoffMs);
     }
   }
 

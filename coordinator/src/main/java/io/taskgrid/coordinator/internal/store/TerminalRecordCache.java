@@ -46,11 +46,10 @@ final class TerminalRecordCache {
 
   /** Keeps {@code record} when it is terminal and small enough. */
   synchronized void put(ExecutionRecord record) {
-    if (!record.status().isTerminal()) return;
-    int size = ENTRY_BYTES + record.result().map(p -> p.size()).orElse(0)
-        + record.attempts().size() * 128 + record.labels().size() * 64 + (int) Math.min(Integer.MAX_VALUE / 2,
-            record.errorMessage().map(String::length).orElse(0) * 2L);
-    if (record.result().map(p -> p.size()).orElse(0) > MAX_RESULT_BYTES) return;
+    int resultBytes = record.result().map(p -> p.size()).orElse(0);
+    if (!record.status().isTerminal() || resultBytes > MAX_RESULT_BYTES) return;
+    int size = ENTRY_BYTES + resultBytes + record.attempts().size() * 128 + record.labels().size() * 64
+        + (int) Math.min(Integer.MAX_VALUE / 2, record.errorMessage().map(String::length).orElse(0) * 2L);
     remove(record.executionId());
     entries.put(record.executionId(), new Entry(record, clock.millis() + TTL.toMillis(), size));
     bytes += size;
