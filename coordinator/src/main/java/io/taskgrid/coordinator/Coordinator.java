@@ -15,6 +15,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 import io.taskgrid.telemetry.Telemetry;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.taskgrid.coordinator.internal.api.CallPlacement;
 import io.taskgrid.coordinator.internal.api.GrpcErrors;
 import io.taskgrid.coordinator.internal.api.ResultServiceImpl;
 import io.taskgrid.coordinator.internal.api.TaskServiceImpl;
@@ -52,6 +53,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -64,6 +66,7 @@ import io.taskgrid.security.auth.AccessRule;
 import io.taskgrid.security.auth.AuthInterceptor;
 import io.taskgrid.security.auth.Authenticator;
 import io.taskgrid.security.tls.ServerTls;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -102,6 +105,7 @@ public final class Coordinator implements AutoCloseable {
   private WatchHub hub;
   private Server server;
   private Server localServer;
+  private java.util.concurrent.ExecutorService callExecutor;
   private ManagedChannel localChannel;
   private HealthStatusManager health;
   private Optional<ServerTls> tls = Optional.empty();
@@ -238,10 +242,14 @@ public final class Coordinator implements AutoCloseable {
         // the in-process server's only callers are this process's HTTPS handlers, which forward the client certificate they verified
         localTaskService = ServerInterceptors.intercept(localTaskService, new AuthInterceptor(authenticator.get(), rules, true));
       }
+      // calls start on the transport threads; all but GetExecution move to the call executor (see CallPlacement)
+      callExecutor = Executors.newCachedThreadPool(Thread.ofPlatform().name("taskgrid-grpc-call-", 0).daemon().factory());
+      Set<String> inline = authenticator.isPresent() ? Set.of() : Set.of(io.taskgrid.proto.v1.TaskServiceGrpc.getGetExecutionMethod().getFullMethodName());
       server = (serverBuilder != null ? serverBuilder : networkServer())
-          .addService(taskService)
-          .addService(resultService)
-          .addService(health.getHealthService())
+          .directExecutor()
+          .addService(CallPlacement.place(taskService, inline, callExecutor))
+          .addService(CallPlacement.place(resultService, inline, callExecutor))
+          .addService(CallPlacement.place(health.getHealthService().bindService(), inline, callExecutor))
           .maxInboundMessageSize(maxMessage)
           .build()
           .start();
@@ -420,6 +428,7 @@ public final class Coordinator implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    if (callExecutor != null) callExecutor.shutdown(); // what still runs there ends; nothing new is taken
     if (localChannel != null) localChannel.shutdownNow();
     if (localServer != null) localServer.shutdownNow();
     if (retryLog != null) retryLog.close();

@@ -346,12 +346,13 @@ class HostileGrpcIT {
   }
 
   /**
-   * The live threads but gRPC's shared executor, a cached pool whose idle threads end after a
-   * minute: more of them for a while after a burst is how it works, not a leak.
+   * The live threads but the pools gRPC calls run on (gRPC's shared executor, the coordinator's call
+   * executor), cached pools whose idle threads end after a minute: more of them for a while after a
+   * burst is how it works, not a leak.
    */
   private static List<String> lastingThreads() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-        .filter(n -> !n.startsWith("grpc-default-executor")).sorted().toList();
+        .filter(n -> !n.startsWith("grpc-default-executor") && !n.startsWith("taskgrid-grpc-call-")).sorted().toList();
   }
 
   private static byte[] watchRequest(int ids, java.util.function.IntFunction<String> id) {
