@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  *       spent per task (read from the operating system);
  *   <li>{@code GetExecution}: the coordinator's CPU per call, a client reading 200 finished
  *       executions over and over ({@code BENCH_READS}, default 20,000 calls, 4 at a time);
+ *   <li>idle: what each process costs per second with no task at all, and the requests to Kafka
+ *       and Redis per second, with the thread groups that take most ({@code BENCH_IDLE_SECONDS},
+ *       default 20, 0 for none);
  *   <li>scale-out: tasks sleeping 50 ms on 1, 2 and 4 workers of concurrency 4 (so one worker
  *       can run at most 80 a second): {@code BENCH_SCALE_WARMUP_SECONDS} (default 20) of the
  *       same work unmeasured, so that the new worker processes are past their JIT compilation as
@@ -52,11 +55,13 @@ public final class DeployedBenchmark {
     int scaleWarmup = Integer.parseInt(System.getenv().getOrDefault("BENCH_SCALE_WARMUP_SECONDS", "20"));
     int reads = Integer.parseInt(System.getenv().getOrDefault("BENCH_READS", "20000"));
     int submits = Integer.parseInt(System.getenv().getOrDefault("BENCH_SUBMITS", "100000"));
+    int idleSeconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_IDLE_SECONDS", "20"));
     StringBuilder out = new StringBuilder("## Deployed-shape benchmark\n\n");
     out.append(String.format(Locale.ROOT, "Machine: %d CPUs, Java %s. Kafka (KRaft), redis-server, one coordinator and the workers "
         + "each a process with default settings; this JVM is only the client.%n%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version")));
-    try (KafkaProcess kafka = KafkaProcess.start(); RedisProcess redis = RedisProcess.start()) {
+    try (KafkaProcess kafka = KafkaProcess.start(); RedisProcess redis = RedisProcess.start();
+        RequestCounts counts = RequestCounts.open(Meter.pidOf("kafka.Kafka"), redis.port())) {
       int port = freePort();
       Map<String, String> common = new LinkedHashMap<>();
       common.put("TASKGRID_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
@@ -71,20 +76,24 @@ public final class DeployedBenchmark {
         awaitReady(client);
         System.out.println("Warm-up: 10000 no-op tasks");
         Benchmark.throughput(client, 10_000, TaskRequest.builder("echo").build());
-        Meter meter = new Meter(coordinator, workers, kafka, redis);
+        Meter meter = new Meter(coordinator, workers, counts);
         System.out.printf("Throughput: %d no-op tasks in batches of %d, one worker (concurrency 256)%n", tasks, Benchmark.BATCH);
         double perSecond = Benchmark.throughput(client, tasks, TaskRequest.builder("echo").build());
         out.append(String.format(Locale.ROOT, "### No-op throughput (%d tasks in batches of %d, one worker of concurrency 256)%n%n"
             + "%.0f tasks/s, submit to result delivered.%n%n", tasks, Benchmark.BATCH, perSecond));
         out.append(meter.table(tasks)).append('\n');
         out.append(readCost(client, coordinator, reads)).append('\n');
+        if (idleSeconds > 0) out.append(idleCost(coordinator, workers, counts, idleSeconds)).append('\n');
         stopAll(workers);
 
         out.append(String.format(Locale.ROOT, "### Scale-out (tasks sleeping 50 ms, workers of concurrency 4: at most 80/s each)%n%n"
             + "%d s of the same work unmeasured first, then %d s measured. CPU per task in µs; in brackets the part the "
             + "process's JIT compiler threads took.%n%n"
-            + "| workers | tasks | tasks/s | of the slots' 80/s each | speed-up | coordinator | workers | broker | Redis |%n"
-            + "|---|---|---|---|---|---|---|---|---|%n", scaleWarmup, scaleSeconds));
+            + "The last two columns count per task what all processes asked of Kafka and Redis (requests by type below).%n%n"
+            + "| workers | tasks | tasks/s | of the slots' 80/s each | speed-up | coordinator | workers | broker | Redis "
+            + "| Kafka requests | Redis commands (script calls) |%n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|%n", scaleWarmup, scaleSeconds));
+        StringBuilder byType = new StringBuilder();
         double one = 0;
         // BENCH_WORKERS: the points of the scale-out, e.g. "1,4" or "" for none (default 1,2,4)
         int[] points = java.util.Arrays.stream(System.getenv().getOrDefault("BENCH_WORKERS", "1,2,4").split(","))
@@ -97,16 +106,21 @@ public final class DeployedBenchmark {
           System.out.printf("Scale-out warm-up: %d workers, %d s%n", n, scaleWarmup);
           Benchmark.throughput(client, 80 * n * scaleWarmup, sleep);
           int count = 80 * n * scaleSeconds;
-          Meter m = new Meter(coordinator, workers, kafka, redis);
+          Meter m = new Meter(coordinator, workers, counts);
           System.out.printf("Scale-out: %d workers, %d tasks sleeping 50 ms%n", n, count);
           double rate = Benchmark.throughput(client, count, sleep);
           if (n == 1) one = rate;
           Meter.Costs c = m.costs(count);
-          out.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f%% | %s | %.0f (%.0f) | %.0f (%.0f) | %.0f (%.0f) | %.0f |%n", n,
+          out.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f%% | %s | %.0f (%.0f) | %.0f (%.0f) | %.0f (%.0f) | %.0f | %.2f | %.1f (%.2f) |%n", n,
               count, rate, 100 * rate / (80.0 * n), one == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", rate / one), c.coordinator(), c.coordinatorJit(), c.workers(), c.workersJit(),
-              c.broker(), c.brokerJit(), c.redis()));
+              c.broker(), c.brokerJit(), c.redis(), c.requests().kafkaTotal() / (double) count, c.requests().redisTotal() / (double) count,
+              c.requests().redisScripts() / (double) count));
+          byType.append(String.format(Locale.ROOT, "- %d workers: Kafka %s; Redis %s%n", n, Meter.perTask(c.requests().kafka(), count),
+              Meter.perTask(c.requests().redis(), count)));
           stopAll(workers);
         }
+        if (!byType.isEmpty()) out.append("\nRequests per task by type (Kafka: all clients' requests to the broker; Redis: commands, "
+            + "those run inside scripts included):\n\n").append(byType);
         if (submits > 0) out.append('\n').append(submitRates(client, coordinator, common, submits));
       } finally {
         stopAll(workers);
@@ -226,6 +240,30 @@ public final class DeployedBenchmark {
         + "%.0f calls/s; coordinator CPU per call: %.0f µs.%n", calls, calls / seconds, micros);
   }
 
+  /**
+   * What the cluster costs doing nothing: CPU per second of each process, and the requests to
+   * Kafka and Redis per second, over {@code seconds} with no task submitted (after 5 s for what
+   * the last run left to finish). Every per-task figure at a low rate carries this background.
+   */
+  private static String idleCost(Process coordinator, List<Process> workers, RequestCounts counts, int seconds) throws InterruptedException {
+    Thread.sleep(5_000);
+    System.out.printf("Idle: %d s%n", seconds);
+    Meter m = new Meter(coordinator, workers, counts);
+    Map<String, Long> c0 = Meter.threads(coordinator.toHandle());
+    Map<String, Long> w0 = Meter.threads(workers.get(0).toHandle());
+    Thread.sleep(seconds * 1000L);
+    String busiest = String.format(Locale.ROOT, "Busiest threads, CPU ms per second: coordinator %s; worker %s.%n",
+        Meter.busiest(c0, Meter.threads(coordinator.toHandle()), seconds), Meter.busiest(w0, Meter.threads(workers.get(0).toHandle()), seconds));
+    // costs per "task" of one millisecond: CPU in µs per ms, i.e. per mille of a core
+    Meter.Costs c = m.costs(seconds * 1000);
+    return String.format(Locale.ROOT, "### Idle (%d s, no task submitted; one worker)%n%n"
+        + "CPU per second, in ms (JIT compiler threads in brackets): coordinator %.1f (%.1f), worker %.1f (%.1f), broker %.1f (%.1f), "
+        + "redis-server %.1f.%n%nRequests per second: Kafka %.1f (%s); Redis %.1f (%s).%n%n%s",
+        seconds, c.coordinator(), c.coordinatorJit(), c.workers(), c.workersJit(), c.broker(), c.brokerJit(), c.redis(),
+        c.requests().kafkaTotal() / (double) seconds, Meter.perTask(c.requests().kafka(), seconds),
+        c.requests().redisTotal() / (double) seconds, Meter.perTask(c.requests().redis(), seconds), busiest);
+  }
+
   private static void readAll(TaskgridClient client, List<String> ids, int calls) throws Exception {
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     List<Thread> readers = new ArrayList<>();
@@ -286,7 +324,7 @@ public final class DeployedBenchmark {
   /** CPU time of each process of the cluster from one instant on. */
   private static final class Meter {
     record Costs(double coordinator, double workers, double broker, double redis, double coordinatorJit, double workersJit,
-        double brokerJit) {}
+        double brokerJit, RequestCounts.Snapshot requests) {}
 
     private final Process coordinator;
     private final List<ProcessHandle> workers;
@@ -298,8 +336,11 @@ public final class DeployedBenchmark {
     private final long cj0;
     private final long wj0;
     private final long kj0;
+    private final RequestCounts counts;
+    private final RequestCounts.Snapshot requests0;
 
-    Meter(Process coordinator, List<Process> workers, KafkaProcess kafka, RedisProcess redis) {
+    Meter(Process coordinator, List<Process> workers, RequestCounts counts) {
+      this.counts = counts;
       this.coordinator = coordinator;
       this.workers = workers.stream().map(Process::toHandle).toList();
       List<Long> ours = new ArrayList<>(workers.stream().map(Process::pid).toList());
@@ -313,19 +354,70 @@ public final class DeployedBenchmark {
       this.cj0 = jit(coordinator.toHandle());
       this.wj0 = this.workers.stream().mapToLong(Meter::jit).sum();
       this.kj0 = jitOf("kafka.Kafka");
+      this.requests0 = counts.snapshot();
     }
 
     Costs costs(int tasks) {
       double per = 1000.0 * tasks; // nanoseconds -> microseconds per task
       return new Costs((cpu(coordinator.toHandle()) - c0) / per, (workers.stream().mapToLong(Meter::cpu).sum() - w0) / per,
           (cpuOf("kafka.Kafka") - k0) / per, (cpuOf("redis-server") - r0) / per, (jit(coordinator.toHandle()) - cj0) / per,
-          (workers.stream().mapToLong(Meter::jit).sum() - wj0) / per, (jitOf("kafka.Kafka") - kj0) / per);
+          (workers.stream().mapToLong(Meter::jit).sum() - wj0) / per, (jitOf("kafka.Kafka") - kj0) / per, counts.snapshot().minus(requests0));
+    }
+
+    /** "Fetch 2.10, Produce 1.30, ..." per task, the largest first, those under 0.01 per task left out. */
+    static String perTask(java.util.Map<String, Long> counts, int tasks) {
+      StringBuilder b = new StringBuilder();
+      counts.forEach((name, n) -> {
+        if (n / (double) tasks < 0.01) return;
+        if (!b.isEmpty()) b.append(", ");
+        b.append(String.format(Locale.ROOT, "%s %.2f", name, n / (double) tasks));
+      });
+      return b.isEmpty() ? "none counted" : b.toString();
+    }
+
+    /** CPU clock ticks (10 ms) of a process's threads by name, digits left out (a pool's threads count together). */
+    static Map<String, Long> threads(ProcessHandle p) {
+      Map<String, Long> ticks = new java.util.TreeMap<>();
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+        for (Path t : (Iterable<Path>) tasks::iterator) {
+          String stat;
+          try {
+            stat = Files.readString(t.resolve("stat"));
+          } catch (IOException e) {
+            continue; // the thread ended
+          }
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          if (open < 0 || close < 0) continue;
+          String[] f = stat.substring(close + 2).split(" ");
+          ticks.merge(stat.substring(open + 1, close).replaceAll("[0-9]+", "").replaceAll("-+$", ""),
+              Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+        }
+      } catch (IOException | RuntimeException e) {
+        return ticks; // not Linux, or the process ended
+      }
+      return ticks;
+    }
+
+    /** The six thread groups that used the most CPU between two {@link #threads} readings, in ms per second. */
+    static String busiest(Map<String, Long> before, Map<String, Long> after, int seconds) {
+      return after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+          .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+          .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() * 10.0 / seconds))
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** The process below this JVM whose command line has {@code command}. */
+    static java.util.Optional<Long> pidOf(String command) {
+      return ProcessHandle.current().descendants().filter(p -> commandLine(p).contains(command)).map(ProcessHandle::pid).findFirst();
     }
 
     String table(int tasks) {
       Costs c = costs(tasks);
       return String.format(Locale.ROOT, "| process | CPU per task |%n|---|---|%n| coordinator | %.0f µs |%n| worker | %.0f µs |%n"
-          + "| Kafka broker | %.0f µs |%n| redis-server | %.0f µs |%n", c.coordinator(), c.workers(), c.broker(), c.redis());
+          + "| Kafka broker | %.0f µs |%n| redis-server | %.0f µs |%n%nPer task: Kafka requests %.2f (%s); Redis commands %.1f (%s).%n",
+          c.coordinator(), c.workers(), c.broker(), c.redis(), c.requests().kafkaTotal() / (double) tasks, perTask(c.requests().kafka(), tasks),
+          c.requests().redisTotal() / (double) tasks, perTask(c.requests().redis(), tasks));
     }
 
     /** CPU nanoseconds of the processes below this JVM whose command line has {@code command}, not below {@code ours}. */
