@@ -88,4 +88,20 @@ class RedisConnectionTest {
         .hasValueSatisfying(e -> assertThat(e).hasMessageStartingWith("TASKGRID_REDIS_URL credentials were refused").hasMessageNotContaining("s3cret"));
     assertThat(fromUrl.rejectedSettings(new RuntimeException("connection refused"))).isEmpty();
   }
+
+  @Test
+  void commandsAreRetriedAfterWholeTenthsOfASecondSoRedissonsTimerTicksTenTimesASecond() {
+    for (String url : new String[] {"redis://h:6379", "redis-sentinel://h1:26379/mymaster"}) {
+      Config config = config(url);
+      var delays = url.startsWith("redis-sentinel") ? config.useSentinelServers().getRetryDelay() : config.useSingleServer().getRetryDelay();
+      for (int i = 0; i < 1000; i++) {
+        long first = delays.calcDelay(0).toMillis();
+        assertThat(first).isBetween(500L, 1000L);
+        assertThat(first % 100).isZero();
+        long later = delays.calcDelay(1 + i % 5).toMillis();
+        assertThat(later).isBetween(1000L, 2000L);
+        assertThat(later % 100).isZero();
+      }
+    }
+  }
 }
