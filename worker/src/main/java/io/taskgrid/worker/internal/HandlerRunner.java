@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +51,8 @@ public final class HandlerRunner implements AutoCloseable {
   private final Consumer<Run> onFinished;
   private final ExecutorService executor =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tg-worker-handler-", 0).factory());
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tg-worker-timeouts").daemon().unstarted(r));
+  /** Deadlines; one is removed when its run ends first (else each run stayed queued, and held, until its deadline). */
+  private final ScheduledThreadPoolExecutor timer = deadlines();
 
   private final int maxResultBytes;
   private final WorkerMeters meters;
@@ -120,11 +120,18 @@ public final class HandlerRunner implements AutoCloseable {
         run.markExited();
       }
     }));
-    timer.schedule(() -> {
+    run.deadlineTimer(timer.schedule(() -> {
       if (finish(run, Outcome.TimedOut.after(run.startedAt(), clock.instant(), timeout))) {
         run.interrupt();
       }
-    }, Math.max(0, Duration.between(clock.instant(), run.deadline()).toMillis()), TimeUnit.MILLISECONDS);
+    }, Math.max(0, Duration.between(clock.instant(), run.deadline()).toMillis()), TimeUnit.MILLISECONDS));
+    if (run.isFinished()) run.cancelDeadline(); // the handler ended before its deadline was set
+  }
+
+  private static ScheduledThreadPoolExecutor deadlines() {
+    var t = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("tg-worker-timeouts").daemon().unstarted(r));
+    t.setRemoveOnCancelPolicy(true);
+    return t;
   }
 
   /** Ends {@code run}, whose permit the caller holds, with {@code outcome} without calling its handler (it was not admitted). */
@@ -249,6 +256,7 @@ public final class HandlerRunner implements AutoCloseable {
         nonRetryable, clock.instant(), ThreadLocalRandom.current()::nextDouble);
     Outcome outcome = plan.outcome();
     if (!run.finish(outcome, plan.retry())) return false;
+    run.cancelDeadline();
     tracing.endAttempt(run, outcome);
     if (events.isInfoEnabled()) logFinished(run, outcome);
     permits.release();
@@ -288,6 +296,11 @@ public final class HandlerRunner implements AutoCloseable {
       case String s -> new Payload(s.getBytes(StandardCharsets.UTF_8), Payload.TEXT);
       default -> new Payload(json.writeValueAsBytes(result), Payload.JSON);
     };
+  }
+
+  /** Deadlines still set (runs not ended). */
+  int pendingDeadlines() {
+    return timer.getQueue().size();
   }
 
   /** Handlers running now. */

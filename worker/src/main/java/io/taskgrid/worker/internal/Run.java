@@ -96,6 +96,19 @@ public final class Run {
     this.future = f;
   }
 
+  private volatile Future<?> deadlineTimer;
+
+  /** The timer that ends this run at its deadline. */
+  void deadlineTimer(Future<?> f) {
+    this.deadlineTimer = f;
+  }
+
+  /** Stops the deadline's timer: the run ended first. */
+  void cancelDeadline() {
+    Future<?> f = deadlineTimer;
+    if (f != null) f.cancel(false);
+  }
+
   /** The mark of a run handed back to the cluster unfinished: no outcome is reported for it. */
   private static final Outcome HANDED_BACK = new Outcome.Cancelled(Instant.EPOCH, Instant.EPOCH, "handed back: its worker stopped");
 

@@ -89,6 +89,8 @@ class CancelListenerTest {
     await().atMost(java.time.Duration.ofSeconds(10)).untilTrue(interrupted);
     assertThat(finished).containsExactly(r);
     assertThat(runner.running()).isZero();
+    // its deadline's timer went with it: a worker does not hold every run it ran until its deadline
+    assertThat(runner.pendingDeadlines()).isZero();
   }
 
   @Test
