@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends lifecycle events to the lifecycle topic, best effort. {@link #emit} only puts the event in
- * a bounded queue; one thread of this sink turns events into JSON and gives them to one producer,
- * which batches them (a 100 ms linger) and needs one acknowledgement (the leader's). Nothing here
+ * a bounded queue; one thread of this sink lets events gather for {@value #GATHER_MS} ms after the
+ * first of a quiet spell, turns them into JSON and gives them to one producer, which sends them
+ * together (a {@value #LINGER_MS} ms linger) and needs one acknowledgement (the leader's). Nothing here
  * waits on the task path: when Kafka is slow or away and the queue is full, events are dropped and
  * counted. An event can also be lost when the process dies with it queued or in flight.
  *
@@ -32,6 +33,13 @@ public final class KafkaLifecycleSink implements LifecycleSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaLifecycleSink.class);
   static final int QUEUE_CAPACITY = 16_384;
   private static final int BATCH = 512;
+  /**
+   * How long events gather once one arrives while the queue was short. The thread, and the
+   * producer's sender thread, then wake once for many events instead of once per event (and per
+   * partition): at a few workers' rates each wake-up cost about as much CPU as the event itself.
+   */
+  static final int GATHER_MS = 100;
+  static final int LINGER_MS = 5;
 
   private final String topic;
   private final KafkaProducer<String, byte[]> producer;
@@ -58,9 +66,10 @@ public final class KafkaLifecycleSink implements LifecycleSink, AutoCloseable {
 
   /**
    * {@code base} with what an observer stream needs: one acknowledgement, no idempotence (a
-   * repeat is harmless: events carry an id), a 100 ms linger so that events of many executions
-   * share requests (at the rates of a few workers running slow tasks, 25 ms left most requests
-   * carrying one or two events, and this producer a sixth of a worker's CPU), no compression (the topic is for any consumer, and kafkajs, for one, reads no
+   * repeat is harmless: events carry an id), a short linger so that the events the thread hands
+   * over together share requests (they were gathered already; a 25 ms linger on each event as it
+   * came left most requests carrying one or two events at the rates of a few workers running slow
+   * tasks, and this producer a sixth of a worker's CPU), no compression (the topic is for any consumer, and kafkajs, for one, reads no
    * lz4 or snappy without a plugin; compressing also cost this thread and the broker more CPU than
    * the bytes it saved on a local network), and bounded blocking (only this sink's thread ever
    * blocks).
@@ -70,7 +79,7 @@ public final class KafkaLifecycleSink implements LifecycleSink, AutoCloseable {
     p.putAll(base);
     p.put(ProducerConfig.ACKS_CONFIG, "1");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 100);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
@@ -104,6 +113,8 @@ public final class KafkaLifecycleSink implements LifecycleSink, AutoCloseable {
       try {
         LifecycleEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) continue;
+        // a quiet spell: let what follows gather (a busy queue is drained at once)
+        if (queue.size() < BATCH && !closed) Thread.sleep(GATHER_MS);
         batch.add(first);
         queue.drainTo(batch, BATCH - 1);
         for (LifecycleEvent e : batch) send(e);
