@@ -82,7 +82,7 @@ public final class DeployedBenchmark {
         out.append(String.format(Locale.ROOT, "### No-op throughput (%d tasks in batches of %d, one worker of concurrency 256)%n%n"
             + "%.0f tasks/s, submit to result delivered.%n%n", tasks, Benchmark.BATCH, perSecond));
         out.append(meter.table(tasks)).append('\n');
-        out.append(readCost(client, coordinator, reads)).append('\n');
+        if (reads > 0) out.append(readCost(client, coordinator, reads)).append('\n');
         if (idleSeconds > 0) out.append(idleCost(coordinator, workers, counts, idleSeconds)).append('\n');
         stopAll(workers);
 
@@ -437,24 +437,7 @@ public final class DeployedBenchmark {
      * have used, from /proc (Linux; 0 elsewhere). Clock ticks of 10 ms.
      */
     static long jit(ProcessHandle p) {
-      long ticks = 0;
-      try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
-        for (Path t : (Iterable<Path>) tasks::iterator) {
-          String stat;
-          try {
-            stat = Files.readString(t.resolve("stat"));
-          } catch (IOException e) {
-            continue; // the thread ended
-          }
-          int open = stat.indexOf('(');
-          int close = stat.lastIndexOf(')');
-          if (open < 0 || close < 0 || !stat.substring(open + 1, close).contains("CompilerThre")) continue;
-          String[] f = stat.substring(close + 2).split(" ");
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-        }
-      } catch (IOException | RuntimeException e) {
-        return 0;
-      }
+      long ticks = threads(p).entrySet().stream().filter(e -> e.getKey().contains("CompilerThre")).mapToLong(Map.Entry::getValue).sum();
       return ticks * 10_000_000L;
     }
 
