@@ -14,6 +14,7 @@ import org.redisson.client.codec.StringCodec;
 import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 import org.redisson.config.DelayStrategy;
+import org.redisson.config.EqualJitterDelay;
 import org.redisson.config.ReadMode;
 import org.redisson.config.SentinelServersConfig;
 import org.redisson.config.SingleServerConfig;
@@ -139,19 +140,19 @@ public record RedisConnection(RedisEndpoint endpoint, InfraSecurity.Redis securi
   }
 
   /**
-   * The delay before a command is sent again: equal jitter from 1 s, doubling up to 2 s (Redisson's
-   * default), in whole tenths of a second. Redisson ticks its timer at an interval derived from the
-   * first delay: a multiple of 100 ms gives 100 ms, whereas the default's random milliseconds gave
-   * 10 to 49 ms, so each client's timer thread woke 20 to 100 times a second for as long as the
-   * process lived (a tenth of an idle worker's CPU).
+   * The delay before a command is sent again: Redisson's default (equal jitter from 1 s, doubling
+   * up to 2 s) cut to whole tenths of a second. Redisson ticks its timer at an interval derived
+   * from the first delay: a multiple of 100 ms gives 100 ms, whereas the default's random
+   * milliseconds gave 10 to 49 ms, so each client's timer thread woke 20 to 100 times a second for
+   * as long as the process lived (a tenth of an idle worker's CPU).
    */
-  static final DelayStrategy RETRY_DELAY = attempt -> {
-    long base = 1000;
-    long max = 2000;
-    long delay = attempt >= 1 ? max : base; // base << attempt, capped
-    long half = delay / 2;
-    long jittered = half + java.util.concurrent.ThreadLocalRandom.current().nextLong(half + 1);
-    return Duration.ofMillis(Math.max(200, jittered / 100 * 100));
+  static final DelayStrategy RETRY_DELAY = new DelayStrategy() {
+    private final DelayStrategy jitter = new EqualJitterDelay(Duration.ofSeconds(1), Duration.ofSeconds(2));
+
+    @Override
+    public Duration calcDelay(int attempt) {
+      return Duration.ofMillis(jitter.calcDelay(attempt).toMillis() / 100 * 100);
+    }
   };
 
   /** {@code redis://host:port} or {@code rediss://…}; for Sentinel the scheme also sets TLS to the nodes it names. */
