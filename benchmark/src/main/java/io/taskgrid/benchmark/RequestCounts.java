@@ -62,9 +62,9 @@ final class RequestCounts implements AutoCloseable {
   private final MBeanServerConnection broker;
   private final int redisPort;
 
-  private RequestCounts(JMXConnector jmx, int redisPort) throws IOException {
+  private RequestCounts(JMXConnector jmx, MBeanServerConnection broker, int redisPort) {
     this.jmx = jmx;
-    this.broker = jmx == null ? null : jmx.getMBeanServerConnection();
+    this.broker = broker;
     this.redisPort = redisPort;
   }
 
@@ -74,28 +74,21 @@ final class RequestCounts implements AutoCloseable {
    */
   static RequestCounts open(Optional<Long> brokerPid, int redisPort) {
     JMXConnector connector = null;
-    if (brokerPid.isPresent()) {
-      try {
+    try {
+      if (brokerPid.isPresent()) {
         VirtualMachine vm = VirtualMachine.attach(Long.toString(brokerPid.get()));
         try {
           connector = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
         } finally {
           vm.detach();
         }
-      } catch (Exception | LinkageError e) {
-        System.out.println("Kafka requests are not counted: cannot attach to the broker (" + e + ")");
+        return new RequestCounts(connector, connector.getMBeanServerConnection(), redisPort);
       }
+    } catch (Exception | LinkageError e) {
+      System.out.println("Kafka requests are not counted: cannot attach to the broker (" + e + ")");
+      close(connector);
     }
-    try {
-      return new RequestCounts(connector, redisPort);
-    } catch (IOException e) {
-      System.out.println("Kafka requests are not counted: " + e);
-      try {
-        return new RequestCounts(null, redisPort);
-      } catch (IOException impossible) {
-        throw new IllegalStateException(impossible);
-      }
-    }
+    return new RequestCounts(null, null, redisPort);
   }
 
   Snapshot snapshot() {
@@ -150,9 +143,13 @@ final class RequestCounts implements AutoCloseable {
 
   @Override
   public void close() {
-    if (jmx == null) return;
+    close(jmx);
+  }
+
+  private static void close(JMXConnector connector) {
+    if (connector == null) return;
     try {
-      jmx.close();
+      connector.close();
     } catch (IOException ignored) {
       // the broker may be gone already
     }
