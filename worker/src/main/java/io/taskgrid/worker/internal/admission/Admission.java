@@ -53,7 +53,7 @@ public final class Admission {
   public static final class Attempt {
     final String executionId;
     final ExecutionPolicy policy;
-    final long acceptedAtMillis;
+    final long acceptedAtMicros;
     boolean rateTaken;
     boolean queuedMarked;
     Instant cancelSentAt;
@@ -62,11 +62,11 @@ public final class Admission {
       this(executionId, policy, 0);
     }
 
-    /** @param acceptedAtMillis when the execution was accepted (REPLACE: the newest wins) */
-    public Attempt(String executionId, ExecutionPolicy policy, long acceptedAtMillis) {
+    /** @param acceptedAtMicros when the execution was accepted, microseconds since the epoch (REPLACE: the newest wins) */
+    public Attempt(String executionId, ExecutionPolicy policy, long acceptedAtMicros) {
       this.executionId = executionId;
       this.policy = policy;
-      this.acceptedAtMillis = acceptedAtMillis;
+      this.acceptedAtMicros = acceptedAtMicros;
     }
 
     public String executionId() {
@@ -120,7 +120,7 @@ public final class Admission {
   }
 
   private Decision replacing(Attempt a, ConcurrencyPolicy c) {
-    if (!permits.newest(c.key(), a.executionId, a.acceptedAtMillis)) return new Decision.Cancel(Outcome.Cancelled.REPLACED);
+    if (!permits.newest(c.key(), a.executionId, a.acceptedAtMicros)) return new Decision.Cancel(Outcome.Cancelled.REPLACED);
     Optional<Permits.Permit> p = permits.tryAcquire(c.key(), c.limit(), a.executionId, lease);
     if (p.isPresent()) return new Decision.Admit(p.get());
     Instant now = clock.instant();

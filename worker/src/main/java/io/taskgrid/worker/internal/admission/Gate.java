@@ -101,7 +101,7 @@ public final class Gate implements AutoCloseable {
     }
     if (!Admission.applies(policy)) return false;
     var accepted = d.message().getEnqueuedAt();
-    Admission.Attempt a = new Admission.Attempt(d.executionId(), policy, accepted.getSeconds() * 1000 + accepted.getNanos() / 1_000_000);
+    Admission.Attempt a = new Admission.Attempt(d.executionId(), policy, accepted.getSeconds() * 1_000_000 + accepted.getNanos() / 1_000);
     waiting.put(d, a);
     submit(d, a, Duration.ZERO);
     return true;

@@ -23,11 +23,13 @@ public interface Permits {
   void release(Permit permit);
 
   /**
-   * Records {@code executionId}, accepted at {@code acceptedAtMillis}, as a candidate for {@code
-   * key} and answers whether it is the newest candidate (for REPLACE: the newest execution wins,
-   * older ones are cancelled, running or not). Ties go to the greater id.
+   * Records {@code executionId}, accepted at {@code acceptedAtMicros} (microseconds since the
+   * epoch, the resolution of the coordinator's clock: one client's submissions one after the other
+   * often fall in the same millisecond), as a candidate for {@code key} and answers whether it is
+   * the newest candidate (for REPLACE: the newest execution wins, older ones are cancelled, running
+   * or not). Ties go to the greater id.
    */
-  boolean newest(String key, String executionId, long acceptedAtMillis);
+  boolean newest(String key, String executionId, long acceptedAtMicros);
 
   /** The executions holding a permit of {@code key} now (best effort, for REPLACE). */
   Set<String> holders(String key);

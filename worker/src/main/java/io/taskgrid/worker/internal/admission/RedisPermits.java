@@ -22,12 +22,16 @@ import org.redisson.client.codec.StringCodec;
  * lease expiry ({@code tg:<ns>:holders:<key>}), for REPLACE.
  */
 public final class RedisPermits implements Permits {
-  /** KEYS[1] the key's newest candidate (hash t, id). ARGV: acceptedAtMillis id ttlMs. Returns 1 when ARGV's is the newest. */
+  /**
+   * KEYS[1] the key's newest candidate (hash us, id). ARGV: acceptedAtMicros id ttlMs. Returns 1
+   * when ARGV's is the newest. Microseconds since the epoch (about 1.8e15) are exact in Lua's
+   * doubles (up to 9e15).
+   */
   private static final String NEWEST = """
-      local cur = redis.call('HMGET', KEYS[1], 't', 'id')
+      local cur = redis.call('HMGET', KEYS[1], 'us', 'id')
       local t = tonumber(ARGV[1])
       if cur[1] and (tonumber(cur[1]) > t or (tonumber(cur[1]) == t and cur[2] > ARGV[2])) then return 0 end
-      redis.call('HSET', KEYS[1], 't', ARGV[1], 'id', ARGV[2])
+      redis.call('HSET', KEYS[1], 'us', ARGV[1], 'id', ARGV[2])
       redis.call('PEXPIRE', KEYS[1], ARGV[3])
       return 1
       """;
@@ -97,10 +101,10 @@ public final class RedisPermits implements Permits {
   }
 
   @Override
-  public boolean newest(String key, String executionId, long acceptedAtMillis) {
+  public boolean newest(String key, String executionId, long acceptedAtMicros) {
     String k = keys.prefix() + "newest:" + key;
     Long r = redisson.getScript(StringCodec.INSTANCE).eval(k, org.redisson.api.RScript.Mode.READ_WRITE, NEWEST,
-        org.redisson.api.RScript.ReturnType.LONG, java.util.List.of(k), Long.toString(acceptedAtMillis), executionId,
+        org.redisson.api.RScript.ReturnType.LONG, java.util.List.of(k), Long.toString(acceptedAtMicros), executionId,
         Long.toString(NEWEST_TTL.toMillis()));
     return r != null && r == 1;
   }

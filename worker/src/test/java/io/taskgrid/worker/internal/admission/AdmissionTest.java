@@ -55,10 +55,10 @@ class AdmissionTest {
     final Map<String, Long> newest = new HashMap<>();
 
     @Override
-    public boolean newest(String key, String executionId, long acceptedAtMillis) {
+    public boolean newest(String key, String executionId, long acceptedAtMicros) {
       Long cur = newest.get(key);
-      if (cur != null && cur > acceptedAtMillis) return false;
-      newest.put(key, acceptedAtMillis);
+      if (cur != null && cur > acceptedAtMicros) return false;
+      newest.put(key, acceptedAtMicros);
       return true;
     }
   }

@@ -78,6 +78,18 @@ class RedisAdmissionIT {
   }
 
   @Test
+  void theNewestCandidateIsTheOneAcceptedLastEvenWithinOneMillisecond() {
+    RedisPermits permits = new RedisPermits(client, keys, Clock.systemUTC());
+    long micros = 1_764_000_000_123_000L;
+    // ids that sort against the order of acceptance: only the microseconds decide
+    assertThat(permits.newest("k", "ffff", micros)).isTrue();
+    assertThat(permits.newest("k", "0000", micros + 1)).isTrue();
+    assertThat(permits.newest("k", "ffff", micros)).isFalse();
+    assertThat(permits.newest("k", "aaaa", micros + 1)).isTrue();
+    assertThat(permits.newest("k", "0000", micros + 1)).isFalse();
+  }
+
+  @Test
   void theQueueIsFirstComeFirstServedBoundedAndSkipsDeadHeads() {
     RedisWaitQueue queue = new RedisWaitQueue(client, keys);
     Duration lease = Duration.ofSeconds(5);
