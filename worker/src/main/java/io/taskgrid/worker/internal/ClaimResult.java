@@ -14,6 +14,12 @@ public sealed interface ClaimResult {
   /** Another live worker runs it; try again later (it may die). */
   record HeldBy(String workerId) implements ClaimResult {}
 
+  /**
+   * The message is for a later attempt than the one {@code workerId} still holds: that attempt's
+   * outcome, which schedules this one, is not recorded yet. Check again soon.
+   */
+  record PreviousAttemptUnrecorded(String workerId) implements ClaimResult {}
+
   static ClaimResult parse(String reply) {
     int colon = reply.indexOf(':');
     String kind = reply.substring(0, colon);
@@ -23,6 +29,7 @@ public sealed interface ClaimResult {
       case "MINE" -> new AlreadyMine();
       case "DONE" -> new Finished(value);
       case "HELD" -> new HeldBy(value);
+      case "WAIT" -> new PreviousAttemptUnrecorded(value);
       default -> throw new IllegalStateException("unexpected claim reply " + reply);
     };
   }

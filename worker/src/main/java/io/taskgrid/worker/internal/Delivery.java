@@ -16,6 +16,8 @@ public final class Delivery {
   private final Span span;
   /** Read on first use; a handler's defaults do not change while the worker runs, so it is read once. */
   private volatile ResolvedPolicy policy;
+  /** How many times its claim answered that the previous attempt was not yet recorded. */
+  private int rechecks;
 
   /** @param span the span of processing the record ({@link Span#getInvalid()} when not tracing) */
   public Delivery(TopicPartition partition, long offset, TaskMessage message, Span span) {
@@ -44,6 +46,11 @@ public final class Delivery {
   /** The span of processing the record ({@link Span#getInvalid()} when not tracing). */
   public Span span() {
     return span;
+  }
+
+  /** Counts one more recheck of its claim and returns how many came before it (claiming thread only). */
+  int recheck() {
+    return rechecks++;
   }
 
   public String executionId() {

@@ -31,6 +31,25 @@ final class DispatchPlan {
 
     /** Another live worker holds it (and may die): give the slot back and try again later. */
     record RetryLater() implements Step {}
+
+    /**
+     * Its previous attempt's outcome is being recorded: give the slot back and check again after
+     * {@link #recheckDelay}.
+     */
+    record Recheck() implements Step {}
+  }
+
+  /** The first wait of a {@link Step.Recheck}; each next one doubles, up to the held-claim delay. */
+  static final Duration FIRST_RECHECK = Duration.ofMillis(20);
+
+  /**
+   * How long to wait before the {@code n}th recheck (from 0) of one delivery: 20 ms, then doubling
+   * up to {@code max}. The previous attempt's outcome is normally recorded within milliseconds of
+   * the retry's write; if its coordinator died in between, its worker resends, which takes longer.
+   */
+  static Duration recheckDelay(int n, Duration max) {
+    long ms = FIRST_RECHECK.toMillis() << Math.min(n, 20);
+    return ms >= max.toMillis() ? max : Duration.ofMillis(ms);
   }
 
   /**
@@ -47,6 +66,7 @@ final class DispatchPlan {
       case ClaimResult.AlreadyMine m -> new Step.Attach();
       case ClaimResult.Finished f -> new Step.Done();
       case ClaimResult.HeldBy h -> new Step.RetryLater();
+      case ClaimResult.PreviousAttemptUnrecorded w -> new Step.Recheck();
     };
   }
 

@@ -198,6 +198,11 @@ public final class Dispatcher implements AutoCloseable {
           permits.release();
           retryLater(d);
         }
+        case DispatchPlan.Step.Recheck w -> {
+          notClaimed(d);
+          permits.release();
+          if (!stopped) retries.schedule(() -> inbox.add(d), DispatchPlan.recheckDelay(d.recheck(), retryDelay).toMillis(), TimeUnit.MILLISECONDS);
+        }
       }
     }
   }

@@ -115,6 +115,8 @@ public final class ExecutionTracing {
       case ClaimResult.AlreadyMine m -> d.span().addEvent("redelivered while this worker runs the execution");
       case ClaimResult.Finished f -> d.span().addEvent("execution already finished: " + f.status());
       case ClaimResult.HeldBy h -> d.span().addEvent("held by worker " + h.workerId() + "; waiting for it to finish or its lease to expire");
+      case ClaimResult.PreviousAttemptUnrecorded w -> d.span().addEvent("previous attempt on worker " + w.workerId()
+          + " not yet recorded; checking again");
     }
   }
 

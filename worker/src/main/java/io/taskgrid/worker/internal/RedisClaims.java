@@ -34,13 +34,16 @@ public final class RedisClaims {
    * ARGV: prefix worker leaseMs nowMs channel packed, packed holding per delivery the attempt its
    * message is for (0 for a first attempt) and the record of {@code tg_new_record} ({@link
    * Keyspace#LUA}), used to rebuild a lost one. Returns, packed, per delivery 'OK:' .. attempt,
-   * 'MINE:' .. worker, 'HELD:' .. owner or 'DONE:' .. status; publishes the executions it moved to
-   * RUNNING as one change message.
+   * 'MINE:' .. worker, 'HELD:' .. owner, 'WAIT:' .. owner or 'DONE:' .. status; publishes the
+   * executions it moved to RUNNING as one change message.
    *
    * <p>Retries are fenced by attempt: while an execution is RETRY_SCHEDULED, only the message of
    * the attempt it waits for ({@code na}) starts it; any other (a first attempt's redelivery, a
    * duplicate release of an older retry) is done without running. A retry message whose record was
-   * lost rebuilds it at its own attempt. Every other case is as for first attempts.
+   * lost rebuilds it at its own attempt. A retry message that comes while the attempt before it is
+   * still claimed (its outcome, and so RETRY_SCHEDULED, not yet recorded: the coordinator writes
+   * the retry to Kafka first) answers 'WAIT': it is not a redelivery of that run. Every other case
+   * is as for first attempts.
    *
    * <p>An unclaimed execution with a cancel request (its worker died while it ran) or a cancel
    * tombstone (its record was lost) is ended CANCELLED instead: 'DONE:CANCELLED'.
@@ -56,7 +59,7 @@ public final class RedisClaims {
         local id = items[p]
         local e, c = ARGV[1] .. 'exec:' .. id, ARGV[1] .. 'claim:' .. id
         -- one read for the checks below and the statistics' groups
-        local r = redis.call('HMGET', e, 's', 'na', 'cx', 'h', 'tk')
+        local r = redis.call('HMGET', e, 's', 'na', 'cx', 'h', 'tk', 'a')
         local s = r[1]
         if s then tg_stat_g[e] = {r[4], r[5]} end
         if tg_terminal(s) then
@@ -65,7 +68,11 @@ public final class RedisClaims {
           out[#out + 1] = tg_item('DONE:' .. s)
         else
           local owner = redis.call('GET', c)
-          if owner == ARGV[2] then
+          if owner and s and want > tonumber(r[6] or '0') then
+            -- the message of a later attempt while the previous one's outcome is not yet recorded
+            -- (a retry is written to Kafka before it): neither join that run nor take it over
+            out[#out + 1] = tg_item('WAIT:' .. owner)
+          elseif owner == ARGV[2] then
             out[#out + 1] = tg_item('MINE:' .. owner)
           elseif owner then
             out[#out + 1] = tg_item('HELD:' .. owner)

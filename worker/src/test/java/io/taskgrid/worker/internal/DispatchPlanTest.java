@@ -55,6 +55,16 @@ class DispatchPlanTest {
   }
 
   @Test
+  void aRetryWhosePreviousAttemptIsNotYetRecordedIsCheckedAgainSoonThenLessOften() {
+    assertThat(DispatchPlan.step(new ClaimResult.PreviousAttemptUnrecorded("w-2"), NOW, Optional.empty(), TIMEOUT))
+        .isEqualTo(new DispatchPlan.Step.Recheck());
+    Duration max = Duration.ofSeconds(1);
+    assertThat(java.util.stream.IntStream.range(0, 8).mapToObj(n -> DispatchPlan.recheckDelay(n, max).toMillis()).toList())
+        .containsExactly(20L, 40L, 80L, 160L, 320L, 640L, 1000L, 1000L);
+    assertThat(DispatchPlan.recheckDelay(Integer.MAX_VALUE, max)).isEqualTo(max);
+  }
+
+  @Test
   void anAdmittedRunStarts() {
     assertThat(DispatchPlan.admission(new Decision.Admit(null), NOW)).isEqualTo(new DispatchPlan.Admission.Start());
   }

@@ -101,6 +101,25 @@ class RedisClaimsIT {
   }
 
   @Test
+  void aRetryThatComesBeforeItsPreviousAttemptIsRecordedWaitsForTheRecord() {
+    RedisClaims other = new RedisClaims(client, keys, "w2", Duration.ofSeconds(30), Clock.systemUTC(),
+        new WorkerMeters(Metrics.noop().meter()));
+    assertThat(claims.claim(List.of(delivery("e10", 1, false)))).containsExactly(new ClaimResult.Claimed(1));
+    // attempt 1 failed and its retry is in Kafka; its outcome (RETRY_SCHEDULED) is not recorded yet.
+    // The retry is neither a redelivery of attempt 1's run (joining it would settle the retry with
+    // attempt 1's outcome) nor an execution held by a live worker
+    assertThat(claims.claim(List.of(delivery("e10", 2, true)))).containsExactly(new ClaimResult.PreviousAttemptUnrecorded("w1"));
+    assertThat(other.claim(List.of(delivery("e10", 2, true)))).containsExactly(new ClaimResult.PreviousAttemptUnrecorded("w1"));
+    assertThat(claims.claim(List.of(delivery("e10", 1, false)))).containsExactly(new ClaimResult.AlreadyMine());
+
+    // recorded: the claim goes and the execution waits for attempt 2
+    claims.release(List.of("e10"));
+    retryScheduled("e10", 2);
+    assertThat(other.claim(List.of(delivery("e10", 2, true)))).containsExactly(new ClaimResult.Claimed(2));
+    assertThat(status("e10")).isEqualTo("RUNNING");
+  }
+
+  @Test
   void aScheduledRetryCountsAsRecordedWhenTheWorkerRenewsItsClaims() {
     retryScheduled("e5", 2);
 
