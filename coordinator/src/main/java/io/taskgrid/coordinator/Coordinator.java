@@ -208,8 +208,8 @@ public final class Coordinator implements AutoCloseable {
       String retriesTopic = KafkaRetryLog.topicOf(config.tasksTopic());
       KafkaRetryLog.ensureTopic(config.kafkaEndpoint(), retriesTopic, config.tasksTopicPartitions(), config.tasksTopicReplication(),
           config.limits().maxPayloadBytes() + 64 * 1024, Duration.ofSeconds(30));
-      retryLog = new KafkaRetryLog(config.kafkaEndpoint(), retriesTopic, "taskgrid-" + config.coordinatorId(),
-          config.limits().maxPayloadBytes() + 64 * 1024);
+      retryLog = new KafkaRetryLog(config.kafkaEndpoint(), retriesTopic, config.taskTopics(),
+          sch.fireAhead(), clock, "taskgrid-" + config.coordinatorId(), config.limits().maxPayloadBytes() + 64 * 1024);
       retryReleaser = new RetryReleaser(new RetryReleaser.Settings(config.kafkaEndpoint(), "taskgrid-" + config.coordinatorId(),
           retriesTopic, config.tasksTopic(), "taskgrid-retries-" + config.namespace(), sch.fireAhead(),
           config.limits().maxPayloadBytes() + 64 * 1024), scheduler.election(), clock, lifecycle).start();

@@ -224,11 +224,17 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     // the next attempts are durable in Kafka before any execution is RETRY_SCHEDULED in Redis: a
     // crash in between leaves the attempt RUNNING, its worker resends, and the duplicate retry
     // record replaces the first (same key)
-    var recorded = (next.isEmpty() ? store.recordEach(outcomes) : retries.schedule(next).thenCompose(ignored -> store.recordEach(outcomes)))
-        .thenApply(changed -> {
+    var recorded = (next.isEmpty()
+        ? store.recordEach(outcomes).thenApply(changed -> {
           lifecycle.recorded(outcomes, taskIds, changed);
-          return (int) changed.stream().filter(c -> c).count();
-        });
+          return changed;
+        })
+        : retries.schedule(next).thenCompose(queued -> store.recordEach(outcomes).thenApply(changed -> {
+          lifecycle.recorded(outcomes, taskIds, changed);
+          queuedEvents(queued, outcomes, changed);
+          return changed;
+        })))
+        .thenApply(changed -> (int) changed.stream().filter(c -> c).count());
     if (!succeeded.isEmpty()) {
       // before the answer: a worker that gets no answer reports again, and the fires repeat, idempotently
       recorded = recorded.thenCompose(n -> successes.fire(succeeded).thenApply(ignored -> n));
@@ -241,6 +247,17 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
       });
     }
     return recorded.thenApply(n -> ReportOutcomesResponse.newBuilder().setRecorded(n).build());
+  }
+
+  /**
+   * The queued events of the retries written straight to the tasks topic (due within the release
+   * lead), for the outcomes that this call recorded (a resent batch's are recorded already).
+   */
+  private void queuedEvents(List<TaskMessage> queued, List<ReportedOutcome> outcomes, List<Boolean> changed) {
+    if (queued.isEmpty()) return;
+    java.util.Set<String> recorded = new java.util.HashSet<>();
+    for (int i = 0; i < outcomes.size(); i++) if (changed.get(i)) recorded.add(outcomes.get(i).executionId());
+    for (TaskMessage m : queued) if (recorded.contains(m.getExecutionId())) lifecycle.queued(m);
   }
 
   /** The next attempt's message of an outcome, checked against the outcome it comes with. */

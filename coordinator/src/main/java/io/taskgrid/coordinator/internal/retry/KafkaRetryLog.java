@@ -4,7 +4,12 @@ import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.core.UnavailableException;
 import io.taskgrid.proto.v1.TaskMessage;
+import io.taskgrid.coordinator.internal.queue.ExecutionMessages;
+import io.taskgrid.core.TaskTopics;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,13 +27,31 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * at most one pending retry per execution and a released one is removed by its tombstone. Written
  * with acks from every in-sync replica before the outcome is recorded and acknowledged, so a
  * scheduled retry survives the loss of the worker, of any coordinator and of all Redis data.
+ *
+ * <p>A retry due within the leader's release lead ({@link #direct}) is written straight to the
+ * tasks topic of its priority instead, as the leader would write it on reading it back, with the
+ * same acks: the way through the retries topic (a write, the leader's read-committed fetch, which
+ * waits for the leader's own release transactions on those partitions, and a release
+ * transaction) took 100 to 400 ms under load, longer than a short retry's delay. The worker
+ * starts it at its not_before either way.
  */
 public final class KafkaRetryLog implements RetryLog {
   private final String topic;
+  private final TaskTopics tasks;
+  private final Duration releaseAhead;
+  private final Clock clock;
   private final KafkaProducer<String, byte[]> producer;
 
-  public KafkaRetryLog(KafkaEndpoint kafka, String topic, String clientId, int maxRequestBytes) {
+  /**
+   * @param tasks the tasks topics a retry due within {@code releaseAhead} goes to
+   * @param releaseAhead how far ahead of its due time the leader releases a retry
+   */
+  public KafkaRetryLog(KafkaEndpoint kafka, String topic, TaskTopics tasks, Duration releaseAhead, Clock clock, String clientId,
+      int maxRequestBytes) {
     this.topic = topic;
+    this.tasks = tasks;
+    this.releaseAhead = releaseAhead;
+    this.clock = clock;
     Properties p = KafkaSetup.reliableProducer(kafka, clientId + "-retries", maxRequestBytes);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
@@ -48,15 +71,30 @@ public final class KafkaRetryLog implements RetryLog {
         "min.insync.replicas", Integer.toString(Math.max(1, replication - 1)))));
   }
 
+  /**
+   * Whether a retry due at {@code notBefore} goes straight to the tasks topic at {@code now}: when
+   * the leader, reading it, would release it at once.
+   */
+  static boolean direct(Instant notBefore, Instant now, Duration releaseAhead) {
+    return !notBefore.isAfter(now.plus(releaseAhead));
+  }
+
   @Override
-  public CompletionStage<Void> schedule(List<TaskMessage> retries) {
-    if (retries.isEmpty()) return CompletableFuture.completedFuture(null);
+  public CompletionStage<List<TaskMessage>> schedule(List<TaskMessage> retries) {
+    if (retries.isEmpty()) return CompletableFuture.completedFuture(List.of());
     CompletableFuture<?>[] sends = new CompletableFuture<?>[retries.size()];
+    List<TaskMessage> queued = new ArrayList<>();
+    Instant now = clock.instant();
     try {
       for (int i = 0; i < retries.size(); i++) {
         TaskMessage m = retries.get(i);
+        String to = topic;
+        if (direct(Instant.ofEpochSecond(m.getNotBefore().getSeconds(), m.getNotBefore().getNanos()), now, releaseAhead)) {
+          to = ExecutionMessages.topicOf(tasks, m);
+          queued.add(m);
+        }
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, m.getExecutionId(), m.toByteArray()), (meta, error) -> {
+        producer.send(new ProducerRecord<>(to, m.getExecutionId(), m.toByteArray()), (meta, error) -> {
           if (error != null) sent.completeExceptionally(new UnavailableException("cannot write a retry to Kafka: " + error.getMessage(), error));
           else sent.complete(null);
         });
@@ -65,7 +103,7 @@ public final class KafkaRetryLog implements RetryLog {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(new UnavailableException("cannot write a retry to Kafka: " + e.getMessage(), e));
     }
-    return CompletableFuture.allOf(sends);
+    return CompletableFuture.allOf(sends).thenApply(ignored -> queued);
   }
 
   @Override

@@ -86,8 +86,9 @@ final class InProcessTaskService implements AutoCloseable {
                   io.opentelemetry.api.OpenTelemetry.noop(), breakers, workers)))
           .addService(errors.guard(new ResultServiceImpl(store, new io.taskgrid.coordinator.internal.retry.RetryLog() {
             @Override
-            public java.util.concurrent.CompletionStage<Void> schedule(java.util.List<io.taskgrid.proto.v1.TaskMessage> retries) {
-              return java.util.concurrent.CompletableFuture.completedFuture(null);
+            public java.util.concurrent.CompletionStage<java.util.List<io.taskgrid.proto.v1.TaskMessage>> schedule(
+                java.util.List<io.taskgrid.proto.v1.TaskMessage> retries) {
+              return java.util.concurrent.CompletableFuture.completedFuture(java.util.List.of());
             }
 
             @Override
