@@ -155,6 +155,11 @@ public record Keyspace(String namespace) {
    *       minute and hour buckets of {@code atMs} ({@link Stats#minute}, {@link Stats#hour}), with
    *       its run time's histogram bucket ({@code ''}: it did not run). Called exactly where a
    *       terminal status is first written, so a resent outcome never counts twice.
+   *   <li>{@code tg_stat_batch()} and {@code tg_stat_flush()}: a script over a batch of
+   *       executions calls the first at its start and the second before its one return; in
+   *       between, the counters' changes are summed per field and written once each at the flush
+   *       (a script is atomic, so nobody sees the difference). Without them every change is
+   *       written at once.
    * </ul>
    */
   public static final String LUA = luaFunctions();
@@ -245,7 +250,7 @@ public record Keyspace(String namespace) {
         SUCCEEDED = 'S', FAILED = 'F', TIMEOUT = 'T', SKIPPED = 'K', CANCELLED = 'C'}
       -- one HINCRBY on the common path: the field's cap is checked only when a field is created, and
       -- a count that a full hash kept under the other group is taken back from there
-      local function tg_stat_add(key, kind, name, rest, delta)
+      local function tg_stat_apply(key, kind, name, rest, delta)
         local f = kind .. name .. '|' .. rest
         local v = redis.call('HINCRBY', key, f, delta)
         if v == delta then
@@ -262,10 +267,48 @@ public record Keyspace(String namespace) {
         if v <= 0 then redis.call('HDEL', key, f) end
         return false
       end
-      local function tg_stat_group(key, g, rest, delta)
-        local created = tg_stat_add(key, 'h:', g[1] or '', rest, delta)
-        if g[2] and g[2] ~= '' then created = tg_stat_add(key, 't:', g[2], rest, delta) or created end
-        return created
+      -- a batch script (tg_stat_batch at its start, tg_stat_flush before its one return) sums its
+      -- changes per field and writes each field once: a batch of 1,000 claims moves the PENDING and
+      -- RUNNING gauges of a handler with 2 commands instead of 2,000
+      local tg_stat_pending = false
+      local function tg_stat_batch() tg_stat_pending = {order = {}, keys = {}} end
+      -- expireAt: set on key when this creates one of its fields (every key starts that way)
+      local function tg_stat_add(key, kind, name, rest, delta, expireAt)
+        if not tg_stat_pending then
+          if tg_stat_apply(key, kind, name, rest, delta) and expireAt then redis.call('PEXPIREAT', key, expireAt) end
+          return
+        end
+        local k = tg_stat_pending.keys[key]
+        if not k then
+          k = {order = {}, fields = {}, expireAt = expireAt}
+          tg_stat_pending.keys[key] = k
+          tg_stat_pending.order[#tg_stat_pending.order + 1] = key
+        end
+        local f = kind .. name .. '|' .. rest
+        local c = k.fields[f]
+        if c then
+          c[4] = c[4] + delta
+        else
+          k.fields[f] = {kind, name, rest, delta}
+          k.order[#k.order + 1] = f
+        end
+      end
+      local function tg_stat_flush()
+        if not tg_stat_pending then return end
+        for _, key in ipairs(tg_stat_pending.order) do
+          local k = tg_stat_pending.keys[key]
+          local created = false
+          for _, f in ipairs(k.order) do
+            local c = k.fields[f]
+            if c[4] ~= 0 then created = tg_stat_apply(key, c[1], c[2], c[3], c[4]) or created end
+          end
+          if created and k.expireAt then redis.call('PEXPIREAT', key, k.expireAt) end
+        end
+        tg_stat_pending = {order = {}, keys = {}}
+      end
+      local function tg_stat_group(key, g, rest, delta, expireAt)
+        tg_stat_add(key, 'h:', g[1] or '', rest, delta, expireAt)
+        if g[2] and g[2] ~= '' then tg_stat_add(key, 't:', g[2], rest, delta, expireAt) end
       end
       -- the handler and task of an execution, read once per script call (a script that has them at
       -- hand, from its packed items or a read it makes anyway, puts them here first)
@@ -300,8 +343,8 @@ public record Keyspace(String namespace) {
         local h = math.floor(m / 60)
         local km, kh = p .. 'm:' .. m, p .. 'h:' .. h
         -- a bucket's expiry is set when one of its fields is created: every key starts that way
-        if tg_stat_group(km, g, rest, 1) then redis.call('PEXPIREAT', km, (m + 61) * 60000) end
-        if tg_stat_group(kh, g, rest, 1) then redis.call('PEXPIREAT', kh, (h + 25) * 3600000) end
+        tg_stat_group(km, g, rest, 1, (m + 61) * 60000)
+        tg_stat_group(kh, g, rest, 1, (h + 25) * 3600000)
       end
       """.formatted(Stats.MAX_FIELDS, Stats.OTHER, Stats.OTHER);
   }

@@ -50,6 +50,7 @@ public final class RedisClaims {
    */
   private static final String CLAIM = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
+      tg_stat_batch()
       local items = tg_unpack(ARGV[6])
       local out, changes = {}, {}
       local p = 1
@@ -111,6 +112,7 @@ public final class RedisClaims {
         end
         p = tg_record_end(items, p)
       end
+      tg_stat_flush()
       if #changes > 0 then redis.call('PUBLISH', ARGV[5], table.concat(changes)) end
       return table.concat(out)
       """;

@@ -113,6 +113,7 @@ public final class RedisExecutionStore implements ExecutionStore {
    */
   private static final String INSERT = Packed.LUA + Entries.LUA + Keyspace.LUA
       + """
+      tg_stat_batch()
       local items = tg_unpack(ARGV[4])
       local out, p = {}, 1
       local touched, newest = {}, 0
@@ -150,6 +151,7 @@ public final class RedisExecutionStore implements ExecutionStore {
           redis.call('PEXPIRE', key, ARGV[3])
         end
       end
+      tg_stat_flush()
       return table.concat(out)
       """;
 
@@ -189,6 +191,7 @@ public final class RedisExecutionStore implements ExecutionStore {
    */
   private static final String RECORD_OUTCOMES = Packed.LUA + Entries.LUA + Keyspace.LUA + HISTORY_LUA
       + """
+      tg_stat_batch()
       local items = tg_unpack(ARGV[5])
       local out, changes = {}, {}
       local limit = tonumber(ARGV[4])
@@ -239,6 +242,7 @@ public final class RedisExecutionStore implements ExecutionStore {
           changes[#changes + 1] = tg_entry(id, status, fields)
         end
       end
+      tg_stat_flush()
       if #changes > 0 then redis.call('PUBLISH', ARGV[3], table.concat(changes)) end
       return table.concat(out)
       """.formatted(MAX_ATTEMPT_HISTORY);

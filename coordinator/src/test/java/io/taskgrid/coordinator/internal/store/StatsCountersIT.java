@@ -79,6 +79,53 @@ class StatsCountersIT {
   }
 
   @Test
+  void aBatchCountsEachExecutionOnceAndWritesEachCounterOnce() {
+    List<NewExecution> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      batch.add(execution("b-" + i, i % 3 == 0 ? "sms" : "email", i % 2 == 0 ? Map.of(Keyspace.TASK_LABEL, "nightly") : Map.of()));
+    }
+    long before = hincrbyCalls();
+    store.insert(batch).toCompletableFuture().join();
+    // one HINCRBY per counter changed (h:sms|P, h:email|P, t:nightly|P), not one per execution
+    assertThat(hincrbyCalls() - before).isEqualTo(3);
+    assertThat(counters().live()).containsOnly(Map.entry("h:sms|P", 100L), Map.entry("h:email|P", 200L), Map.entry("t:nightly|P", 150L));
+
+    Instant end = Instant.now();
+    List<ReportedOutcome> outcomes = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String handler = i % 3 == 0 ? "sms" : "email";
+      Outcome o = i < 250 ? new Outcome.Succeeded(end.minusMillis(120), end, Payload.EMPTY)
+          : new Outcome.Failed(end.minusMillis(120), end, "x.Boom", "boom");
+      outcomes.add(i < 280 ? new ReportedOutcome("b-" + i, 1, handler, "w-1", o)
+          : new ReportedOutcome("b-" + i, 1, handler, "w-1", o, 2, Optional.of(end.plusSeconds(60))));
+    }
+    outcomes.add(outcomes.get(0)); // resent in the same batch: counted once
+    assertThat(store.recordOutcomes(outcomes).toCompletableFuture().join()).isEqualTo(300);
+
+    StatsCounters c = counters();
+    String bucket = Integer.toString(DurationHistogram.bucketOf(Duration.ofMillis(120)));
+    long sms = java.util.stream.IntStream.range(0, 300).filter(i -> i % 3 == 0).count();
+    long smsOk = java.util.stream.IntStream.range(0, 250).filter(i -> i % 3 == 0).count();
+    long smsFailed = java.util.stream.IntStream.range(250, 280).filter(i -> i % 3 == 0).count();
+    long smsWaiting = sms - smsOk - smsFailed;
+    long nightlyWaiting = java.util.stream.IntStream.range(280, 300).filter(i -> i % 2 == 0).count();
+    assertThat(c.live()).containsOnly(Map.entry("h:sms|W", smsWaiting), Map.entry("h:email|W", 20 - smsWaiting),
+        Map.entry("t:nightly|W", nightlyWaiting));
+    assertThat(c.lastHour()).containsEntry("h:sms|S|" + bucket, smsOk).containsEntry("h:email|S|" + bucket, 250 - smsOk)
+        .containsEntry("h:sms|F|" + bucket, smsFailed).containsEntry("h:email|F|" + bucket, 30 - smsFailed)
+        .containsEntry("t:nightly|S|" + bucket, 125L).containsEntry("t:nightly|F|" + bucket, 15L);
+    long minute = end.toEpochMilli() / 60_000;
+    assertThat(client.getMap(Keyspace.Stats.minute(keys, minute), StringCodec.INSTANCE).remainTimeToLive()).isPositive();
+    assertThat(client.getMap(Keyspace.Stats.hour(keys, minute / 60), StringCodec.INSTANCE).remainTimeToLive()).isPositive();
+  }
+
+  private long hincrbyCalls() {
+    String info = client.getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance()
+        .info(org.redisson.api.redisnode.RedisNode.InfoSection.COMMANDSTATS).getOrDefault("cmdstat_hincrby", "calls=0,");
+    return Long.parseLong(info.substring(info.indexOf("calls=") + 6, info.indexOf(',', info.indexOf("calls="))));
+  }
+
+  @Test
   void aRetryWaitsUntilItsLastAttemptEnds() {
     store.insert(List.of(execution("r-1", "email", Map.of()))).toCompletableFuture().join();
     Instant end = Instant.now();
