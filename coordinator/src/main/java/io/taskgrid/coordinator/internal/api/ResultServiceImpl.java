@@ -223,7 +223,9 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     }
     // the next attempts are durable in Kafka before any execution is RETRY_SCHEDULED in Redis: a
     // crash in between leaves the attempt RUNNING, its worker resends, and the duplicate retry
-    // record replaces the first (same key)
+    // record replaces the first (same key); one written straight to the tasks topic (due within
+    // the release lead) is a second message of that attempt, which the claim fences by attempt
+    // (and a worker that gets it before this records answers WAIT and checks again)
     var recorded = (next.isEmpty()
         ? store.recordEach(outcomes).thenApply(changed -> {
           lifecycle.recorded(outcomes, taskIds, changed);
