@@ -226,17 +226,11 @@ public final class ResultServiceImpl extends ResultServiceGrpc.ResultServiceImpl
     // record replaces the first (same key); one written straight to the tasks topic (due within
     // the release lead) is a second message of that attempt, which the claim fences by attempt
     // (and a worker that gets it before this records answers WAIT and checks again)
-    var recorded = (next.isEmpty()
-        ? store.recordEach(outcomes).thenApply(changed -> {
-          lifecycle.recorded(outcomes, taskIds, changed);
-          return changed;
-        })
-        : retries.schedule(next).thenCompose(queued -> store.recordEach(outcomes).thenApply(changed -> {
-          lifecycle.recorded(outcomes, taskIds, changed);
-          queuedEvents(queued, outcomes, changed);
-          return changed;
-        })))
-        .thenApply(changed -> (int) changed.stream().filter(c -> c).count());
+    var recorded = retries.schedule(next).thenCompose(queued -> store.recordEach(outcomes).thenApply(changed -> {
+      lifecycle.recorded(outcomes, taskIds, changed);
+      queuedEvents(queued, outcomes, changed);
+      return (int) changed.stream().filter(c -> c).count();
+    }));
     if (!succeeded.isEmpty()) {
       // before the answer: a worker that gets no answer reports again, and the fires repeat, idempotently
       recorded = recorded.thenCompose(n -> successes.fire(succeeded).thenApply(ignored -> n));

@@ -4,6 +4,7 @@ import io.taskgrid.core.config.KafkaEndpoint;
 import io.taskgrid.coordinator.internal.queue.KafkaSetup;
 import io.taskgrid.core.UnavailableException;
 import io.taskgrid.proto.v1.TaskMessage;
+import io.taskgrid.coordinator.internal.api.ProtoMapping;
 import io.taskgrid.coordinator.internal.queue.ExecutionMessages;
 import io.taskgrid.core.TaskTopics;
 import java.time.Clock;
@@ -89,7 +90,7 @@ public final class KafkaRetryLog implements RetryLog {
       for (int i = 0; i < retries.size(); i++) {
         TaskMessage m = retries.get(i);
         String to = topic;
-        if (direct(Instant.ofEpochSecond(m.getNotBefore().getSeconds(), m.getNotBefore().getNanos()), now, releaseAhead)) {
+        if (direct(ProtoMapping.toInstant("retry.not_before", m.getNotBefore()), now, releaseAhead)) {
           to = ExecutionMessages.topicOf(tasks, m);
           queued.add(m);
         }

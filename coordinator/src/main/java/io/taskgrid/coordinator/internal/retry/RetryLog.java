@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
 public interface RetryLog extends AutoCloseable {
   /**
    * Writes the next attempts' messages; completes once every one is durable, with those that went
-   * straight to the tasks topic (queued now).
+   * straight to the tasks topic (queued now). With none to write, completes at once with none.
    */
   CompletionStage<List<TaskMessage>> schedule(List<TaskMessage> retries);
 
