@@ -201,7 +201,7 @@ public final class Dispatcher implements AutoCloseable {
         case DispatchPlan.Step.Recheck w -> {
           notClaimed(d);
           permits.release();
-          if (!stopped) retries.schedule(() -> inbox.add(d), DispatchPlan.recheckDelay(d.recheck(), retryDelay).toMillis(), TimeUnit.MILLISECONDS);
+          retryLater(d, DispatchPlan.recheckDelay(d.recheck(), retryDelay));
         }
       }
     }
@@ -213,8 +213,12 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private void retryLater(Delivery d) {
+    retryLater(d, retryDelay);
+  }
+
+  private void retryLater(Delivery d, Duration after) {
     if (stopped) return;
-    retries.schedule(() -> inbox.add(d), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+    retries.schedule(() -> inbox.add(d), after.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Stops claiming; deliveries not yet claimed stay uncommitted and will be redelivered. */
