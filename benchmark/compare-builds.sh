@@ -7,8 +7,11 @@
 #   bash benchmark/compare-builds.sh [revision] [pairs]
 #
 # BENCH_TASKS (default 50000) sizes each throughput run; BENCH_JVM_ARGS adds JVM options, {run} in
-# them standing for the run's name (e.g. -XX:StartFlightRecording=filename=/tmp/{run}.jfr). Needs Maven's local repository filled
-# by one build of the working tree (it builds offline).
+# them standing for the run's name (e.g. -XX:StartFlightRecording=filename=/tmp/{run}.jfr).
+# BENCH_OLD_ENV and BENCH_NEW_ENV set environment variables for one side's runs only, so that a
+# build can be compared with itself: `BENCH_NEW_ENV="BENCH_LIFECYCLE=off" bash benchmark/compare-builds.sh HEAD`
+# measures what the lifecycle events cost. Needs Maven's local repository filled by one build of
+# the working tree (it builds offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmark/lib.sh
@@ -51,13 +54,13 @@ calls_per_task() { # $1: a commandstats file; Redis commands per task (a script'
   awk -F'[=,:]' -v n="$((10600 + tasks))" '/^cmdstat_/ && !/cmdstat_(info|ping|hello|client|select|script)/ { c += $3 }
     END { printf "%.2f", c / n }' "$1"
 }
-run() { # $1: label, $2: class path; prints the measured throughput (tasks/s) and the CPU time of the whole run
+run() { # $1: label, $2: class path, $3: environment (NAME=value ...); prints the measured throughput (tasks/s) and the CPU time of the whole run
   local t0 t1 me=$BASHPID jvm_args="${BENCH_JVM_ARGS:-}"
   jvm_args="${jvm_args//\{run\}/$1}"
   # CPU of the run: the JVM and its reaped children (the Kafka broker and redis-server processes)
   t0=$(awk '{print $14+$15+$16+$17}' /proc/$me/stat)
   rm -f "$work/redis-$1.txt"
-  ( BENCH_SECONDS=2 BENCH_WARMUP_SECONDS=1 exec "$java" -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dtaskgrid.benchmark=true $jvm_args \
+  ( BENCH_SECONDS=2 BENCH_WARMUP_SECONDS=1 exec env ${3:-} "$java" -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dtaskgrid.benchmark=true $jvm_args \
       --enable-native-access=ALL-UNNAMED -cp "$2" io.taskgrid.benchmark.Benchmark "$work/report-$1.md" >"$work/run-$1.log" 2>&1 ) &
   local jvm=$!
   redis_calls "$jvm" "$work/redis-$1.txt" &
@@ -76,7 +79,7 @@ declare -a olds news oldc newc
 for ((p = 0; p < pairs; p++)); do
   if ((p % 2 == 0)); then order="old new"; else order="new old"; fi
   for which in $order; do
-    if [ "$which" = old ]; then r=$(run "old-$p" "$cp_old"); else r=$(run "new-$p" "$cp_new"); fi
+    if [ "$which" = old ]; then r=$(run "old-$p" "$cp_old" "${BENCH_OLD_ENV:-}"); else r=$(run "new-$p" "$cp_new" "${BENCH_NEW_ENV:-}"); fi
     if [ -z "$r" ]; then echo "pair $((p + 1)) $which: the run failed, see $work/run-$which-$p.log"; continue; fi
     read -r t c rc <<<"$r"
     if [ "$which" = old ]; then olds+=("$t"); oldc+=("$c"); else news+=("$t"); newc+=("$c"); fi

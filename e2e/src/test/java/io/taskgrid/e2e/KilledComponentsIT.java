@@ -32,11 +32,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Accepted tasks complete when a coordinator process, the Kafka broker or Redis is killed with
  * SIGKILL and started again while they are in flight.
  */
+@Isolated("kills and restarts processes of its own on a timetable; runs with the machine to itself")
 class KilledComponentsIT {
   private static final int TASKS = 200;
   private final List<AutoCloseable> resources = new ArrayList<>();

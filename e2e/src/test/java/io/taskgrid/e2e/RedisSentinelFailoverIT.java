@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Redis behind Sentinel (a primary, a replica, three sentinels): the primary is killed with
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * (a process configured only by {@code TASKGRID_REDIS_URL=redis-sentinel://…}) and the worker
  * follow it, and every task a client was told was accepted completes.
  */
+@Isolated("kills and restarts processes of its own on a timetable; runs with the machine to itself")
 class RedisSentinelFailoverIT {
   private static final Logger log = LoggerFactory.getLogger(RedisSentinelFailoverIT.class);
   /** One submission every 10 ms: about 100 tasks a second, before, during and after the failover. */
