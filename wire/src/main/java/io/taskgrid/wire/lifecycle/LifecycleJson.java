@@ -9,6 +9,7 @@ import io.taskgrid.proto.v1.LifecycleEventKind;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -35,15 +36,15 @@ public final class LifecycleJson {
     if (!event.getUnknownFields().asMap().isEmpty() || (event.hasTime() && !plainTime(event.getTime()))) {
       return printed(event); // unknown fields are not printed either way; odd times fail as the printer fails
     }
-    StringBuilder out = new StringBuilder(320);
-    out.append('{');
+    Out out = new Out(384);
+    out.put('{');
     boolean first = true;
     first = string(out, first, "eventId", event.getEventId());
     if (event.hasTime()) {
       first = name(out, first, "time");
-      out.append('"');
+      out.put('"');
       timestamp(out, event.getTime());
-      out.append('"');
+      out.put('"');
     }
     if (event.getKindValue() != 0) {
       first = enumValue(out, first, "kind", event.getKind() != LifecycleEventKind.UNRECOGNIZED ? event.getKind().name() : null, event.getKindValue());
@@ -53,7 +54,7 @@ public final class LifecycleJson {
     first = string(out, first, "handler", event.getHandler());
     if (event.getAttempt() != 0) {
       first = name(out, first, "attempt");
-      out.append(event.getAttempt());
+      out.ascii(Integer.toString(event.getAttempt()));
     }
     first = string(out, first, "workerId", event.getWorkerId());
     if (event.getStatusValue() != 0) {
@@ -64,19 +65,19 @@ public final class LifecycleJson {
     Map<String, String> labels = event.getLabelsMap();
     if (!labels.isEmpty()) {
       first = name(out, first, "labels");
-      out.append('{');
+      out.put('{');
       boolean firstLabel = true;
       for (Map.Entry<String, String> label : labels.entrySet()) {
-        if (!firstLabel) out.append(',');
+        if (!firstLabel) out.put(',');
         firstLabel = false;
         quoted(out, label.getKey());
-        out.append(':');
+        out.put(':');
         quoted(out, label.getValue());
       }
-      out.append('}');
+      out.put('}');
     }
-    out.append('}');
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    out.put('}');
+    return out.toArray();
   }
 
   /** Reads one value; fields a newer writer added are ignored. */
@@ -98,13 +99,13 @@ public final class LifecycleJson {
     return t.getSeconds() >= MIN_SECONDS && t.getSeconds() <= MAX_SECONDS && t.getNanos() >= 0 && t.getNanos() <= 999_999_999;
   }
 
-  private static boolean name(StringBuilder out, boolean first, String name) {
-    if (!first) out.append(',');
-    out.append('"').append(name).append("\":");
+  private static boolean name(Out out, boolean first, String name) {
+    if (!first) out.put(',');
+    out.put('"').ascii(name).put('"').put(':');
     return false;
   }
 
-  private static boolean string(StringBuilder out, boolean first, String name, String value) {
+  private static boolean string(Out out, boolean first, String name, String value) {
     if (value.isEmpty()) return first;
     name(out, first, name);
     quoted(out, value);
@@ -112,35 +113,49 @@ public final class LifecycleJson {
   }
 
   /** An enum by name, or by number when this build does not know the value (as the printer does). */
-  private static boolean enumValue(StringBuilder out, boolean first, String name, String constant, int number) {
+  private static boolean enumValue(Out out, boolean first, String name, String constant, int number) {
     name(out, first, name);
-    if (constant != null) out.append('"').append(constant).append('"');
-    else out.append(number);
+    if (constant != null) out.put('"').ascii(constant).put('"');
+    else out.ascii(Integer.toString(number));
     return false;
   }
 
   /** RFC 3339 in UTC, the fraction in 3, 6 or 9 digits (none when zero), as protobuf's Timestamps. */
-  static void timestamp(StringBuilder out, Timestamp t) {
+  private static void timestamp(Out out, Timestamp t) {
     LocalDateTime at = LocalDateTime.ofEpochSecond(t.getSeconds(), 0, ZoneOffset.UTC);
-    pad(out, at.getYear(), 4).append('-');
-    pad(out, at.getMonthValue(), 2).append('-');
-    pad(out, at.getDayOfMonth(), 2).append('T');
-    pad(out, at.getHour(), 2).append(':');
-    pad(out, at.getMinute(), 2).append(':');
-    pad(out, at.getSecond(), 2);
+    out.digits(at.getYear(), 4).put('-');
+    out.digits(at.getMonthValue(), 2).put('-');
+    out.digits(at.getDayOfMonth(), 2).put('T');
+    out.digits(at.getHour(), 2).put(':');
+    out.digits(at.getMinute(), 2).put(':');
+    out.digits(at.getSecond(), 2);
     int nanos = t.getNanos();
     if (nanos != 0) {
-      out.append('.');
-      if (nanos % 1_000_000 == 0) pad(out, nanos / 1_000_000, 3);
-      else if (nanos % 1_000 == 0) pad(out, nanos / 1_000, 6);
-      else pad(out, nanos, 9);
+      out.put('.');
+      if (nanos % 1_000_000 == 0) out.digits(nanos / 1_000_000, 3);
+      else if (nanos % 1_000 == 0) out.digits(nanos / 1_000, 6);
+      else out.digits(nanos, 9);
     }
-    out.append('Z');
+    out.put('Z');
   }
 
-  private static StringBuilder pad(StringBuilder out, int value, int digits) {
-    for (int d = digits - 1, scale = (int) Math.pow(10, d); d >= 0; d--, scale /= 10) out.append((char) ('0' + value / scale % 10));
-    return out;
+  /**
+   * A JSON string as {@link #quoted(StringBuilder, String)} writes it: copied byte for byte when it
+   * is printable ASCII that needs no escape (ids, handler names, most labels), else escaped, then
+   * encoded.
+   */
+  private static void quoted(Out out, String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == '=' || c == '\'') {
+        StringBuilder escaped = new StringBuilder(n + 16);
+        quoted(escaped, s);
+        out.utf8(escaped.toString());
+        return;
+      }
+    }
+    out.put('"').ascii(s).put('"');
   }
 
   /** A JSON string with Gson's HTML-safe escapes, which protobuf's printer uses. */
@@ -168,5 +183,54 @@ public final class LifecycleJson {
 
   private static void unicode(StringBuilder out, char c) {
     out.append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF]).append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
+  }
+
+  /** The bytes of one value as it is written: ASCII put as it is, other text encoded as UTF-8. */
+  private static final class Out {
+    private byte[] bytes;
+    private int size;
+
+    Out(int capacity) {
+      bytes = new byte[capacity];
+    }
+
+    private void room(int more) {
+      if (size + more > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+    }
+
+    /** An ASCII character. */
+    Out put(char c) {
+      room(1);
+      bytes[size++] = (byte) c;
+      return this;
+    }
+
+    /** A string known to be ASCII. */
+    Out ascii(String s) {
+      int n = s.length();
+      room(n);
+      for (int i = 0; i < n; i++) bytes[size++] = (byte) s.charAt(i);
+      return this;
+    }
+
+    Out utf8(String s) {
+      byte[] encoded = s.getBytes(StandardCharsets.UTF_8);
+      room(encoded.length);
+      System.arraycopy(encoded, 0, bytes, size, encoded.length);
+      size += encoded.length;
+      return this;
+    }
+
+    /** {@code value} in {@code digits} decimal digits, zeros in front. */
+    Out digits(int value, int digits) {
+      room(digits);
+      for (int i = size + digits - 1; i >= size; i--, value /= 10) bytes[i] = (byte) ('0' + value % 10);
+      size += digits;
+      return this;
+    }
+
+    byte[] toArray() {
+      return Arrays.copyOf(bytes, size);
+    }
   }
 }

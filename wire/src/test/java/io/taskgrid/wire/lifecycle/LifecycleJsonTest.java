@@ -46,6 +46,15 @@ class LifecycleJsonTest {
   }
 
   @Test
+  void longValuesAndLoneSurrogatesAreWrittenAsThePrinterWritesThem() {
+    String longAscii = "a".repeat(1_000);
+    String longMixed = "é=漢\"".repeat(300);
+    LifecycleEvent e = LifecycleEvent.newBuilder().setEventId(longAscii).setReason(longMixed).setHandler("lone \uD800 high")
+        .setTaskId("lone \uDC00 low").putLabels(longAscii, longMixed).putLabels("k", "\uDBFF").build();
+    assertThat(LifecycleJson.write(e)).isEqualTo(LifecycleJson.printed(e));
+  }
+
+  @Test
   void timesAtTheEdgesOfTheRangeAndOutsideItMatchThePrinter() {
     long[] seconds = {-62_135_596_800L, 253_402_300_799L, 0, -1, 951_782_400L /* 2000-02-29 */, -12_219_292_800L /* 1582-10-15 */,
         -12_219_379_200L /* 1582-10-14 proleptic */};
