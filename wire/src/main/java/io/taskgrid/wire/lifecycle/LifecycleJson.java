@@ -147,8 +147,7 @@ public final class LifecycleJson {
   private static void quoted(Out out, String s) {
     int n = s.length();
     for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == '=' || c == '\'') {
+      if (!plainAscii(s.charAt(i))) {
         StringBuilder escaped = new StringBuilder(n + 16);
         quoted(escaped, s);
         out.utf8(escaped.toString());
@@ -163,6 +162,10 @@ public final class LifecycleJson {
     out.append('"');
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
+      if (plainAscii(c)) {
+        out.append(c);
+        continue;
+      }
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -179,6 +182,11 @@ public final class LifecycleJson {
       }
     }
     out.append('"');
+  }
+
+  /** Whether {@code c} is printable ASCII that a JSON string holds as it is (no escape). */
+  private static boolean plainAscii(char c) {
+    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != '=' && c != '\'';
   }
 
   private static void unicode(StringBuilder out, char c) {
