@@ -80,6 +80,7 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
     final StreamObserver<ExecutionUpdate> out;
     final Map<String, Boolean> ids = new ConcurrentHashMap<>(); // id -> terminalOnly
     final boolean single;
+    volatile boolean batch;
 
     Watcher(StreamObserver<ExecutionUpdate> out, boolean single) {
       this.out = out;
@@ -173,8 +174,12 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
     Watcher w = new Watcher(out, false);
     watchers.add(w);
     return new StreamObserver<>() {
+      private boolean first = true;
+
       @Override
       public void onNext(WatchExecutionsRequest r) {
+        if (first) w.batch = r.getBatch(); // the first message decides, as on a coordinator
+        first = false;
         watchRequests.add(r);
         for (String id : r.getExecutionIdsList()) {
           Execution e = executions.get(id);
@@ -237,6 +242,31 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
     update(id, b -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED).setAttempt(1).setWorkerId("worker-1")
         .setFinishedAt(Timestamp.newBuilder().setSeconds(1_700_000_002))
         .setResult(Payload.newBuilder().setData(ByteString.copyFromUtf8(result)).setContentType("text/plain")));
+  }
+
+  /**
+   * Succeeds these executions together and, as a coordinator does for a stream that asked for
+   * {@code batch}, tells each such WatchExecutions stream in one message (the first update
+   * carrying the rest in {@code more}); streams that did not ask get one message each.
+   */
+  void succeedTogether(List<String> ids, String result) {
+    Map<Watcher, List<ExecutionUpdate>> byWatcher = new java.util.LinkedHashMap<>();
+    for (String id : ids) {
+      Execution e = executions.compute(id, (k, old) -> old.toBuilder().setStatus(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED)
+          .setAttempt(1).setWorkerId("worker-1").setFinishedAt(Timestamp.newBuilder().setSeconds(1_700_000_002))
+          .setResult(Payload.newBuilder().setData(ByteString.copyFromUtf8(result)).setContentType("text/plain")).build());
+      for (Watcher w : watchers) {
+        if (w.ids.remove(id) != null) byWatcher.computeIfAbsent(w, k -> new java.util.ArrayList<>()).add(ExecutionUpdate.newBuilder().setExecution(e).build());
+      }
+    }
+    byWatcher.forEach((w, updates) -> {
+      if (w.batch) {
+        w.send(updates.get(0).toBuilder().addAllMore(updates.subList(1, updates.size())).build());
+      } else {
+        updates.forEach(w::send);
+      }
+      if (w.single) complete(w);
+    });
   }
 
   void end(String id, ExecutionStatus status, String errorType, String message) {

@@ -237,6 +237,25 @@ class TaskgridClientTest {
   }
 
   @Test
+  void resultsSentTogetherInOneMessageCompleteEachOfTheirFutures() {
+    List<TaskRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 50; i++) requests.add(echo());
+    List<TaskHandle> handles = client.submitAll(requests);
+    List<CompletableFuture<ExecutionInfo>> results = handles.stream().map(TaskHandle::result).toList();
+    await().atMost(WAIT).until(() -> fake.watchedIds().size() == 50);
+    assertThat(fake.watchRequests).allSatisfy(r -> assertThat(r.getBatch()).isTrue());
+
+    fake.succeedTogether(handles.stream().map(TaskHandle::id).toList(), "together");
+
+    await().atMost(WAIT).until(() -> results.stream().allMatch(CompletableFuture::isDone));
+    for (int i = 0; i < handles.size(); i++) {
+      ExecutionInfo info = results.get(i).join();
+      assertThat(info.executionId()).isEqualTo(handles.get(i).id());
+      assertThat(info.result().asText()).isEqualTo("together");
+    }
+  }
+
+  @Test
   void submitAllSplitsIntoCallsOfAtMostAThousandKeepingTheOrder() {
     List<TaskRequest> requests = new ArrayList<>();
     for (int i = 0; i < 2500; i++) requests.add(TaskRequest.builder("echo").payloadText("t" + i).build());

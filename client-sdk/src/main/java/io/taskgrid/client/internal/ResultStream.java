@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * coordinator the channel picks, and every id still waiting is sent again: the server answers
  * each id with its current state, so a result reached while no stream was open is not missed.
  * An answer with {@code not_found} fails that id's future with {@link TaskgridNotFoundException}.
+ * It asks for {@code batch}: results recorded together come in one message.
  */
 public final class ResultStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultStream.class);
@@ -129,6 +130,7 @@ public final class ResultStream implements AutoCloseable {
       public void onNext(ExecutionUpdate update) {
         answered = true;
         route(update);
+        for (int i = 0; i < update.getMoreCount(); i++) route(update.getMore(i));
       }
 
       @Override
@@ -151,6 +153,7 @@ public final class ResultStream implements AutoCloseable {
       requests.onNext(WatchExecutionsRequest.newBuilder()
           .addAllExecutionIds(list.subList(i, Math.min(list.size(), i + MAX_IDS_PER_MESSAGE)))
           .setTerminalOnly(true)
+          .setBatch(true)
           .build());
     }
   }

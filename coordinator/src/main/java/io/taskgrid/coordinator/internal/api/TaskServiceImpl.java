@@ -404,11 +404,30 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   /** Executions one WatchExecutions stream may watch at once (the Java SDK watches every result it waits for on one stream). */
   static final int MAX_WATCHED_PER_STREAM = 100_000;
 
-  /** One WatchExecutions stream: many ids, one response stream. */
-  private final class MultiWatch implements StreamObserver<WatchExecutionsRequest> {
+  /** Updates one message of a batching WatchExecutions stream carries at most. */
+  static final int MAX_UPDATES_PER_MESSAGE = 1000;
+  /**
+   * Serialized bytes of updates gathered into one message before it is sent (a single larger
+   * update still goes alone); well under the 4 MiB a gRPC client accepts by default.
+   */
+  static final int MAX_BATCH_BYTES = 1 << 20;
+
+  /**
+   * One WatchExecutions stream: many ids, one response stream. When its first request asks for
+   * {@code batch}, the updates the hub hands over in one round (a batch of recorded outcomes, one
+   * read) are gathered and sent as one message, the first update carrying the others in {@code
+   * more}.
+   */
+  private final class MultiWatch implements StreamObserver<WatchExecutionsRequest>, WatchHub.Batch {
     private final ServerCallStreamObserver<ExecutionUpdate> out;
     private final Map<String, WatchHub.Watcher> watched = new ConcurrentHashMap<>();
     private volatile boolean finished;
+    /** Set by the first request. */
+    private volatile boolean batched;
+    private boolean first = true;
+    // the updates gathered for the next message (batched only); guarded by this
+    private final List<ExecutionUpdate> gathered = new ArrayList<>();
+    private int gatheredBytes;
 
     MultiWatch(ServerCallStreamObserver<ExecutionUpdate> out) {
       this.out = out;
@@ -417,6 +436,18 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     @Override
     public void onNext(WatchExecutionsRequest request) {
       if (finished) return;
+      if (first) {
+        first = false;
+        batched = request.getBatch();
+      }
+      try {
+        watch(request);
+      } finally {
+        flush(); // answers to malformed ids
+      }
+    }
+
+    private void watch(WatchExecutionsRequest request) {
       // each id costs a watcher here and, malformed or unknown, an answer queued for the client: a stream holds a bounded number
       if (request.getExecutionIdsCount() > MAX_WATCH_IDS_PER_MESSAGE) {
         end(Status.INVALID_ARGUMENT.withDescription("execution_ids: at most " + MAX_WATCH_IDS_PER_MESSAGE + " per message, got "
@@ -466,6 +497,11 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
             watched.remove(executionId, this);
             send(ExecutionUpdate.newBuilder().setNotFound(true).setExecution(Execution.newBuilder().setExecutionId(executionId)).build());
           }
+
+          @Override
+          public WatchHub.Batch batch() {
+            return batched ? MultiWatch.this : null;
+          }
         };
         if (watched.putIfAbsent(id, w) == null) added.put(id, w);
       }
@@ -473,7 +509,27 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     }
 
     private synchronized void send(ExecutionUpdate update) {
-      if (!finished && !out.isCancelled()) out.onNext(update);
+      if (finished || out.isCancelled()) return;
+      if (!batched) {
+        out.onNext(update);
+        return;
+      }
+      int size = update.getSerializedSize();
+      if (!gathered.isEmpty() && gatheredBytes + size > MAX_BATCH_BYTES) flush();
+      gathered.add(update);
+      gatheredBytes += size;
+      if (gathered.size() >= MAX_UPDATES_PER_MESSAGE) flush();
+    }
+
+    /** Sends the gathered updates as one message. */
+    @Override
+    public synchronized void flush() {
+      if (gathered.isEmpty()) return;
+      ExecutionUpdate message = gathered.size() == 1 ? gathered.get(0)
+          : gathered.get(0).toBuilder().addAllMore(gathered.subList(1, gathered.size())).build();
+      gathered.clear();
+      gatheredBytes = 0;
+      if (!finished && !out.isCancelled()) out.onNext(message);
     }
 
     /** Ends the stream with {@code status}: nothing more is sent, nothing stays watched. */
@@ -498,6 +554,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     @Override
     public synchronized void onCompleted() {
       unwatchAll();
+      flush();
       if (!finished) {
         finished = true;
         out.onCompleted();

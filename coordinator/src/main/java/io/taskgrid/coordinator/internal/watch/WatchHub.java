@@ -51,6 +51,45 @@ public final class WatchHub implements AutoCloseable {
 
     /** Output lines of the execution's running program (process tasks), as they come; ignored by default. */
     default void onOutput(List<io.taskgrid.proto.v1.OutputLine> lines) {}
+
+    /**
+     * Where this watcher gathers what it is handed, when it sends in batches; null (the default)
+     * when it sends each state as it comes. The hub flushes each batch once after handing over the
+     * states of one batch of changes or of one read, so that states ready together leave together.
+     */
+    default Batch batch() {
+      return null;
+    }
+  }
+
+  /** What watchers that send in batches gather into (several watchers may share one). */
+  public interface Batch {
+    /** Sends what was gathered since the last flush, if anything. */
+    void flush();
+  }
+
+  /** The batches the watchers handed states in one round gathered into; flushed at the round's end. */
+  private static final class Round {
+    private Set<Batch> batches;
+
+    void touched(Watcher w) {
+      Batch b = w.batch();
+      if (b == null) return;
+      if (batches == null) batches = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      batches.add(b);
+    }
+
+    void end() {
+      if (batches == null) return;
+      for (Batch b : batches) {
+        try {
+          b.flush();
+        } catch (RuntimeException e) {
+          log.warn("Flushing a watch batch failed", e);
+        }
+      }
+      batches = null;
+    }
   }
 
   /** The watchers of one execution, since when (nanoTime) it is watched, and when the sweep reads it next. */
@@ -83,7 +122,12 @@ public final class WatchHub implements AutoCloseable {
     store.onChange(new ExecutionStore.ChangeListener() {
       @Override
       public void changed(List<Snapshot> changes) {
-        for (Snapshot s : changes) onChange(s);
+        Round round = new Round();
+        try {
+          for (Snapshot s : changes) onChange(s, round);
+        } finally {
+          round.end();
+        }
       }
 
       @Override
@@ -122,11 +166,11 @@ public final class WatchHub implements AutoCloseable {
     });
   }
 
-  private void onChange(Snapshot s) {
+  private void onChange(Snapshot s, Round round) {
     Watched w = watched.get(s.executionId());
     if (w == null) return;
     if (s.record().isPresent()) {
-      deliverAll(w, s.record().get());
+      deliverAll(w, s.record().get(), round);
     } else if (s.status().isTerminal() || !w.terminalOnly()) {
       toRead.add(s.executionId());
     }
@@ -153,15 +197,21 @@ public final class WatchHub implements AutoCloseable {
     }));
     store.read(watchers.keySet(), terminalOnly).whenComplete((found, error) -> {
       if (error != null) return; // the sweep reads them again
-      watchers.forEach((id, w) -> {
-        Snapshot s = found.get(id);
-        if (s == null) {
-          unwatch(id, w);
-          w.onNotFound(id);
-        } else {
-          s.record().ifPresent(r -> deliver(id, w, r));
-        }
-      });
+      Round round = new Round();
+      try {
+        watchers.forEach((id, w) -> {
+          Snapshot s = found.get(id);
+          if (s == null) {
+            unwatch(id, w);
+            round.touched(w);
+            w.onNotFound(id);
+          } else {
+            s.record().ifPresent(r -> deliver(id, w, r, round));
+          }
+        });
+      } finally {
+        round.end();
+      }
     });
   }
 
@@ -177,11 +227,12 @@ public final class WatchHub implements AutoCloseable {
     return watched.size();
   }
 
-  private void deliverAll(Watched w, ExecutionRecord record) {
-    for (Watcher watcher : w.watchers()) deliver(record.executionId(), watcher, record);
+  private void deliverAll(Watched w, ExecutionRecord record, Round round) {
+    for (Watcher watcher : w.watchers()) deliver(record.executionId(), watcher, record, round);
   }
 
-  private void deliver(String executionId, Watcher w, ExecutionRecord record) {
+  private void deliver(String executionId, Watcher w, ExecutionRecord record, Round round) {
+    round.touched(w);
     boolean done;
     try {
       done = w.onState(record);
@@ -227,10 +278,15 @@ public final class WatchHub implements AutoCloseable {
     if (ids.isEmpty()) return;
     store.read(ids, terminalOnly).whenComplete((found, error) -> {
       if (error != null) return;
-      found.forEach((id, s) -> {
-        Watched w = watched.get(id);
-        if (w != null && s.record().isPresent()) deliverAll(w, s.record().get());
-      });
+      Round round = new Round();
+      try {
+        found.forEach((id, s) -> {
+          Watched w = watched.get(id);
+          if (w != null && s.record().isPresent()) deliverAll(w, s.record().get(), round);
+        });
+      } finally {
+        round.end();
+      }
     }).toCompletableFuture().join();
   }
 

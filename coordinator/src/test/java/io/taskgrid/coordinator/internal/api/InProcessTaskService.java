@@ -119,6 +119,11 @@ final class InProcessTaskService implements AutoCloseable {
     return ResultServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
+  /** Executions the watch hub watches now. */
+  int hubWatched() {
+    return hub.watchedCount();
+  }
+
   /** Every write so far: executions recorded or removed, outcomes, task messages, events, registry writes. */
   int writes() {
     return store.writes() + enqueued.get() + published.get() + registryLog.writes();

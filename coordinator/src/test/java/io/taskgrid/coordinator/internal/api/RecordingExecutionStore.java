@@ -93,9 +93,27 @@ final class RecordingExecutionStore implements ExecutionStore {
     return CompletableFuture.completedFuture(found);
   }
 
+  private final List<ChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @Override
   public void onChange(ChangeListener listener) {
-    // nothing changes by itself here
+    listeners.add(listener); // nothing changes by itself here: see finish
+  }
+
+  /**
+   * Ends these executions SUCCEEDED with {@code result} and publishes the change as one batch on
+   * the change feed, each carrying its record, as a coordinator's outcome batch does.
+   */
+  void finish(List<String> ids, byte[] result) {
+    List<Snapshot> changes = new ArrayList<>();
+    for (String id : ids) {
+      ExecutionRecord r = records.computeIfPresent(id, (k, old) -> new ExecutionRecord(k, old.handler(), ExecutionStatus.SUCCEEDED, 1,
+          old.priority(), old.labels(), old.timeout(), old.idempotencyKey(), old.submittedAt(), Optional.of(old.submittedAt()),
+          Optional.of(old.submittedAt()), "worker-1", Optional.of(new io.taskgrid.core.Payload(result, io.taskgrid.core.Payload.OCTET_STREAM)),
+          Optional.empty(), Optional.empty()));
+      changes.add(new Snapshot(id, r.status(), Optional.of(r)));
+    }
+    listeners.forEach(l -> l.changed(changes));
   }
 
   @Override
