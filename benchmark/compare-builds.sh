@@ -6,7 +6,7 @@
 #
 #   bash benchmark/compare-builds.sh [revision] [pairs]
 #
-# BENCH_TASKS (default 50000) sizes each throughput run; BENCH_JVM_ARGS adds JVM options, {run} in
+# BENCH_TASKS (default 50000) sizes each throughput run, BENCH_WARMUP_TASKS (default 10000) the unmeasured run before it; BENCH_JVM_ARGS adds JVM options, {run} in
 # them standing for the run's name (e.g. -XX:StartFlightRecording=filename=/tmp/{run}.jfr).
 # BENCH_OLD_ENV and BENCH_NEW_ENV set environment variables for one side's runs only, so that a
 # build can be compared with itself: `BENCH_NEW_ENV="BENCH_LIFECYCLE=off" bash benchmark/compare-builds.sh HEAD`
@@ -51,7 +51,7 @@ redis_calls() { # $1: the benchmark JVM, $2: a file; keeps its redis-server's IN
 }
 calls_per_task() { # $1: a commandstats file; Redis commands per task (a script's inner calls not counted)
   [ -s "$1" ] || { echo "?"; return; }
-  awk -F'[=,:]' -v n="$((10600 + tasks))" '/^cmdstat_/ && !/cmdstat_(info|ping|hello|client|select|script)/ { c += $3 }
+  awk -F'[=,:]' -v n="$((${BENCH_WARMUP_TASKS:-10000} + 600 + tasks))" '/^cmdstat_/ && !/cmdstat_(info|ping|hello|client|select|script)/ { c += $3 }
     END { printf "%.2f", c / n }' "$1"
 }
 run() { # $1: label, $2: class path, $3: environment (NAME=value ...); prints the measured throughput (tasks/s) and the CPU time of the whole run
@@ -72,7 +72,7 @@ run() { # $1: label, $2: class path, $3: environment (NAME=value ...); prints th
   local tps
   tps=$(grep -E '^  [0-9]+ tasks in .* tasks/s' "$work/run-$1.log" | sed -n 2p | sed -E 's/.* = ([0-9]+) tasks\/s.*/\1/' || true)
   # every task of the run: the 10,000 of the warm-up, the throughput run's and the 600 of the latency runs
-  [ -n "$tps" ] && echo "$tps $(( (t1 - t0) * 10000000 / $(getconf CLK_TCK) / (10600 + tasks) )) $(calls_per_task "$work/redis-$1.txt")"
+  [ -n "$tps" ] && echo "$tps $(( (t1 - t0) * 10000000 / $(getconf CLK_TCK) / (${BENCH_WARMUP_TASKS:-10000} + 600 + tasks) )) $(calls_per_task "$work/redis-$1.txt")"
 }
 
 declare -a olds news oldc newc

@@ -43,6 +43,8 @@ public final class Benchmark {
     int rate = Integer.parseInt(System.getenv().getOrDefault("BENCH_RATE", "200"));
     int seconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_SECONDS", "30"));
     int warmupSeconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_SECONDS", "15"));
+    // unmeasured no-op tasks before the throughput run; the JIT compilers are still busy after the default 10,000
+    int warmupTasks = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_TASKS", "10000"));
 
     // The broker runs as a child process, as a broker does in production: its heap and GC pauses
     // are not Taskgrid's, so the peak heap and the latencies below are the scheduler's own.
@@ -68,8 +70,8 @@ public final class Benchmark {
             .build().start();
              TaskgridClient client = TaskgridClient.builder().coordinators(address).build()) {
           resetPeakHeap();
-          System.out.println("Warm-up: 10000 no-op tasks");
-          throughput(client, 10_000);
+          System.out.printf("Warm-up: %d no-op tasks%n", warmupTasks);
+          throughput(client, warmupTasks);
 
           System.out.printf("Throughput: %d no-op tasks, submitted in batches of %d%n", tasks, BATCH);
           resetPeakHeap();
