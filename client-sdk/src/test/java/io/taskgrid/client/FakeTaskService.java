@@ -49,11 +49,15 @@ import java.util.function.Consumer;
  */
 final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
   final Map<String, Execution> executions = new ConcurrentHashMap<>();
-  final List<SubmitTaskRequest> submitted = new CopyOnWriteArrayList<>();
+  final List<SubmitTaskRequest> submitted = java.util.Collections.synchronizedList(new java.util.ArrayList<>()); // not copy-on-write: a test submits 120,000
   final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
   final List<WatchExecutionsRequest> watchRequests = new CopyOnWriteArrayList<>();
   final AtomicInteger submitCalls = new AtomicInteger();
   final AtomicInteger watchStreamsOpened = new AtomicInteger();
+  /** Streams ended with RESOURCE_EXHAUSTED for watching more than a coordinator allows (100,000 at once). */
+  final AtomicInteger watchStreamsExhausted = new AtomicInteger();
+  /** The most executions one WatchExecutions stream watched at once. */
+  final AtomicInteger mostWatchedAtOnce = new AtomicInteger();
   private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
   private final Map<String, String> idsByKey = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
@@ -181,6 +185,12 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
         if (first) w.batch = r.getBatch(); // the first message decides, as on a coordinator
         first = false;
         watchRequests.add(r);
+        if (w.ids.size() + r.getExecutionIdsCount() > 100_000) { // as a coordinator does
+          watchStreamsExhausted.incrementAndGet();
+          watchers.remove(w);
+          out.onError(Status.RESOURCE_EXHAUSTED.withDescription("execution_ids: at most 100000 executions watched at once").asRuntimeException());
+          return;
+        }
         for (String id : r.getExecutionIdsList()) {
           Execution e = executions.get(id);
           if (e == null) {
@@ -191,6 +201,7 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
             w.ids.put(id, r.getTerminalOnly());
           }
         }
+        mostWatchedAtOnce.accumulateAndGet(w.ids.size(), Math::max);
       }
 
       @Override
@@ -261,7 +272,10 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
     }
     byWatcher.forEach((w, updates) -> {
       if (w.batch) {
-        w.send(updates.get(0).toBuilder().addAllMore(updates.subList(1, updates.size())).build());
+        for (int i = 0; i < updates.size(); i += 1000) { // at most 1000 a message, as a coordinator sends
+          List<ExecutionUpdate> part = updates.subList(i, Math.min(updates.size(), i + 1000));
+          w.send(part.get(0).toBuilder().addAllMore(part.subList(1, part.size())).build());
+        }
       } else {
         updates.forEach(w::send);
       }

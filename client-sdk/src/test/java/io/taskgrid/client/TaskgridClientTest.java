@@ -237,6 +237,29 @@ class TaskgridClientTest {
   }
 
   @Test
+  void moreResultsAwaitedThanOneStreamMayWatchWaitInTheClientForRoom() {
+    List<TaskRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) requests.add(echo());
+    List<TaskHandle> handles = new ArrayList<>();
+    for (int i = 0; i < 120; i++) handles.addAll(client.submitAll(requests)); // 120,000: a coordinator watches at most 100,000 a stream
+    List<CompletableFuture<ExecutionInfo>> results = handles.stream().map(TaskHandle::result).toList();
+    for (int round = 1; round <= 3; round++) {
+      int expected = Math.min(120_000, round * 50_000); // each round the client watches 50,000 more as the last ones end
+      await().atMost(WAIT).until(() -> new java.util.HashSet<>(fake.watchedIds()).size() == expected);
+      java.util.Set<String> asked = new java.util.HashSet<>(fake.watchedIds());
+      List<String> watched = handles.stream().map(TaskHandle::id).filter(asked::contains)
+          .filter(id -> !fake.executions.get(id).getStatus().equals(io.taskgrid.proto.v1.ExecutionStatus.EXECUTION_STATUS_SUCCEEDED)).toList();
+      fake.succeedTogether(watched, "ok");
+      await().atMost(WAIT).until(() -> results.stream().filter(CompletableFuture::isDone).count() == expected);
+    }
+
+    assertThat(results).allSatisfy(r -> assertThat(r.join().status()).isEqualTo(ExecutionStatus.SUCCEEDED));
+    assertThat(fake.watchStreamsExhausted).hasValue(0);
+    assertThat(fake.watchStreamsOpened).hasValue(1);
+    assertThat(fake.mostWatchedAtOnce.get()).isLessThanOrEqualTo(50_000);
+  }
+
+  @Test
   void resultsSentTogetherInOneMessageCompleteEachOfTheirFutures() {
     List<TaskRequest> requests = new ArrayList<>();
     for (int i = 0; i < 50; i++) requests.add(echo());

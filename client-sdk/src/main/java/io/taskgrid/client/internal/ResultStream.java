@@ -39,17 +39,27 @@ import org.slf4j.LoggerFactory;
  * coordinator the channel picks, and every id still waiting is sent again: the server answers
  * each id with its current state, so a result reached while no stream was open is not missed.
  * An answer with {@code not_found} fails that id's future with {@link TaskgridNotFoundException}.
- * It asks for {@code batch}: results recorded together come in one message.
+ * It asks for {@code batch}: results recorded together come in one message. At most {@value
+ * #MAX_WATCHED} ids are watched on the stream at once; ids beyond wait in the client and are sent as
+ * results come in.
  */
 public final class ResultStream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultStream.class);
   static final int MAX_IDS_PER_MESSAGE = 1000;
+  /**
+   * Ids watched on the stream at once. A coordinator ends a stream that watches more than 100,000
+   * with RESOURCE_EXHAUSTED; the rest wait here and are sent as results free room.
+   */
+  static final int MAX_WATCHED = 50_000;
 
   private final Channel channel;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
   private final Map<String, CompletableFuture<ExecutionInfo>> pending = new ConcurrentHashMap<>();
   private final Queue<String> outbox = new ConcurrentLinkedQueue<>();
+  // ids sent on the current stream and not answered yet, and ids waiting for room on it; guarded by this
+  private final java.util.Set<String> watching = new java.util.HashSet<>();
+  private final java.util.ArrayDeque<String> waiting = new java.util.ArrayDeque<>();
   private final AtomicBoolean flushQueued = new AtomicBoolean();
   private volatile boolean closed;
 
@@ -110,27 +120,37 @@ public final class ResultStream implements AutoCloseable {
         outbox.clear();
         return;
       }
-      List<String> ids = new ArrayList<>();
-      for (String id; (id = outbox.poll()) != null; ) {
-        if (pending.containsKey(id)) ids.add(id);
-      }
-      if (ids.isEmpty()) return;
-      if (call == null) open();
-      send(ids);
+      for (String id; (id = outbox.poll()) != null; ) waiting.add(id);
+      sendWaiting();
     }
+  }
+
+  /** Sends the waiting ids that are still pending, as many as the stream has room for. Caller holds the lock. */
+  private void sendWaiting() {
+    List<String> ids = new ArrayList<>();
+    while (watching.size() + ids.size() < MAX_WATCHED && !waiting.isEmpty()) {
+      String id = waiting.poll();
+      if (pending.containsKey(id) && !watching.contains(id)) ids.add(id);
+    }
+    if (ids.isEmpty()) return;
+    if (call == null) open();
+    watching.addAll(ids);
+    send(ids);
   }
 
   /** Caller holds the lock. */
   private void open() {
     int gen = ++generation;
     answered = false;
+    watching.clear(); // a new stream watches nothing yet
     call = channel.newCall(TaskServiceGrpc.getWatchExecutionsMethod(), CallOptions.DEFAULT.withWaitForReady());
     requests = ClientCalls.asyncBidiStreamingCall(call, new StreamObserver<>() {
       @Override
       public void onNext(ExecutionUpdate update) {
         answered = true;
-        route(update);
-        for (int i = 0; i < update.getMoreCount(); i++) route(update.getMore(i));
+        boolean answers = route(update);
+        for (int i = 0; i < update.getMoreCount(); i++) answers |= route(update.getMore(i));
+        if (answers) answered(gen, update);
       }
 
       @Override
@@ -158,20 +178,40 @@ public final class ResultStream implements AutoCloseable {
     }
   }
 
-  private void route(ExecutionUpdate update) {
+  /** Completes the future of the update's execution; true when the update was its last on the stream (terminal, not found). */
+  private boolean route(ExecutionUpdate update) {
     String id = update.getExecution().getExecutionId();
     try {
       if (update.getNotFound()) {
         CompletableFuture<ExecutionInfo> f = pending.remove(id);
         if (f != null) f.completeExceptionally(new TaskgridNotFoundException("execution_id: no execution \"" + id + "\" is known", null));
-        return;
+        return true;
       }
       ExecutionInfo info = Convert.fromProto(update.getExecution());
-      if (!info.status().isTerminal()) return; // asked for terminal states only; ignore others defensively
+      if (!info.status().isTerminal()) return false; // asked for terminal states only; ignore others defensively
       CompletableFuture<ExecutionInfo> f = pending.remove(id);
       if (f != null) f.complete(info);
     } catch (RuntimeException e) { // a dependent stage of the future threw: it must not break the stream
       log.warn("Handling the result of execution {} failed", id, e);
+    }
+    return true;
+  }
+
+  /** The stream of generation {@code gen} answered the ids of {@code update} for good: their room goes to waiting ids. */
+  private void answered(int gen, ExecutionUpdate update) {
+    boolean more;
+    synchronized (this) {
+      if (gen != generation) return;
+      watching.remove(update.getExecution().getExecutionId());
+      for (int i = 0; i < update.getMoreCount(); i++) watching.remove(update.getMore(i).getExecution().getExecutionId());
+      more = !waiting.isEmpty() && watching.size() < MAX_WATCHED - MAX_IDS_PER_MESSAGE;
+    }
+    if (more && flushQueued.compareAndSet(false, true)) {
+      try {
+        scheduler.execute(this::flush);
+      } catch (RejectedExecutionException e) {
+        // closing
+      }
     }
   }
 
@@ -214,10 +254,10 @@ public final class ResultStream implements AutoCloseable {
       reconnectScheduled = false;
       if (closed) return;
       outbox.clear(); // everything in it is pending, and all of pending is sent below
-      List<String> ids = new ArrayList<>(pending.keySet());
-      if (ids.isEmpty()) return;
-      open();
-      send(ids);
+      watching.clear();
+      waiting.clear();
+      waiting.addAll(pending.keySet());
+      sendWaiting();
     }
   }
 
