@@ -15,8 +15,9 @@
 # the default configuration otherwise. Its JVM starts afresh each round, after its own warm-up
 # (10,000 tasks, then BENCH_WARMUP_SECONDS at 200/s).
 #
-# Environment: ROUNDS (2), N (50000), SECONDS_W2 (30), BENCH_WARMUP_SECONDS (15), PEERS_DIR,
-# JAVA21. Writes the table to benchmark/target/peers-report.md.
+# Environment: ROUNDS (2), N (50000), SECONDS_W2 (30), BENCH_WARMUP_SECONDS (15), BENCH_WARMUP_TASKS
+# (10000), TASKGRID_JVM_ARGS (more options for Taskgrid's JVM, e.g. -XX:TieredStopAtLevel=1),
+# PEERS_DIR, JAVA21. Writes the table to benchmark/target/peers-report.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmark/lib.sh
@@ -47,7 +48,7 @@ bullmq() { # $1: round; prints "w1_jobs_per_s p50 p95 p99"
 
 taskgrid() { # $1: round; prints "tasks_per_s p50 p95 p99"
   BENCH_TASKS="$n" BENCH_RATE=200 BENCH_SECONDS="$w2_seconds" BENCH_WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-15}" \
-    "$java" -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -Dtaskgrid.benchmark=true --enable-native-access=ALL-UNNAMED \
+    "$java" -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 ${TASKGRID_JVM_ARGS:-} -Dtaskgrid.benchmark=true --enable-native-access=ALL-UNNAMED \
     -cp "$cp" io.taskgrid.benchmark.Benchmark "$work/taskgrid-$1.md" >"$work/taskgrid-$1.log" 2>&1 || true
   local report="$work/taskgrid-$1.md"
   [ -s "$report" ] || { echo "? ? ? ?"; return; }
@@ -75,6 +76,7 @@ done
   echo "## Taskgrid beside BullMQ ($(date -u +%Y-%m-%d), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sm))"
   echo
   echo "W1: $n no-op jobs in batches of 1000, until all are done. W2: 200 jobs/s for $w2_seconds s, submit-to-start."
+  echo "Taskgrid: warm-up ${BENCH_WARMUP_TASKS:-10000} tasks and ${BENCH_WARMUP_SECONDS:-15} s at 200/s; JVM options: -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 ${TASKGRID_JVM_ARGS:-}"
   echo "Ratio: Taskgrid / BullMQ (throughput: higher is better; latency: lower is better)."
   echo
   echo "| round | W1 BullMQ jobs/s | W1 Taskgrid tasks/s | ratio | W2 p50 ms BullMQ / Taskgrid | W2 p95 ms | W2 p99 ms | p99 ratio |"

@@ -59,7 +59,7 @@ public final class Benchmark {
       try (Coordinator coordinator = new Coordinator(CoordinatorConfig.fromEnvironment(env)).start()) {
         String address = "127.0.0.1:" + coordinator.port();
         WorkerConfig wc = WorkerConfig.defaults(kafka.bootstrapServers(), redis.redisUrl(), address)
-            .withNamespace("bench").withTopicAndGroup("bench.tasks", "bench-workers").withConcurrency(256).withLifecycleTopic(lifecycle);
+            .withNamespace("bench").withTopicAndGroup("bench.tasks", "bench-workers").withConcurrency(Integer.parseInt(System.getenv().getOrDefault("BENCH_CONCURRENCY", "256"))).withLifecycleTopic(lifecycle);
         AtomicLongArray handlerStart = new AtomicLongArray(rate * Math.max(seconds, warmupSeconds) + 1);
         try (Worker worker = Worker.builder(wc)
             .handler("noop", ctx -> null)
