@@ -395,7 +395,9 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
   public StreamObserver<WatchExecutionsRequest> watchExecutions(StreamObserver<ExecutionUpdate> responseObserver) {
     ServerCallStreamObserver<ExecutionUpdate> out = (ServerCallStreamObserver<ExecutionUpdate>) responseObserver;
     MultiWatch watch = new MultiWatch(out);
-    out.setOnCancelHandler(watch::unwatchAll);
+    out.setOnCancelHandler(watch::closed);
+    // closed without this handler hearing of it (GrpcErrors answered a request it could not parse): nothing more may be sent
+    out.setOnCloseHandler(watch::closed);
     return watch;
   }
 
@@ -544,6 +546,15 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     void unwatchAll() {
       watched.forEach(hub::unwatch);
       watched.clear();
+    }
+
+    /** The call is over (cancelled by the client, or closed): nothing more is sent, nothing stays watched. */
+    void closed() {
+      synchronized (this) {
+        finished = true;
+        gathered.clear();
+      }
+      unwatchAll();
     }
 
     @Override

@@ -373,7 +373,7 @@ class EveryRpcAnswersBadInputTest {
     }
 
     WatchExecutionsRequest watchExecutions() {
-      WatchExecutionsRequest.Builder r = WatchExecutionsRequest.newBuilder().setTerminalOnly(random.nextBoolean());
+      WatchExecutionsRequest.Builder r = WatchExecutionsRequest.newBuilder().setTerminalOnly(random.nextBoolean()).setBatch(random.nextBoolean());
       int n = random.nextInt(5);
       for (int i = 0; i < n; i++) r.addExecutionIds(executionId());
       return r.build();

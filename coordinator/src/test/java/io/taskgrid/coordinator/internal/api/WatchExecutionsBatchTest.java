@@ -3,6 +3,8 @@ package io.taskgrid.coordinator.internal.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.taskgrid.proto.v1.ExecutionStatus;
 import io.taskgrid.proto.v1.ExecutionUpdate;
@@ -140,6 +142,59 @@ class WatchExecutionsBatchTest {
     assertThat(stream.messages).extracting(m -> m.getMoreCount() + 1).containsExactly(3, 3, 3, 1);
     assertThat(stream.messages).allSatisfy(m -> assertThat(m.getSerializedSize()).isLessThan(4 << 20));
     assertThat(ids(stream.updates())).isEqualTo(large);
+  }
+
+  @Test
+  void aStreamClosedForARequestItCouldNotParseWatchesNothingMore() throws Exception {
+    List<String> ids = submit(20);
+    MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
+      @Override
+      public java.io.InputStream stream(byte[] value) {
+        return new java.io.ByteArrayInputStream(value);
+      }
+
+      @Override
+      public byte[] parse(java.io.InputStream stream) {
+        try {
+          return stream.readAllBytes();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    MethodDescriptor<byte[], byte[]> watch = MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+        .setFullMethodName(io.taskgrid.proto.v1.TaskServiceGrpc.getWatchExecutionsMethod().getFullMethodName())
+        .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
+    java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+    List<byte[]> received = new CopyOnWriteArrayList<>();
+    StreamObserver<byte[]> requests = io.grpc.stub.ClientCalls.asyncBidiStreamingCall(
+        service.channel().newCall(watch, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(byte[] value) {
+            received.add(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            ended.complete(Status.fromThrowable(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.complete(Status.OK);
+          }
+        });
+    requests.onNext(WatchExecutionsRequest.newBuilder().addAllExecutionIds(ids).setTerminalOnly(true).setBatch(true).build().toByteArray());
+    await().until(() -> service.hubWatched() == 20);
+    requests.onNext(new byte[] {0x0a, 0x02, (byte) 0xff, (byte) 0xfe}); // execution_ids[0] not UTF-8
+
+    Status status = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getDescription()).isEqualTo("execution_ids: is not valid UTF-8");
+    await().until(() -> service.hubWatched() == 0);
+    service.store.finish(ids, "late".getBytes()); // nothing is sent on the closed call, nothing fails
+    assertThat(received).isEmpty();
   }
 
   @Test
