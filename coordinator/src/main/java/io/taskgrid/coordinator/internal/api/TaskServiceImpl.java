@@ -513,7 +513,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
     private synchronized void send(ExecutionUpdate update) {
       if (finished || out.isCancelled()) return;
       if (!batched) {
-        out.onNext(update);
+        emit(update);
         return;
       }
       int size = update.getSerializedSize();
@@ -531,7 +531,19 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
           : gathered.get(0).toBuilder().addAllMore(gathered.subList(1, gathered.size())).build();
       gathered.clear();
       gatheredBytes = 0;
-      if (!finished && !out.isCancelled()) out.onNext(message);
+      if (!finished && !out.isCancelled()) emit(message);
+    }
+
+    /** Sends one message; caller holds the lock. */
+    private void emit(ExecutionUpdate message) {
+      try {
+        out.onNext(message);
+      } catch (IllegalStateException e) {
+        // closed meanwhile by GrpcErrors (a request it could not parse), before its close handler ran
+        finished = true;
+        gathered.clear();
+        unwatchAll();
+      }
     }
 
     /** Ends the stream with {@code status}: nothing more is sent, nothing stays watched. */
