@@ -68,7 +68,8 @@ class HostileGrpcIT {
   private static final Set<Status.Code> NEVER = Set.of(Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.DATA_LOSS,
       Status.Code.UNAVAILABLE, Status.Code.UNIMPLEMENTED);
   /** A status description that starts with a field path: "tasks[3].handler: ...". */
-  private static final Pattern FIELD_PATH = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])?(\\.[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])?)*):");
+  // a field path: names, each with an index ([3]) or a map key ([k]) after it
+  private static final Pattern FIELD_PATH = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*(\\[[^\\].]*\\])?(\\.[A-Za-z_][A-Za-z0-9_]*(\\[[^\\].]*\\])?)*):");
 
   private final TestCluster cluster = new TestCluster().limits(SubmissionLimits.DEFAULTS.withMaxPayloadBytes(PAYLOAD_LIMIT));
   private Coordinator coordinator;
@@ -239,7 +240,7 @@ class HostileGrpcIT {
     Matcher m = FIELD_PATH.matcher(description);
     if (!m.find()) return false;
     for (String part : m.group(1).split("\\.")) {
-      String name = part.replaceAll("\\[\\d+\\]$", "");
+      String name = part.replaceAll("\\[[^\\]]*\\]$", "");
       if (!fields.contains(name) && !name.equals("request")) return false;
     }
     return true;

@@ -110,6 +110,29 @@ final class InProcessTaskService implements AutoCloseable {
     return TaskServiceGrpc.newStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
+  /** Requests and responses as the bytes they are, for calls of bytes that are not a valid request. */
+  static final io.grpc.MethodDescriptor.Marshaller<byte[]> BYTES = new io.grpc.MethodDescriptor.Marshaller<>() {
+    @Override
+    public java.io.InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(java.io.InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
+
+  /** {@code method} with its messages as bytes ({@link #BYTES}). */
+  static io.grpc.MethodDescriptor<byte[], byte[]> asBytes(io.grpc.MethodDescriptor<?, ?> method) {
+    return io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder().setType(method.getType()).setFullMethodName(method.getFullMethodName())
+        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+  }
+
   /** The channel itself, for calls the generated stubs cannot make (bytes that are not a valid request). */
   io.grpc.Channel channel() {
     return channel;

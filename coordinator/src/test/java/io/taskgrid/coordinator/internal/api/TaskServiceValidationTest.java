@@ -24,10 +24,6 @@ import io.taskgrid.proto.v1.TaskDefinition;
 import io.taskgrid.proto.v1.TaskServiceGrpc;
 import io.taskgrid.proto.v1.Trigger;
 import io.taskgrid.proto.v1.ExecutionStatus;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -191,24 +187,7 @@ class TaskServiceValidationTest {
 
   @Test
   void aRequestThatIsNotAValidProtobufMessageIsInvalidArgument() {
-    MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-      @Override
-      public InputStream stream(byte[] value) {
-        return new ByteArrayInputStream(value);
-      }
-
-      @Override
-      public byte[] parse(InputStream stream) {
-        try {
-          return stream.readAllBytes();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
-    MethodDescriptor<byte[], byte[]> submit = MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(TaskServiceGrpc.getSubmitTaskMethod().getFullMethodName()).setRequestMarshaller(bytes).setResponseMarshaller(bytes)
-        .build();
+    MethodDescriptor<byte[], byte[]> submit = InProcessTaskService.asBytes(TaskServiceGrpc.getSubmitTaskMethod());
     byte[] handlerNotUtf8 = {0x0a, 0x02, (byte) 0xff, (byte) 0xfe};
     byte[] cutShort = {0x0a, 0x05, 'e', 'c'};
     Status notUtf8 = rejected(() -> ClientCalls.blockingUnaryCall(service.channel(), submit,

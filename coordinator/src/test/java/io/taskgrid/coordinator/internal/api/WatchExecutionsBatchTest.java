@@ -147,24 +147,7 @@ class WatchExecutionsBatchTest {
   @Test
   void aStreamClosedForARequestItCouldNotParseWatchesNothingMore() throws Exception {
     List<String> ids = submit(20);
-    MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-      @Override
-      public java.io.InputStream stream(byte[] value) {
-        return new java.io.ByteArrayInputStream(value);
-      }
-
-      @Override
-      public byte[] parse(java.io.InputStream stream) {
-        try {
-          return stream.readAllBytes();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-    };
-    MethodDescriptor<byte[], byte[]> watch = MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-        .setFullMethodName(io.taskgrid.proto.v1.TaskServiceGrpc.getWatchExecutionsMethod().getFullMethodName())
-        .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
+    MethodDescriptor<byte[], byte[]> watch = InProcessTaskService.asBytes(io.taskgrid.proto.v1.TaskServiceGrpc.getWatchExecutionsMethod());
     java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
     List<byte[]> received = new CopyOnWriteArrayList<>();
     StreamObserver<byte[]> requests = io.grpc.stub.ClientCalls.asyncBidiStreamingCall(
