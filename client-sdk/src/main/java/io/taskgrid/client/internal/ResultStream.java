@@ -204,7 +204,7 @@ public final class ResultStream implements AutoCloseable {
       if (gen != generation) return;
       watching.remove(update.getExecution().getExecutionId());
       for (int i = 0; i < update.getMoreCount(); i++) watching.remove(update.getMore(i).getExecution().getExecutionId());
-      more = !waiting.isEmpty() && watching.size() < MAX_WATCHED - MAX_IDS_PER_MESSAGE;
+      more = !waiting.isEmpty() && watching.size() < MAX_WATCHED; // any room: a waiting id must not wait for the next answer, which may never come
     }
     if (more && flushQueued.compareAndSet(false, true)) {
       try {
