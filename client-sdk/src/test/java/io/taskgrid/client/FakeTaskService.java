@@ -250,9 +250,14 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
   }
 
   void succeed(String id, String result) {
-    update(id, b -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED).setAttempt(1).setWorkerId("worker-1")
+    update(id, succeeded(result));
+  }
+
+  /** The change that ends an execution SUCCEEDED with {@code result}. */
+  private static Consumer<Execution.Builder> succeeded(String result) {
+    return b -> b.setStatus(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED).setAttempt(1).setWorkerId("worker-1")
         .setFinishedAt(Timestamp.newBuilder().setSeconds(1_700_000_002))
-        .setResult(Payload.newBuilder().setData(ByteString.copyFromUtf8(result)).setContentType("text/plain")));
+        .setResult(Payload.newBuilder().setData(ByteString.copyFromUtf8(result)).setContentType("text/plain"));
   }
 
   /**
@@ -263,9 +268,10 @@ final class FakeTaskService extends TaskServiceGrpc.TaskServiceImplBase {
   void succeedTogether(List<String> ids, String result) {
     Map<Watcher, List<ExecutionUpdate>> byWatcher = new java.util.LinkedHashMap<>();
     for (String id : ids) {
-      Execution e = executions.compute(id, (k, old) -> old.toBuilder().setStatus(ExecutionStatus.EXECUTION_STATUS_SUCCEEDED)
-          .setAttempt(1).setWorkerId("worker-1").setFinishedAt(Timestamp.newBuilder().setSeconds(1_700_000_002))
-          .setResult(Payload.newBuilder().setData(ByteString.copyFromUtf8(result)).setContentType("text/plain")).build());
+      Execution.Builder b = executions.get(id).toBuilder();
+      succeeded(result).accept(b);
+      Execution e = b.build();
+      executions.put(id, e);
       for (Watcher w : watchers) {
         if (w.ids.remove(id) != null) byWatcher.computeIfAbsent(w, k -> new java.util.ArrayList<>()).add(ExecutionUpdate.newBuilder().setExecution(e).build());
       }

@@ -148,9 +148,10 @@ public final class ResultStream implements AutoCloseable {
       @Override
       public void onNext(ExecutionUpdate update) {
         answered = true;
-        boolean answers = route(update);
-        for (int i = 0; i < update.getMoreCount(); i++) answers |= route(update.getMore(i));
-        if (answers) answered(gen, update);
+        List<String> ended = new ArrayList<>(1 + update.getMoreCount());
+        route(update, ended);
+        for (int i = 0; i < update.getMoreCount(); i++) route(update.getMore(i), ended);
+        if (!ended.isEmpty()) answered(gen, ended);
       }
 
       @Override
@@ -178,32 +179,32 @@ public final class ResultStream implements AutoCloseable {
     }
   }
 
-  /** Completes the future of the update's execution; true when the update was its last on the stream (terminal, not found). */
-  private boolean route(ExecutionUpdate update) {
+  /** Completes the future of the update's execution; adds its id to {@code ended} when the update was its last on the stream (terminal, not found). */
+  private void route(ExecutionUpdate update, List<String> ended) {
     String id = update.getExecution().getExecutionId();
     try {
       if (update.getNotFound()) {
+        ended.add(id);
         CompletableFuture<ExecutionInfo> f = pending.remove(id);
         if (f != null) f.completeExceptionally(new TaskgridNotFoundException("execution_id: no execution \"" + id + "\" is known", null));
-        return true;
+        return;
       }
       ExecutionInfo info = Convert.fromProto(update.getExecution());
-      if (!info.status().isTerminal()) return false; // asked for terminal states only; ignore others defensively
+      if (!info.status().isTerminal()) return; // asked for terminal states only; ignore others defensively
+      ended.add(id);
       CompletableFuture<ExecutionInfo> f = pending.remove(id);
       if (f != null) f.complete(info);
     } catch (RuntimeException e) { // a dependent stage of the future threw: it must not break the stream
       log.warn("Handling the result of execution {} failed", id, e);
     }
-    return true;
   }
 
-  /** The stream of generation {@code gen} answered the ids of {@code update} for good: their room goes to waiting ids. */
-  private void answered(int gen, ExecutionUpdate update) {
+  /** The stream of generation {@code gen} answered {@code ids} for good: their room goes to waiting ids. */
+  private void answered(int gen, List<String> ids) {
     boolean more;
     synchronized (this) {
       if (gen != generation) return;
-      watching.remove(update.getExecution().getExecutionId());
-      for (int i = 0; i < update.getMoreCount(); i++) watching.remove(update.getMore(i).getExecution().getExecutionId());
+      watching.removeAll(ids);
       more = !waiting.isEmpty() && watching.size() < MAX_WATCHED; // any room: a waiting id must not wait for the next answer, which may never come
     }
     if (more && flushQueued.compareAndSet(false, true)) {

@@ -539,10 +539,7 @@ public final class TaskServiceImpl extends TaskServiceGrpc.TaskServiceImplBase {
       try {
         out.onNext(message);
       } catch (IllegalStateException e) {
-        // closed meanwhile by GrpcErrors (a request it could not parse), before its close handler ran
-        finished = true;
-        gathered.clear();
-        unwatchAll();
+        closed(); // closed meanwhile by GrpcErrors (a request it could not parse), before its close handler ran
       }
     }
 
