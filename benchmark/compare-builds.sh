@@ -32,6 +32,8 @@ cp_new="$(benchmark_classpath "$PWD" "$work")"
 java="$(find_java21)"
 
 tasks="${BENCH_TASKS:-50000}"
+# every task of a run: the warm-up's, the throughput run's and the 600 of the latency runs
+run_tasks=$(( ${BENCH_WARMUP_TASKS:-10000} + 600 + tasks ))
 redis_calls() { # $1: the benchmark JVM, $2: a file; keeps its redis-server's INFO commandstats of the last second
   local port="" child
   while kill -0 "$1" 2>/dev/null; do
@@ -51,7 +53,7 @@ redis_calls() { # $1: the benchmark JVM, $2: a file; keeps its redis-server's IN
 }
 calls_per_task() { # $1: a commandstats file; Redis commands per task (a script's inner calls not counted)
   [ -s "$1" ] || { echo "?"; return; }
-  awk -F'[=,:]' -v n="$((${BENCH_WARMUP_TASKS:-10000} + 600 + tasks))" '/^cmdstat_/ && !/cmdstat_(info|ping|hello|client|select|script)/ { c += $3 }
+  awk -F'[=,:]' -v n="$run_tasks" '/^cmdstat_/ && !/cmdstat_(info|ping|hello|client|select|script)/ { c += $3 }
     END { printf "%.2f", c / n }' "$1"
 }
 run() { # $1: label, $2: class path, $3: environment (NAME=value ...); prints the measured throughput (tasks/s) and the CPU time of the whole run
@@ -71,8 +73,7 @@ run() { # $1: label, $2: class path, $3: environment (NAME=value ...); prints th
   t1=$(awk '{print $14+$15+$16+$17}' /proc/$me/stat)
   local tps
   tps=$(grep -E '^  [0-9]+ tasks in .* tasks/s' "$work/run-$1.log" | sed -n 2p | sed -E 's/.* = ([0-9]+) tasks\/s.*/\1/' || true)
-  # every task of the run: the 10,000 of the warm-up, the throughput run's and the 600 of the latency runs
-  [ -n "$tps" ] && echo "$tps $(( (t1 - t0) * 10000000 / $(getconf CLK_TCK) / (${BENCH_WARMUP_TASKS:-10000} + 600 + tasks) )) $(calls_per_task "$work/redis-$1.txt")"
+  [ -n "$tps" ] && echo "$tps $(( (t1 - t0) * 10000000 / $(getconf CLK_TCK) / run_tasks )) $(calls_per_task "$work/redis-$1.txt")"
 }
 
 declare -a olds news oldc newc

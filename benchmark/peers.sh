@@ -13,7 +13,7 @@
 # Taskgrid: benchmark/Benchmark (one JVM: coordinator, worker with concurrency 256, SDK client;
 # Kafka and Redis as child processes, acks=all, executions recorded in Redis, results delivered),
 # the default configuration otherwise. Its JVM starts afresh each round, after its own warm-up
-# (10,000 tasks, then BENCH_WARMUP_SECONDS at 200/s).
+# (BENCH_WARMUP_TASKS no-op tasks, then BENCH_WARMUP_SECONDS at 200/s).
 #
 # Environment: ROUNDS (2), N (50000), SECONDS_W2 (30), BENCH_WARMUP_SECONDS (15), BENCH_WARMUP_TASKS
 # (10000), TASKGRID_JVM_ARGS (more options for Taskgrid's JVM, e.g. -XX:TieredStopAtLevel=1),

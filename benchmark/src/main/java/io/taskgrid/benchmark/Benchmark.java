@@ -45,6 +45,7 @@ public final class Benchmark {
     int warmupSeconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_SECONDS", "15"));
     // unmeasured no-op tasks before the throughput run; the JIT compilers are still busy after the default 10,000
     int warmupTasks = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_TASKS", "10000"));
+    int concurrency = Integer.parseInt(System.getenv().getOrDefault("BENCH_CONCURRENCY", "256"));
 
     // The broker runs as a child process, as a broker does in production: its heap and GC pauses
     // are not Taskgrid's, so the peak heap and the latencies below are the scheduler's own.
@@ -59,7 +60,7 @@ public final class Benchmark {
       try (Coordinator coordinator = new Coordinator(CoordinatorConfig.fromEnvironment(env)).start()) {
         String address = "127.0.0.1:" + coordinator.port();
         WorkerConfig wc = WorkerConfig.defaults(kafka.bootstrapServers(), redis.redisUrl(), address)
-            .withNamespace("bench").withTopicAndGroup("bench.tasks", "bench-workers").withConcurrency(Integer.parseInt(System.getenv().getOrDefault("BENCH_CONCURRENCY", "256"))).withLifecycleTopic(lifecycle);
+            .withNamespace("bench").withTopicAndGroup("bench.tasks", "bench-workers").withConcurrency(concurrency).withLifecycleTopic(lifecycle);
         AtomicLongArray handlerStart = new AtomicLongArray(rate * Math.max(seconds, warmupSeconds) + 1);
         try (Worker worker = Worker.builder(wc)
             .handler("noop", ctx -> null)
